@@ -1,0 +1,94 @@
+// swift-tools-version: 6.1
+// VectorLogic: a crash-safe vector database. Every import points downward; see README "Architecture".
+import PackageDescription
+
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "VectorLogic",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "vectorlogic", targets: ["vectorlogic"]),
+        .library(name: "VectorLogicFormat", targets: ["VectorLogicFormat"]),
+        .library(name: "VectorLogicIndex", targets: ["VectorLogicIndex"]),
+        .library(name: "VectorLogicEngine", targets: ["VectorLogicEngine"]),
+        .library(name: "VectorLogicJSON", targets: ["VectorLogicJSON"]),
+        .library(name: "VectorLogicFilter", targets: ["VectorLogicFilter"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+    ],
+    targets: [
+        // C kernels: CRC32C (SSE4.2) for the formats, distance kernels (AVX2/FMA) for the index.
+        .target(name: "CVectorLogicCRC", path: "Sources/CVectorLogicCRC"),
+        .target(name: "CVectorLogicKernels", path: "Sources/CVectorLogicKernels"),
+
+        // Pure layers: no I/O.
+        .target(name: "VectorLogicJSON", swiftSettings: strictSettings),
+        .target(name: "VectorLogicFilter", dependencies: ["VectorLogicJSON"], swiftSettings: strictSettings),
+        .target(name: "VectorLogicFormat", dependencies: ["CVectorLogicCRC"], swiftSettings: strictSettings),
+        .target(name: "VectorLogicDistance", dependencies: ["CVectorLogicKernels"], swiftSettings: strictSettings),
+        .target(name: "VectorLogicIndex", dependencies: ["VectorLogicDistance", "VectorLogicFormat"], swiftSettings: strictSettings),
+
+        // The only module that makes syscalls.
+        .target(name: "VectorLogicIO", swiftSettings: strictSettings),
+
+        // The embeddable database: no HTTP.
+        .target(
+            name: "VectorLogicEngine",
+            dependencies: [
+                "VectorLogicFormat", "VectorLogicIO", "VectorLogicDistance", "VectorLogicIndex",
+                "VectorLogicJSON", "VectorLogicFilter",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
+        // Thin HTTP layer over the engine.
+        .target(
+            name: "VectorLogicServer",
+            dependencies: [
+                "VectorLogicEngine", "VectorLogicJSON", "VectorLogicFilter",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
+        // Subcommands: serve, inspect, verify, repair, bench.
+        .target(
+            name: "VectorLogicCLI",
+            dependencies: [
+                "VectorLogicEngine", "VectorLogicServer", "VectorLogicIndex", "VectorLogicFormat", "VectorLogicDistance",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(name: "vectorlogic", dependencies: ["VectorLogicCLI"], swiftSettings: strictSettings),
+
+        // Tests.
+        .target(
+            name: "VectorLogicTestSupport",
+            dependencies: ["VectorLogicIO", "VectorLogicFormat", "VectorLogicEngine", "VectorLogicDistance"],
+            path: "Tests/VectorLogicTestSupport",
+            swiftSettings: strictSettings
+        ),
+        .testTarget(name: "VectorLogicJSONTests", dependencies: ["VectorLogicJSON", "VectorLogicFilter"]),
+        .testTarget(name: "VectorLogicFormatTests", dependencies: ["VectorLogicFormat", "VectorLogicTestSupport"]),
+        .testTarget(name: "VectorLogicIndexTests", dependencies: ["VectorLogicIndex", "VectorLogicDistance", "VectorLogicTestSupport"]),
+        .testTarget(
+            name: "VectorLogicEngineTests",
+            dependencies: ["VectorLogicEngine", "VectorLogicIO", "VectorLogicFormat", "VectorLogicTestSupport", "vectorlogic"]
+        ),
+        .testTarget(name: "VectorLogicServerTests", dependencies: ["VectorLogicServer", "VectorLogicEngine", "VectorLogicTestSupport", "vectorlogic"]),
+    ]
+)

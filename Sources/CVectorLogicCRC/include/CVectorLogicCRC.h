@@ -1,0 +1,1 @@
+unsigned int vl_crc_placeholder(void);

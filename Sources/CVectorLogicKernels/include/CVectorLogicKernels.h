@@ -1,0 +1,1 @@
+unsigned int vl_kernels_placeholder(void);

@@ -1,0 +1,1 @@
+// Module VectorLogicCLI: see README "Architecture".

@@ -1,0 +1,1 @@
+// Module VectorLogicEngine: see README "Architecture".

@@ -1,0 +1,224 @@
+public import VectorLogicJSON
+
+/// A metadata filter, Mongo style, as `api.md` defines it.
+///
+/// Grammar (a filter is a JSON object):
+/// - `{"field": value}` — equality (an array field matches when any element equals `value`).
+/// - `{"field": {"$op": operand, …}}` — operators `$eq $ne $gt $gte $lt $lte $in $nin $exists $not`.
+/// - `{"$and": [f…]}`, `{"$or": [f…]}`, `{"$not": f}` — logic over sub-filters; several keys in one object are ANDed.
+/// - A field name containing dots also addresses nested objects (`"a.b"`) when no key with that exact name exists.
+///
+/// Comparing across types never matches: `{"n": {"$lt": 10}}` does not match `"n": "5"`, and booleans are not numbers.
+/// `$ne` and `$nin` match only fields that exist with the same type and a different value.
+public indirect enum Filter: Sendable, Hashable {
+    /// Matches everything (the empty filter `{}`).
+    case all
+    /// All sub-filters match.
+    case and([Filter])
+    /// At least one sub-filter matches.
+    case or([Filter])
+    /// The sub-filter does not match.
+    case not(Filter)
+    /// A comparison on one field.
+    case field(path: String, FieldCondition)
+}
+
+/// One condition on a field's value.
+public indirect enum FieldCondition: Sendable, Hashable {
+    /// Equal (same type and value).
+    case eq(JSONValue)
+    /// Present, same type, different value.
+    case ne(JSONValue)
+    /// Greater than a number or string of the same type.
+    case gt(JSONValue)
+    /// Greater than or equal.
+    case gte(JSONValue)
+    /// Less than.
+    case lt(JSONValue)
+    /// Less than or equal.
+    case lte(JSONValue)
+    /// Equal to one of the values.
+    case `in`([JSONValue])
+    /// Present and equal to none of the values.
+    case nin([JSONValue])
+    /// Present (`true`) or absent (`false`).
+    case exists(Bool)
+    /// Every condition holds (`{"$gt": 1, "$lt": 5}`).
+    case all([FieldCondition])
+    /// The condition does not hold.
+    case not(FieldCondition)
+}
+
+/// Why a filter document was rejected; `message` is a sentence a client can act on.
+public struct FilterError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// A human sentence naming the offending operator or field.
+    public let message: String
+    /// Builds an error with its message.
+    public init(_ message: String) { self.message = message }
+    /// The message.
+    public var description: String { message }
+}
+
+extension Filter {
+    /// Deepest nesting of `$and`/`$or`/`$not` accepted, so a hostile document cannot exhaust the stack.
+    public static let maxDepth = 32
+
+    /// Parses a filter document; throws `FilterError` for unknown operators or ill-typed operands.
+    public init(json: JSONValue) throws(FilterError) {
+        self = try Filter.parse(json, depth: 0)
+    }
+
+    private static func parse(_ json: JSONValue, depth: Int) throws(FilterError) -> Filter {
+        guard depth < maxDepth else { throw FilterError("filter is nested deeper than \(maxDepth) levels") }
+        guard case .object(let object) = json else { throw FilterError("a filter must be a JSON object") }
+        var clauses: [Filter] = []
+        for (key, value) in object.entries {
+            clauses.append(try parseClause(key: key, value: value, depth: depth))
+        }
+        switch clauses.count {
+        case 0: return .all
+        case 1: return clauses[0]
+        default: return .and(clauses)
+        }
+    }
+
+    private static func parseClause(key: String, value: JSONValue, depth: Int) throws(FilterError) -> Filter {
+        switch key {
+        case "$and", "$or":
+            guard case .array(let items) = value, !items.isEmpty else {
+                throw FilterError("\(key) takes a non-empty array of filters")
+            }
+            var subfilters: [Filter] = []
+            for item in items { subfilters.append(try parse(item, depth: depth + 1)) }
+            return key == "$and" ? .and(subfilters) : .or(subfilters)
+        case "$not":
+            return .not(try parse(value, depth: depth + 1))
+        default:
+            if key.hasPrefix("$") { throw FilterError("unknown filter operator \(key)") }
+            if key.isEmpty { throw FilterError("a filter field name must not be empty") }
+            return .field(path: key, try parseCondition(value, field: key, depth: depth))
+        }
+    }
+
+    private static func parseCondition(_ value: JSONValue, field: String, depth: Int) throws(FilterError) -> FieldCondition {
+        guard depth < maxDepth else { throw FilterError("filter is nested deeper than \(maxDepth) levels") }
+        guard case .object(let object) = value, let first = object.entries.first, first.key.hasPrefix("$") else {
+            return .eq(value)
+        }
+        var conditions: [FieldCondition] = []
+        for (op, operand) in object.entries {
+            conditions.append(try parseOperator(op, operand, field: field, depth: depth))
+        }
+        return conditions.count == 1 ? conditions[0] : .all(conditions)
+    }
+
+    private static func parseOperator(_ op: String, _ operand: JSONValue, field: String, depth: Int) throws(FilterError) -> FieldCondition {
+        switch op {
+        case "$eq": return .eq(operand)
+        case "$ne": return .ne(operand)
+        case "$gt", "$gte", "$lt", "$lte":
+            switch operand {
+            case .number, .string: break
+            default: throw FilterError("\(op) on \(field) takes a number or a string")
+            }
+            switch op {
+            case "$gt": return .gt(operand)
+            case "$gte": return .gte(operand)
+            case "$lt": return .lt(operand)
+            default: return .lte(operand)
+            }
+        case "$in", "$nin":
+            guard case .array(let values) = operand else { throw FilterError("\(op) on \(field) takes an array") }
+            return op == "$in" ? .in(values) : .nin(values)
+        case "$exists":
+            guard case .bool(let flag) = operand else { throw FilterError("$exists on \(field) takes true or false") }
+            return .exists(flag)
+        case "$not":
+            return .not(try parseCondition(operand, field: field, depth: depth + 1))
+        default:
+            if op.hasPrefix("$") { throw FilterError("unknown filter operator \(op)") }
+            throw FilterError("cannot mix operators and plain keys in the condition on \(field)")
+        }
+    }
+}
+
+extension Filter {
+    /// Whether a vector with this metadata (nil meaning none) passes the filter.
+    public func matches(_ metadata: JSONValue?) -> Bool {
+        switch self {
+        case .all: return true
+        case .and(let filters): return filters.allSatisfy { $0.matches(metadata) }
+        case .or(let filters): return filters.contains { $0.matches(metadata) }
+        case .not(let filter): return !filter.matches(metadata)
+        case .field(let path, let condition):
+            return condition.matches(Filter.lookup(path, in: metadata))
+        }
+    }
+
+    /// The value at `path`: the exact key first, then a dotted path through nested objects.
+    static func lookup(_ path: String, in metadata: JSONValue?) -> JSONValue? {
+        guard case .object(let object)? = metadata else { return nil }
+        if let value = object[path] { return value }
+        guard path.contains(".") else { return nil }
+        var current: JSONValue = .object(object)
+        for part in path.split(separator: ".", omittingEmptySubsequences: false) {
+            guard case .object(let inner) = current, let next = inner[String(part)] else { return nil }
+            current = next
+        }
+        return current
+    }
+}
+
+extension FieldCondition {
+    /// Whether a field value (nil when absent) satisfies this condition.
+    public func matches(_ value: JSONValue?) -> Bool {
+        switch self {
+        case .exists(let flag): return (value != nil) == flag
+        case .not(let condition): return !condition.matches(value)
+        case .all(let conditions): return conditions.allSatisfy { $0.matches(value) }
+        default: break
+        }
+        guard let value else { return false }
+        switch self {
+        case .eq(let operand): return FieldCondition.equalOrContains(value, operand)
+        case .ne(let operand): return FieldCondition.sameType(value, operand) && value != operand
+        case .gt(let operand): return FieldCondition.compare(value, operand).map { $0 > 0 } ?? false
+        case .gte(let operand): return FieldCondition.compare(value, operand).map { $0 >= 0 } ?? false
+        case .lt(let operand): return FieldCondition.compare(value, operand).map { $0 < 0 } ?? false
+        case .lte(let operand): return FieldCondition.compare(value, operand).map { $0 <= 0 } ?? false
+        case .in(let operands): return operands.contains { FieldCondition.equalOrContains(value, $0) }
+        case .nin(let operands):
+            return operands.allSatisfy { !FieldCondition.equalOrContains(value, $0) }
+        case .exists, .not, .all: return false  // handled above
+        }
+    }
+
+    /// Equality, where an array field also matches a scalar it contains (Mongo's rule for tags).
+    static func equalOrContains(_ value: JSONValue, _ operand: JSONValue) -> Bool {
+        if value == operand { return true }
+        if case .array(let items) = value, !isArray(operand) { return items.contains(operand) }
+        return false
+    }
+
+    private static func isArray(_ value: JSONValue) -> Bool {
+        if case .array = value { return true }
+        return false
+    }
+
+    private static func sameType(_ a: JSONValue, _ b: JSONValue) -> Bool {
+        switch (a, b) {
+        case (.null, .null), (.bool, .bool), (.number, .number), (.string, .string), (.array, .array), (.object, .object):
+            return true
+        default: return false
+        }
+    }
+
+    /// -1, 0 or 1 for two numbers or two strings; nil across types.
+    private static func compare(_ a: JSONValue, _ b: JSONValue) -> Int? {
+        switch (a, b) {
+        case let (.number(x), .number(y)): return x < y ? -1 : (x > y ? 1 : 0)
+        case let (.string(x), .string(y)): return x < y ? -1 : (x > y ? 1 : 0)
+        default: return nil
+        }
+    }
+}

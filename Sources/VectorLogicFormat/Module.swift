@@ -1,0 +1,1 @@
+// Module VectorLogicFormat: see README "Architecture".

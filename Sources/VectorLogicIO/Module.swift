@@ -1,0 +1,1 @@
+// Module VectorLogicIO: see README "Architecture".

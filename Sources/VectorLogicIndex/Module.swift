@@ -1,0 +1,1 @@
+// Module VectorLogicIndex: see README "Architecture".

@@ -1,0 +1,1 @@
+// Module VectorLogicServer: see README "Architecture".
