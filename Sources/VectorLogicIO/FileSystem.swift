@@ -1,0 +1,90 @@
+/// The one seam for file I/O (LevelDB's `Env`): the engine touches files only through this protocol,
+/// so tests can swap in `SimulatedFileSystem` to crash at any write or fsync and to fail any call.
+///
+/// Durability contract every implementation keeps (and `SimulatedFileSystem` enforces on a simulated crash):
+/// - Bytes written to a file survive a crash only after `FileHandle.sync()` on that file returned.
+/// - A file created, renamed or removed survives (or stays gone) only after `syncDirectory` on its parent returned.
+/// - `rename` replaces the destination atomically: after a crash either the old or the new file is there, never a mix.
+/// - Paths are plain `/`-separated strings; directories are not created implicitly.
+public protocol FileSystem: Sendable {
+    /// Opens a file for reading and writing, creating it (empty) when `create` is true and it does not exist.
+    func open(_ path: String, create: Bool) throws(IOError) -> any FileHandle
+    /// Whether a file or directory exists at `path`.
+    func exists(_ path: String) -> Bool
+    /// The names (not paths) of the entries in a directory, sorted.
+    func contents(ofDirectory path: String) throws(IOError) -> [String]
+    /// Creates a directory and any missing parents; succeeds when it already exists.
+    func createDirectory(_ path: String) throws(IOError)
+    /// Atomically renames `from` to `to`, replacing `to` if it exists.
+    func rename(_ from: String, to: String) throws(IOError)
+    /// Removes a file (or an empty directory).
+    func remove(_ path: String) throws(IOError)
+    /// Makes creations, renames and removals in the directory durable.
+    func syncDirectory(_ path: String) throws(IOError)
+    /// The size of a file in bytes.
+    func size(of path: String) throws(IOError) -> Int64
+    /// Takes an exclusive advisory lock on `path` (created if missing) for the life of the returned lock;
+    /// throws `IOError.locked` at once when another process holds it.
+    func lock(_ path: String) throws(IOError) -> any FileLock
+    /// Maps a whole file read-only. The mapping stays valid after the file is closed or renamed.
+    func map(_ path: String) throws(IOError) -> MappedFile
+}
+
+/// An open file. Not safe for concurrent use from several threads unless stated by the implementation.
+public protocol FileHandle: AnyObject, Sendable {
+    /// Reads up to `count` bytes at `offset`; fewer only at end of file.
+    func read(at offset: Int64, count: Int) throws(IOError) -> [UInt8]
+    /// Writes all of `bytes` at `offset`, extending the file as needed.
+    func write(_ bytes: UnsafeRawBufferPointer, at offset: Int64) throws(IOError)
+    /// Makes every byte written so far durable (fdatasync).
+    func sync() throws(IOError)
+    /// Cuts or extends the file to `length` bytes.
+    func truncate(to length: Int64) throws(IOError)
+    /// The current size in bytes.
+    func size() throws(IOError) -> Int64
+    /// Releases the descriptor; further calls fail.
+    func close()
+}
+
+/// A held directory lock; released by `release()` or when the process exits.
+public protocol FileLock: AnyObject, Sendable {
+    /// Releases the lock.
+    func release()
+}
+
+/// A read-only mapping of a whole file (or, in simulation, a heap copy with the same lifetime rules).
+public final class MappedFile: @unchecked Sendable {
+    /// The mapped bytes; valid until this object is deinitialised.
+    public let bytes: UnsafeRawBufferPointer
+    private let unmap: @Sendable (UnsafeRawBufferPointer) -> Void
+
+    /// Wraps a mapping and the function that releases it.
+    public init(bytes: UnsafeRawBufferPointer, unmap: @escaping @Sendable (UnsafeRawBufferPointer) -> Void) {
+        self.bytes = bytes
+        self.unmap = unmap
+    }
+
+    deinit { unmap(bytes) }
+}
+
+/// An I/O failure, with the path and the system's reason; never retried by the engine.
+public enum IOError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The file or directory does not exist.
+    case notFound(path: String)
+    /// The device is full (ENOSPC/EDQUOT).
+    case noSpace(path: String)
+    /// Another process holds the lock.
+    case locked(path: String)
+    /// Any other failure: the operation, the path and errno's text.
+    case failed(operation: String, path: String, reason: String)
+
+    /// One sentence for logs and operators.
+    public var description: String {
+        switch self {
+        case .notFound(let path): return "\(path): no such file or directory"
+        case .noSpace(let path): return "\(path): no space left on device"
+        case .locked(let path): return "\(path) is locked by another process"
+        case let .failed(operation, path, reason): return "\(operation) \(path) failed: \(reason)"
+        }
+    }
+}

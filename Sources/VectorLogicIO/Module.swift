@@ -1,1 +1,0 @@
-// Module VectorLogicIO: see README "Architecture".
