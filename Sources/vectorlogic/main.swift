@@ -1,1 +1,3 @@
 import VectorLogicCLI
+
+await VectorLogicCommand.main()

@@ -1,1 +1,0 @@
-// Module VectorLogicCLI: see README "Architecture".

@@ -1,0 +1,6 @@
+import ArgumentParser
+
+extension VectorLogicCommand {
+    /// Every subcommand; a new one is added here (one file per command).
+    static let allSubcommands: [any ParsableCommand.Type] = []
+}
