@@ -22,3 +22,10 @@ public enum ExitCodes {
     /// The data directory is locked by a running server.
     public static let locked = ExitCode(3)
 }
+
+extension VectorLogicCommand {
+    /// Parses the process arguments, runs the chosen subcommand and exits with its code.
+    public static func runFromCommandLine() async {
+        await main()
+    }
+}

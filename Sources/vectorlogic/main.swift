@@ -1,3 +1,3 @@
 import VectorLogicCLI
 
-await VectorLogicCommand.main()
+await VectorLogicCommand.runFromCommandLine()
