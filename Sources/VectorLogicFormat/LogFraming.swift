@@ -110,6 +110,9 @@ public enum LogFraming {
         guard fileVersion == version else {
             throw FormatError(offset: 8, reason: "unsupported log format version \(fileVersion) (this build reads \(version))")
         }
+        guard file.le32(at: 12) == 0, file.le32(at: 24) == 0 else {
+            throw FormatError(offset: 12, reason: "log file header has flags or reserved bits this build does not know")
+        }
         return LogFileHeader(version: fileVersion, logNumber: file.le64(at: 16))
     }
 
