@@ -35,7 +35,7 @@ let package = Package(
         .target(name: "VectorLogicFilter", dependencies: ["VectorLogicJSON"], swiftSettings: strictSettings),
         .target(name: "VectorLogicFormat", dependencies: ["CVectorLogicCRC"], swiftSettings: strictSettings),
         .target(name: "VectorLogicDistance", dependencies: ["CVectorLogicKernels"], swiftSettings: strictSettings),
-        .target(name: "VectorLogicIndex", dependencies: ["VectorLogicDistance", "VectorLogicFormat"], swiftSettings: strictSettings),
+        .target(name: "VectorLogicIndex", dependencies: ["VectorLogicDistance", "VectorLogicFormat", "CVectorLogicKernels"], swiftSettings: strictSettings),
 
         // The only module that makes syscalls.
         .target(name: "VectorLogicIO", swiftSettings: strictSettings),
