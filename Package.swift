@@ -84,7 +84,7 @@ let package = Package(
         ),
         .testTarget(name: "VectorLogicJSONTests", dependencies: ["VectorLogicJSON", "VectorLogicFilter"]),
         .testTarget(name: "VectorLogicFormatTests", dependencies: ["VectorLogicFormat", "VectorLogicTestSupport"]),
-        .testTarget(name: "VectorLogicIOTests", dependencies: ["VectorLogicIO"]),
+        .testTarget(name: "VectorLogicIOTests", dependencies: ["VectorLogicIO", "VectorLogicFormat"]),
         .testTarget(name: "VectorLogicIndexTests", dependencies: ["VectorLogicIndex", "VectorLogicDistance", "VectorLogicTestSupport"]),
         .testTarget(
             name: "VectorLogicEngineTests",
