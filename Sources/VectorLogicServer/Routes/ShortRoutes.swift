@@ -11,11 +11,11 @@ extension Routes {
         let collection = ServerState.defaultCollection
         router.post("/vectors") { request, _ -> Response in
             let body = try await state.body.decode(request) { reader in try UpsertBody.decode(&reader, strict: false, allowSingle: true) }
-            return try await upsert(body.records, into: collection, state: state, status: .created)
+            return try await upsert(body.records, into: collection, state: state, status: .ok)
         }
         router.post("/vectors/batch") { request, _ -> Response in
             let body = try await state.body.decode(request) { reader in try UpsertBody.decode(&reader, strict: false, allowSingle: false) }
-            return try await upsert(body.records, into: collection, state: state, status: .created)
+            return try await upsert(body.records, into: collection, state: state, status: .ok)
         }
         router.post("/vectors/search") { request, _ -> Response in
             let body = try await state.body.decode(request) { reader in try SearchBody.decode(&reader, strict: false) }
