@@ -1,5 +1,6 @@
 import Logging
 import Synchronization
+import VectorLogicSync
 import VectorLogicDistance
 
 /// The background-built HNSW graph over a memtable's rows: rows `0..<indexedCount` are in it, later rows are searched
@@ -13,7 +14,7 @@ final class MemtableGraph: Sendable {
     let index: IndexConfig
     private let indexed = Atomic<Int>(0)
     /// Serialises inserts (the indexer thread and a checkpoint finishing the graph).
-    private let insertLock = Mutex<Void>(())
+    private let insertLock = Locked<Void>(())
 
     init(table: Memtable, metric: DistanceMetric, index: IndexConfig) {
         self.table = table

@@ -1,5 +1,6 @@
 import Logging
 import Synchronization
+import VectorLogicSync
 import VectorLogicDistance
 import VectorLogicFormat
 import VectorLogicIO
@@ -35,7 +36,7 @@ final class Segment: @unchecked Sendable {
     /// The graph section, when the segment has one.
     let graphSection: UnsafeRawBufferPointer?
     /// Parsed metadata of every row, built on first use by a filter (parsing per query would dominate filtered search).
-    private let metadataCache = Mutex<[JSONValue?]?>(nil)
+    private let metadataCache = Locked<[JSONValue?]?>(nil)
 
     /// Maps and checks a segment file; throws `.corruption` naming the file and offset.
     init(number: UInt64, path: String, fileSystem: any FileSystem) throws(EngineError) {
