@@ -93,6 +93,12 @@ let package = Package(
             name: "VectorLogicEngineTests",
             dependencies: ["VectorLogicEngine", "VectorLogicIO", "VectorLogicFormat", "VectorLogicTestSupport", "vectorlogic"]
         ),
-        .testTarget(name: "VectorLogicServerTests", dependencies: ["VectorLogicServer", "VectorLogicEngine", "VectorLogicTestSupport", "vectorlogic"]),
+        .testTarget(
+            name: "VectorLogicServerTests",
+            dependencies: [
+                "VectorLogicServer", "VectorLogicEngine", "VectorLogicJSON", "VectorLogicTestSupport", "vectorlogic",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
     ]
 )
