@@ -37,7 +37,7 @@ let package = Package(
         .target(name: "VectorLogicFilter", dependencies: ["VectorLogicJSON"], swiftSettings: strictSettings),
         .target(name: "VectorLogicFormat", dependencies: ["CVectorLogicCRC"], swiftSettings: strictSettings),
         .target(name: "VectorLogicDistance", dependencies: ["CVectorLogicKernels"], swiftSettings: strictSettings),
-        .target(name: "VectorLogicIndex", dependencies: ["VectorLogicDistance", "VectorLogicFormat"], swiftSettings: strictSettings),
+        .target(name: "VectorLogicIndex", dependencies: ["VectorLogicDistance", "VectorLogicFormat", "CVectorLogicKernels"], swiftSettings: strictSettings),
 
         // The only module that makes syscalls.
         .target(name: "VectorLogicIO", swiftSettings: strictSettings),
@@ -88,6 +88,7 @@ let package = Package(
         ),
         .testTarget(name: "VectorLogicJSONTests", dependencies: ["VectorLogicJSON", "VectorLogicFilter"]),
         .testTarget(name: "VectorLogicFormatTests", dependencies: ["VectorLogicFormat", "VectorLogicTestSupport"]),
+        .testTarget(name: "VectorLogicIOTests", dependencies: ["VectorLogicIO", "VectorLogicFormat"]),
         .testTarget(name: "VectorLogicIndexTests", dependencies: ["VectorLogicIndex", "VectorLogicDistance", "VectorLogicTestSupport"]),
         .testTarget(
             name: "VectorLogicEngineTests",

@@ -1,0 +1,199 @@
+import Logging
+import Synchronization
+import VectorLogicDistance
+import VectorLogicFormat
+import VectorLogicIO
+import VectorLogicJSON
+
+/// An immutable segment file, mapped and read in place (data-format.md, "Segment sections").
+///
+/// Opening checks the container (header, table, footer) and the small sections' shapes in O(1), and checksums the
+/// small sections (ids, id order, metadata, graph: a few bytes per row). The vectors section (the bulk of the file) is
+/// checksummed by `Verifier` and by the background check after open (`verifyVectors()`), never on the open path, so
+/// a large database opens in milliseconds. Every offset read from the file is bounds-checked: a damaged file yields an
+/// error or an empty value, never a trap or an out-of-bounds read.
+final class Segment: @unchecked Sendable {
+    /// File number (`<16 hex>.seg`).
+    let number: UInt64
+    /// Path of the file.
+    let path: String
+    /// The facts from the info section.
+    let info: EngineSegmentInfo
+    /// Rows.
+    let rows: Int
+    /// Values per row.
+    let dimension: Int
+    /// File size.
+    let fileBytes: Int64
+    let layout: SegmentLayout
+    private let mapping: MappedFile
+    private let vectorBase: UnsafeRawPointer?
+    private let stride: Int
+    private let idSection: UnsafeRawBufferPointer
+    private let idOrder: UnsafeRawBufferPointer
+    private let metadataSection: UnsafeRawBufferPointer
+    /// The graph section, when the segment has one.
+    let graphSection: UnsafeRawBufferPointer?
+    /// Parsed metadata of every row, built on first use by a filter (parsing per query would dominate filtered search).
+    private let metadataCache = Mutex<[JSONValue?]?>(nil)
+
+    /// Maps and checks a segment file; throws `.corruption` naming the file and offset.
+    init(number: UInt64, path: String, fileSystem: any FileSystem) throws(EngineError) {
+        self.number = number
+        self.path = path
+        do {
+            mapping = try fileSystem.map(path)
+        } catch {
+            throw EngineError.io(error.description)
+        }
+        fileBytes = Int64(mapping.bytes.count)
+        let corrupt = { (offset: Int, reason: String) in EngineError.corruption(file: path, offset: Int64(offset), reason: reason) }
+        let layout: SegmentLayout
+        do {
+            layout = try SegmentContainer.open(mapping.bytes)
+        } catch {
+            throw corrupt(error.offset, error.reason)
+        }
+        self.layout = layout
+        func section(_ kind: SegmentSectionKind) throws(EngineError) -> UnsafeRawBufferPointer {
+            guard let bytes = layout.section(kind) else { throw corrupt(0, "missing section \(kind.rawValue)") }
+            return bytes
+        }
+        let infoBytes = try section(.engineInfo)
+        let info: EngineSegmentInfo
+        do {
+            info = try EngineSegmentInfo.decode(infoBytes)
+        } catch {
+            throw corrupt(error.offset, "info section: " + error.reason)
+        }
+        self.info = info
+        rows = Int(info.rows)
+        dimension = Int(info.dimension)
+        stride = Int(info.stride)
+        let vectors = try section(.engineVectors)
+        guard vectors.count == rows * stride else { throw corrupt(0, "vectors section holds \(vectors.count) bytes, expected \(rows * stride)") }
+        vectorBase = vectors.baseAddress
+        idSection = try section(.engineIDs)
+        idOrder = try section(.engineIDOrder)
+        metadataSection = try section(.engineMetadata)
+        graphSection = layout.section(.engineGraph)
+        guard idOrder.count == rows * 4, idSection.count >= (rows + 1) * 4, metadataSection.count >= (rows + 1) * 8 else {
+            throw corrupt(0, "id or metadata section does not match \(rows) rows")
+        }
+        try checkSmallSections(corrupt)
+    }
+
+    /// Checksums the small sections and checks their offset tables (a few bytes per row).
+    private func checkSmallSections(_ corrupt: (Int, String) -> EngineError) throws(EngineError) {
+        for entry in layout.sections where entry.kind != SegmentSectionKind.engineVectors.rawValue {
+            guard let bytes = layout.section(entry.kind) else { continue }
+            guard CRC32C.checksum(bytes) == entry.crc else {
+                throw corrupt(entry.offset, "section \(entry.kind) fails its CRC32C")
+            }
+        }
+        if let error = EngineSegmentTables.checkOffsets(idSection, count: rows, width: 4) {
+            throw corrupt(error.offset, "ids section: " + error.reason)
+        }
+        if let error = EngineSegmentTables.checkOffsets(metadataSection, count: rows, width: 8) {
+            throw corrupt(error.offset, "metadata section: " + error.reason)
+        }
+    }
+
+    /// The checksum of the vectors section; nil when it matches, else the error to report.
+    func verifyVectors() -> EngineError? {
+        for entry in layout.sections where entry.kind == SegmentSectionKind.engineVectors.rawValue {
+            guard let bytes = layout.section(entry.kind) else { continue }
+            if CRC32C.checksum(bytes) != entry.crc {
+                return .corruption(file: path, offset: Int64(entry.offset), reason: "vectors section fails its CRC32C")
+            }
+        }
+        return nil
+    }
+
+    /// The values of a row (rows are 64-byte aligned in a page-aligned mapping, so Float alignment holds).
+    @inline(__always)
+    func vector(_ row: UInt32) -> UnsafePointer<Float> {
+        guard let base = vectorBase else { preconditionFailure("vector of an empty segment") }
+        return (base + Int(row) * stride).assumingMemoryBound(to: Float.self)
+    }
+
+    /// A copy of a row's values.
+    func values(_ row: UInt32) -> [Float] {
+        Array(UnsafeBufferPointer(start: vector(row), count: dimension))
+    }
+
+    /// The id bytes of a row.
+    func idBytes(_ row: UInt32) -> UnsafeRawBufferPointer {
+        let table = (rows + 1) * 4
+        let start = Int(idSection.loadUnaligned(fromByteOffset: Int(row) * 4, as: UInt32.self).littleEndian)
+        let end = Int(idSection.loadUnaligned(fromByteOffset: Int(row) * 4 + 4, as: UInt32.self).littleEndian)
+        return UnsafeRawBufferPointer(rebasing: idSection[(table + start)..<(table + end)])
+    }
+
+    /// The id of a row.
+    func id(_ row: UInt32) -> String {
+        String(decoding: idBytes(row), as: UTF8.self)
+    }
+
+    /// The row at position `index` of the id order.
+    @inline(__always)
+    func orderedRow(_ index: Int) -> UInt32 {
+        UInt32(littleEndian: idOrder.loadUnaligned(fromByteOffset: index * 4, as: UInt32.self))
+    }
+
+    /// The first position in id order whose id is ≥ `key` (or > when `strictlyAfter`).
+    func lowerBound(_ key: [UInt8], strictlyAfter: Bool = false) -> Int {
+        var low = 0
+        var high = rows
+        while low < high {
+            let mid = (low + high) / 2
+            let row = orderedRow(mid)
+            guard row < rows else { return rows }
+            let order = IDOrder.compare(idBytes(row), key)
+            if order < 0 || (strictlyAfter && order == 0) { low = mid + 1 } else { high = mid }
+        }
+        return low
+    }
+
+    /// The row holding `id`, if any (binary search over the id order).
+    func find(_ id: [UInt8]) -> UInt32? {
+        let position = lowerBound(id)
+        guard position < rows else { return nil }
+        let row = orderedRow(position)
+        guard row < rows, IDOrder.compare(idBytes(row), id) == 0 else { return nil }
+        return row
+    }
+
+    /// The stored metadata bytes of a row (empty for none).
+    func metadataBytes(_ row: UInt32) -> UnsafeRawBufferPointer {
+        let table = (rows + 1) * 8
+        let start = Int(metadataSection.loadUnaligned(fromByteOffset: Int(row) * 8, as: UInt64.self).littleEndian)
+        let end = Int(metadataSection.loadUnaligned(fromByteOffset: Int(row) * 8 + 8, as: UInt64.self).littleEndian)
+        return UnsafeRawBufferPointer(rebasing: metadataSection[(table + start)..<(table + end)])
+    }
+
+    /// The parsed metadata of a row (nil when none; damaged JSON reads as none — the section CRC was checked at open).
+    func metadata(_ row: UInt32) -> JSONValue? {
+        (try? MetadataCodec.decode(metadataBytes(row))) ?? nil
+    }
+
+    /// Parsed metadata of every row, parsed once and kept (for filters).
+    func allMetadata() -> [JSONValue?] {
+        if let cached = metadataCache.withLock({ $0 }) { return cached }
+        let parsed = (0..<rows).map { metadata(UInt32($0)) }
+        metadataCache.withLock { $0 = parsed }
+        return parsed
+    }
+}
+
+/// Id ordering shared by segments, memtables and cursors: bytewise (ids are ASCII).
+enum IDOrder {
+    /// -1, 0, 1 comparing two byte strings.
+    static func compare(_ a: UnsafeRawBufferPointer, _ b: [UInt8]) -> Int {
+        let count = min(a.count, b.count)
+        for index in 0..<count where a[index] != b[index] {
+            return a[index] < b[index] ? -1 : 1
+        }
+        return a.count == b.count ? 0 : (a.count < b.count ? -1 : 1)
+    }
+}
