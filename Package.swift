@@ -79,6 +79,12 @@ let package = Package(
         ),
         .executableTarget(name: "vectorlogic", dependencies: ["VectorLogicCLI"], swiftSettings: strictSettings),
 
+        // Server engineer's benchmark of the JSON hot path (hand-written reader/writer vs Foundation).
+        .executableTarget(
+            name: "vectorlogic-http-json-bench", dependencies: ["VectorLogicJSON"], path: "tools/bench/http-json-bench",
+            swiftSettings: strictSettings
+        ),
+
         // Tests.
         .target(
             name: "VectorLogicTestSupport",
