@@ -80,6 +80,12 @@ let package = Package(
         ),
         .executableTarget(name: "vectorlogic", dependencies: ["VectorLogicCLI"], swiftSettings: strictSettings),
 
+        // Server engineer's benchmark of the JSON hot path (hand-written reader/writer vs Foundation).
+        .executableTarget(
+            name: "vectorlogic-http-json-bench", dependencies: ["VectorLogicJSON"], path: "tools/bench/http-json-bench",
+            swiftSettings: strictSettings
+        ),
+
         // Tests.
         .target(
             name: "VectorLogicTestSupport",
@@ -95,6 +101,12 @@ let package = Package(
             name: "VectorLogicEngineTests",
             dependencies: ["VectorLogicEngine", "VectorLogicIO", "VectorLogicFormat", "VectorLogicTestSupport", "vectorlogic"]
         ),
-        .testTarget(name: "VectorLogicServerTests", dependencies: ["VectorLogicServer", "VectorLogicEngine", "VectorLogicTestSupport", "vectorlogic"]),
+        .testTarget(
+            name: "VectorLogicServerTests",
+            dependencies: [
+                "VectorLogicServer", "VectorLogicEngine", "VectorLogicJSON", "VectorLogicTestSupport", "vectorlogic",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
     ]
 )
