@@ -78,8 +78,8 @@ enum ManifestRead {
     case damaged(ToolProblem)
 
     /// Reads and decodes `directory/MANIFEST` (never throws for damage: damage is a finding).
-    static func read(directory: String, fileSystem: any FileSystem) throws(ToolError) -> ManifestRead {
-        let path = directory + "/" + FileNames.manifest
+    static func read(directory: String, fileSystem: any FileSystem, name: String = FileNames.manifest) throws(ToolError) -> ManifestRead {
+        let path = directory + "/" + name
         guard fileSystem.exists(path) else { return .absent }
         let bytes = try ToolIO.read(path, fileSystem: fileSystem)
         do {
