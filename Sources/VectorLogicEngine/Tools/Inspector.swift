@@ -30,7 +30,7 @@ public enum Inspector {
     /// Inspects `path`: a data directory, a `.seg` segment, a `.log` write-ahead log, or a `MANIFEST`.
     public static func inspect(path: String, fileSystem: any FileSystem = PosixFileSystem()) throws(ToolError) -> InspectReport {
         guard fileSystem.exists(path) else { throw ToolError.invalidPath("\(path) does not exist") }
-        if (try? fileSystem.contents(ofDirectory: path)) != nil {
+        if isDirectory(path, fileSystem: fileSystem) {
             return try inspectDirectory(path, fileSystem: fileSystem)
         }
         let head = try ToolIO.read(path, fileSystem: fileSystem).prefix(8)
@@ -57,6 +57,11 @@ public enum Inspector {
             throw ToolError.invalidPath("\(path) is not a VectorLogic data directory, segment, log or manifest")
         }
         return report
+    }
+
+    /// Whether `path` is a directory (what `inspect` must lock) rather than a single file.
+    public static func isDirectory(_ path: String, fileSystem: any FileSystem = PosixFileSystem()) -> Bool {
+        (try? fileSystem.contents(ofDirectory: path)) != nil
     }
 
     private static func inspectDirectory(_ directory: String, fileSystem: any FileSystem) throws(ToolError) -> InspectReport {

@@ -63,7 +63,7 @@ public enum ToolError: Error, Sendable, Hashable, CustomStringConvertible {
 /// segment as damage), and `repair` must keep a server from starting while it moves files.
 public enum DataDirectoryLock {
     /// Takes the lock of `directory` for the duration of `body`; throws `ToolError.locked` when a process holds it.
-    public static func withLock<T>(_ directory: String, fileSystem: any FileSystem, forceReadOnly: Bool = false,
+    public static func withLock<T>(_ directory: String, fileSystem: any FileSystem = PosixFileSystem(), forceReadOnly: Bool = false,
                                    _ body: () throws(ToolError) -> T) throws(ToolError) -> T {
         if forceReadOnly { return try body() }
         let lock: any FileLock
@@ -79,7 +79,7 @@ public enum DataDirectoryLock {
     }
 
     /// Whether another process holds the lock of `directory` (probes by taking and releasing it).
-    public static func isLocked(_ directory: String, fileSystem: any FileSystem) -> Bool {
+    public static func isLocked(_ directory: String, fileSystem: any FileSystem = PosixFileSystem()) -> Bool {
         do {
             let lock = try fileSystem.lock(directory + "/" + FileNames.lock)
             lock.release()
