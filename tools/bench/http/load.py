@@ -605,8 +605,12 @@ def _search_process(target, reqs, threads, offset, stride, start_at, measure_fro
 
 
 def search(target, ds: Dataset, ef: int, conns: int, seconds: float, warmup: float = 1.0,
-           server_pid: int | None = None, processes: int | None = None) -> dict:
-    """Closed-loop search load: `conns` keep-alive connections over min(conns, 2) processes (2 cores)."""
+           server_pid: int | None = None, processes: int | None = None, loadgen: str | None = None) -> dict:
+    """Closed-loop search load with `conns` keep-alive connections: through the compiled `loadgen` when given
+    (epoll, min(conns, 2) threads: a Python client would take a large share of the 2 cores), else in Python
+    (min(conns, 2) processes of threads)."""
+    if loadgen:
+        return search_native(target, ds, ef, conns, seconds, warmup, server_pid, loadgen)
     reqs = search_requests(target, ds, ef)
     procs = processes or min(conns, 2)
     per = [conns // procs + (1 if p < conns % procs else 0) for p in range(procs)]
@@ -664,6 +668,54 @@ def search(target, ds: Dataset, ef: int, conns: int, seconds: float, warmup: flo
     return out
 
 
+def search_native(target, ds: Dataset, ef: int, conns: int, seconds: float, warmup: float,
+                  server_pid: int | None, loadgen: str) -> dict:
+    import resource
+    import subprocess
+    import tempfile
+    reqs = search_requests(target, ds, ef)
+    with tempfile.TemporaryDirectory(prefix="httpbench-") as tmp:
+        rpath, lpath = os.path.join(tmp, "requests.bin"), os.path.join(tmp, "latencies.bin")
+        with open(rpath, "wb") as fh:
+            for r in reqs:
+                fh.write(struct.pack("<I", len(r)))
+                fh.write(r)
+        ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        proc = subprocess.Popen([loadgen, str(target.port), target.protocol, rpath, str(conns), str(min(conns, 2)),
+                                 str(warmup + 0.02 * conns), str(seconds), lpath], stdout=subprocess.PIPE, text=True)
+        time.sleep(warmup + 0.02 * conns)
+        load0 = loadavg()
+        cpu0 = tree_cpu_seconds(server_pid)
+        t0 = time.perf_counter()
+        time.sleep(seconds)
+        cpu1 = tree_cpu_seconds(server_pid)
+        span = time.perf_counter() - t0
+        try:
+            out, _ = proc.communicate(timeout=seconds + 120)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+            raise ProtocolError(f"{target.name} search c={conns}: loadgen did not finish")
+        ru1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        info = json.loads(out.strip().splitlines()[-1])
+        lat = np.fromfile(lpath, dtype="<f8")
+    if proc.returncode != 0 or info["bad_status"]:
+        raise ProtocolError(f"{target.name} search c={conns}: {info}")
+    n = len(lat)
+    client_cpu = (ru1.ru_utime - ru0.ru_utime) + (ru1.ru_stime - ru0.ru_stime)
+    res = {"ef": ef, "conns": conns, "seconds": seconds, "requests": n, "qps": n / seconds,
+           "p50_ms": float(np.percentile(lat, 50)) if n else math.nan,
+           "p99_ms": float(np.percentile(lat, 99)) if n else math.nan,
+           "mean_ms": float(lat.mean()) if n else math.nan,
+           "client_cpu_per_s": client_cpu / (seconds + warmup), "loadavg": load0, "client": "loadgen"}
+    if cpu0 is not None and cpu1 is not None and n:
+        res["server_cpu_ms_per_req"] = (cpu1 - cpu0) * 1000 / (n * span / seconds)
+        res["server_cpu_per_s"] = (cpu1 - cpu0) / span
+    if info["engine_n"]:
+        res["engine_mean_ms"] = info["engine_sum_ms"] / info["engine_n"]
+    return res
+
+
 # ---- command line -------------------------------------------------------------------------
 
 
@@ -684,6 +736,7 @@ def main():
     p.add_argument("--ef", type=int, required=True)
     p.add_argument("--conns", default="1,8,64")
     p.add_argument("--seconds", type=float, default=5.0)
+    p.add_argument("--loadgen", default=None, help="compiled loadgen binary (else the Python client)")
     args = ap.parse_args()
     target = TARGETS[args.target](args.port)
     ds = Dataset(args.data, args.limit, args.cache)
@@ -697,7 +750,7 @@ def main():
     elif args.cmd == "recall":
         res = recall(target, ds, args.ef)
     else:
-        res = [search(target, ds, args.ef, int(c), args.seconds, server_pid=args.server_pid)
+        res = [search(target, ds, args.ef, int(c), args.seconds, server_pid=args.server_pid, loadgen=args.loadgen)
                for c in args.conns.split(",")]
     print(json.dumps(res, indent=1))
 
