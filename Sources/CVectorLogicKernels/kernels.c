@@ -1,2 +1,151 @@
+// Distance kernels: AVX2+FMA (target attribute, runtime dispatch) and a portable fallback.
+// Measured on this machine (see shared/notes/machine.md): 384-d dot ≈ 19 ns with AVX2+FMA vs ≈ 35 ns Swift SIMD8
+// on the default target and ≈ 290 ns for a strict-order scalar loop.
 #include "CVectorLogicKernels.h"
-unsigned int vl_kernels_placeholder(void) { return 0; }
+#include <sched.h>
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#define VL_X86 1
+#endif
+
+// Portable kernels: 8 independent accumulators so the compiler can vectorise without reassociation flags.
+float vl_dot_f32_portable(const float *a, const float *b, size_t n) {
+    float acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        for (int j = 0; j < 8; j++) acc[j] += a[i + j] * b[i + j];
+    }
+    float s = ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
+    for (; i < n; i++) s += a[i] * b[i];
+    return s;
+}
+
+float vl_l2sq_f32_portable(const float *a, const float *b, size_t n) {
+    float acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        for (int j = 0; j < 8; j++) {
+            float d = a[i + j] - b[i + j];
+            acc[j] += d * d;
+        }
+    }
+    float s = ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
+    for (; i < n; i++) {
+        float d = a[i] - b[i];
+        s += d * d;
+    }
+    return s;
+}
+
+#ifdef VL_X86
+__attribute__((target("avx2,fma"))) static inline float vl_hsum256(__m256 v) {
+    __m128 lo = _mm256_castps256_ps128(v);
+    __m128 hi = _mm256_extractf128_ps(v, 1);
+    lo = _mm_add_ps(lo, hi);
+    __m128 sh = _mm_movehdup_ps(lo);
+    __m128 sums = _mm_add_ps(lo, sh);
+    sh = _mm_movehl_ps(sh, sums);
+    sums = _mm_add_ss(sums, sh);
+    return _mm_cvtss_f32(sums);
+}
+
+// Four 8-lane accumulators hide the FMA latency (4 cycles, 2 per cycle on Zen 4).
+__attribute__((target("avx2,fma"))) static float vl_dot_f32_avx2(const float *a, const float *b, size_t n) {
+    __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps(), s2 = _mm256_setzero_ps(), s3 = _mm256_setzero_ps();
+    size_t i = 0;
+    for (; i + 32 <= n; i += 32) {
+        s0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i), s0);
+        s1 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i + 8), _mm256_loadu_ps(b + i + 8), s1);
+        s2 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i + 16), _mm256_loadu_ps(b + i + 16), s2);
+        s3 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i + 24), _mm256_loadu_ps(b + i + 24), s3);
+    }
+    for (; i + 8 <= n; i += 8) {
+        s0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i), s0);
+    }
+    float s = vl_hsum256(_mm256_add_ps(_mm256_add_ps(s0, s1), _mm256_add_ps(s2, s3)));
+    for (; i < n; i++) s += a[i] * b[i];
+    return s;
+}
+
+__attribute__((target("avx2,fma"))) static float vl_l2sq_f32_avx2(const float *a, const float *b, size_t n) {
+    __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps(), s2 = _mm256_setzero_ps(), s3 = _mm256_setzero_ps();
+    size_t i = 0;
+    for (; i + 32 <= n; i += 32) {
+        __m256 d0 = _mm256_sub_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i));
+        __m256 d1 = _mm256_sub_ps(_mm256_loadu_ps(a + i + 8), _mm256_loadu_ps(b + i + 8));
+        __m256 d2 = _mm256_sub_ps(_mm256_loadu_ps(a + i + 16), _mm256_loadu_ps(b + i + 16));
+        __m256 d3 = _mm256_sub_ps(_mm256_loadu_ps(a + i + 24), _mm256_loadu_ps(b + i + 24));
+        s0 = _mm256_fmadd_ps(d0, d0, s0);
+        s1 = _mm256_fmadd_ps(d1, d1, s1);
+        s2 = _mm256_fmadd_ps(d2, d2, s2);
+        s3 = _mm256_fmadd_ps(d3, d3, s3);
+    }
+    for (; i + 8 <= n; i += 8) {
+        __m256 d0 = _mm256_sub_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i));
+        s0 = _mm256_fmadd_ps(d0, d0, s0);
+    }
+    float s = vl_hsum256(_mm256_add_ps(_mm256_add_ps(s0, s1), _mm256_add_ps(s2, s3)));
+    for (; i < n; i++) {
+        float d = a[i] - b[i];
+        s += d * d;
+    }
+    return s;
+}
+#endif
+
+// -1 = not yet detected, 0 = portable, 1 = AVX2+FMA. Relaxed atomics: every thread computes the same answer.
+static int vl_level = -1;
+
+static int vl_detect(void) {
+#ifdef VL_X86
+    __builtin_cpu_init();
+    return (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) ? 1 : 0;
+#else
+    return 0;
+#endif
+}
+
+int vl_kernels_use_avx2(void) {
+    int level = __atomic_load_n(&vl_level, __ATOMIC_RELAXED);
+    if (__builtin_expect(level < 0, 0)) {
+        level = vl_detect();
+        __atomic_store_n(&vl_level, level, __ATOMIC_RELAXED);
+    }
+    return level;
+}
+
+float vl_dot_f32(const float *a, const float *b, size_t n) {
+#ifdef VL_X86
+    if (__builtin_expect(vl_kernels_use_avx2(), 1)) return vl_dot_f32_avx2(a, b, n);
+#endif
+    return vl_dot_f32_portable(a, b, n);
+}
+
+float vl_l2sq_f32(const float *a, const float *b, size_t n) {
+#ifdef VL_X86
+    if (__builtin_expect(vl_kernels_use_avx2(), 1)) return vl_l2sq_f32_avx2(a, b, n);
+#endif
+    return vl_l2sq_f32_portable(a, b, n);
+}
+
+void vl_spin_lock(uint32_t *word) {
+    unsigned spins = 0;
+    for (;;) {
+        if (__atomic_load_n(word, __ATOMIC_RELAXED) == 0 &&
+            __atomic_exchange_n(word, 1u, __ATOMIC_ACQUIRE) == 0) {
+            return;
+        }
+        if (++spins >= 64) {
+            // Two cores shared by many threads: a preempted holder must get the CPU back.
+            sched_yield();
+            spins = 0;
+        } else {
+#ifdef VL_X86
+            __builtin_ia32_pause();
+#endif
+        }
+    }
+}
+
+void vl_spin_unlock(uint32_t *word) { __atomic_store_n(word, 0u, __ATOMIC_RELEASE); }

@@ -2,5 +2,7 @@ import ArgumentParser
 
 extension VectorLogicCommand {
     /// Every subcommand; a new one is added here (one file per command).
-    static let allSubcommands: [any ParsableCommand.Type] = []
+    static let allSubcommands: [any ParsableCommand.Type] = [
+        ServeCommand.self,
+    ]
 }

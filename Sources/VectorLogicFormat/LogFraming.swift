@@ -75,7 +75,7 @@ public enum LogFraming {
     public static let magic: [UInt8] = [0x56, 0x4C, 0x57, 0x41, 0x4C, 0x0D, 0x0A, 0x1A]
     /// The format version this build writes and reads.
     public static let version: UInt32 = 1
-    /// Size of the file header: magic 8, version 4, flags 4, log number 8, masked header crc 4, reserved 4.
+    /// Size of the file header: magic 8, version 4, flags 4, log number 8, reserved 4, masked crc32c of bytes 0..<28 4.
     public static let fileHeaderSize = 32
     /// Size of a record header: length 4, crc 4, type 1, lsn 8.
     public static let recordHeaderSize = 17
@@ -90,9 +90,9 @@ public enum LogFraming {
         out.appendLE(version)
         out.appendLE(UInt32(0))  // flags: none defined in version 1
         out.appendLE(logNumber)
+        out.appendLE(UInt32(0))  // reserved (zero), covered by the checksum like every other header byte
         let crc = out.withUnsafeBytes { CRC32C.checksum($0) }
         out.appendLE(CRC32C.mask(crc))
-        out.appendLE(UInt32(0))  // reserved
         return out
     }
 
@@ -102,13 +102,16 @@ public enum LogFraming {
             throw FormatError(offset: 0, reason: "log file shorter than its \(fileHeaderSize)-byte header")
         }
         guard file.sub(0, 8).elementsEqual(magic) else { throw FormatError(offset: 0, reason: "not a VectorLogic log file (bad magic)") }
-        let stored = CRC32C.unmask(file.le32(at: 24))
-        guard CRC32C.checksum(file.sub(0, 24)) == stored else {
-            throw FormatError(offset: 24, reason: "log file header checksum mismatch")
+        let stored = CRC32C.unmask(file.le32(at: 28))
+        guard CRC32C.checksum(file.sub(0, 28)) == stored else {
+            throw FormatError(offset: 28, reason: "log file header checksum mismatch")
         }
         let fileVersion = file.le32(at: 8)
         guard fileVersion == version else {
             throw FormatError(offset: 8, reason: "unsupported log format version \(fileVersion) (this build reads \(version))")
+        }
+        guard file.le32(at: 12) == 0, file.le32(at: 24) == 0 else {
+            throw FormatError(offset: 12, reason: "log file header has flags or reserved bits this build does not know")
         }
         return LogFileHeader(version: fileVersion, logNumber: file.le64(at: 16))
     }

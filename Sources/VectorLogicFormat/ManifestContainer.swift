@@ -46,6 +46,9 @@ public enum ManifestContainer {
         guard fileVersion == version else {
             throw FormatError(offset: 8, reason: "unsupported manifest format version \(fileVersion) (this build reads \(version))")
         }
+        guard file.le32(at: 12) == 0 else {
+            throw FormatError(offset: 12, reason: "manifest flags \(file.le32(at: 12)) are not defined in version \(version)")
+        }
         return Array(file.sub(headerSize, Int(length)))
     }
 

@@ -16,6 +16,9 @@ extension SegmentContainer {
         guard headerVersion == version else {
             throw FormatError(offset: 8, reason: "unsupported segment format version \(headerVersion) (this build reads \(version))")
         }
+        guard file.le32(at: 12) == 0, file.sub(20, headerSize - 20).allSatisfy({ $0 == 0 }) else {
+            throw FormatError(offset: 12, reason: "segment header has flags or reserved bytes this build does not know")
+        }
         let footerStart = file.count - footerSize
         guard file.sub(footerStart + 24, 8).elementsEqual(footerMagic) else {
             throw FormatError(offset: footerStart + 24, reason: "segment footer magic missing (file truncated or incomplete)")

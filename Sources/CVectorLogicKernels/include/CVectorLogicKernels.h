@@ -1,1 +1,51 @@
-unsigned int vl_kernels_placeholder(void);
+// Distance kernels and small memory helpers for VectorLogicDistance / VectorLogicIndex.
+// The AVX2+FMA kernels are compiled with __attribute__((target("avx2,fma"))) and chosen at run time with
+// __builtin_cpu_supports, so the package needs no unsafeFlags and still runs on CPUs without AVX2.
+#ifndef CVECTORLOGICKERNELS_H
+#define CVECTORLOGICKERNELS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// Inner product of two float32 vectors (dispatched: AVX2+FMA when the CPU has it, else portable).
+float vl_dot_f32(const float *a, const float *b, size_t n);
+/// Squared Euclidean distance of two float32 vectors (dispatched).
+float vl_l2sq_f32(const float *a, const float *b, size_t n);
+/// Portable (compiler auto-vectorised, 8 accumulators) inner product; the fallback of vl_dot_f32.
+float vl_dot_f32_portable(const float *a, const float *b, size_t n);
+/// Portable squared Euclidean distance; the fallback of vl_l2sq_f32.
+float vl_l2sq_f32_portable(const float *a, const float *b, size_t n);
+/// 1 when the dispatched kernels use AVX2+FMA on this CPU, else 0.
+int vl_kernels_use_avx2(void);
+
+/// Spin lock on a 32-bit word (0 = free). Yields the CPU after a short spin so a preempted holder can run.
+void vl_spin_lock(uint32_t *word);
+/// Releases a lock taken by vl_spin_lock.
+void vl_spin_unlock(uint32_t *word);
+
+/// Hints the CPU to bring `bytes` bytes starting at `p` into cache (one prefetch per 64-byte line).
+static inline void vl_prefetch(const void *p, size_t bytes) {
+    const char *c = (const char *)p;
+    for (size_t off = 0; off < bytes; off += 64) {
+        __builtin_prefetch(c + off, 0, 3);
+    }
+}
+
+/// Prefetches the single 64-byte line holding `p`.
+static inline void vl_prefetch_line(const void *p) { __builtin_prefetch(p, 0, 3); }
+
+/// Atomic acquire load of a 32-bit word (graph links read while other threads insert).
+static inline uint32_t vl_load_acquire_u32(const uint32_t *p) { return __atomic_load_n(p, __ATOMIC_ACQUIRE); }
+
+/// Atomic release store of a 32-bit word (graph links published to concurrent readers).
+static inline void vl_store_release_u32(uint32_t *p, uint32_t v) { __atomic_store_n(p, v, __ATOMIC_RELEASE); }
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,121 @@
+public import VectorLogicDistance
+
+/// A read-only HNSW graph read in place from a segment's graph section (mmapped): no copy, no rebuild.
+///
+/// Opening validates the header and every section's bounds in O(1); ids inside the lists are checked as they are
+/// read, so garbage can never make a search trap. `checkInvariants()` does the full O(links) check for `verify`.
+public final class FrozenHNSW: @unchecked Sendable {
+    /// Where row vectors are read.
+    public let source: any VectorSource
+    /// The metric the graph was built for.
+    public let metric: DistanceMetric
+    /// Rows in the graph.
+    public let count: Int
+    let kind: MetricKind
+    let header: GraphSectionLayout.Header
+    let graph: FrozenGraphPointers
+    let byteCount: Int
+    let dimension: Int
+    let contiguous: ContiguousRows?
+    let pool: ScratchPool
+    /// Holds an aligned copy when the caller's bytes were not 4-byte aligned.
+    private let ownedCopy: UnsafeMutableRawBufferPointer?
+
+    /// Validates the header and bounds (total: garbage throws, never traps); `bytes` must outlive the object.
+    public init(graph bytes: UnsafeRawBufferPointer, source: any VectorSource, metric: DistanceMetric, count: Int) throws {
+        var base = bytes
+        if let address = bytes.baseAddress, Int(bitPattern: address) % 4 != 0 {
+            let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: bytes.count, alignment: 16)
+            copy.copyMemory(from: bytes)
+            ownedCopy = copy
+            base = UnsafeRawBufferPointer(copy)
+        } else {
+            ownedCopy = nil
+        }
+        do {
+            let (h, pointers) = try FrozenHNSW.validate(base, metric: metric, count: count)
+            header = h
+            graph = pointers
+        } catch {
+            ownedCopy?.deallocate()
+            throw error
+        }
+        self.source = source
+        self.metric = metric
+        self.count = count
+        self.kind = MetricKind(metric)
+        self.byteCount = bytes.count
+        self.dimension = source.dimension
+        self.contiguous = source.contiguousRows
+        self.pool = ScratchPool(maxDegree: max(header.m0, header.m), dimension: source.dimension)
+    }
+
+    deinit { ownedCopy?.deallocate() }
+
+    /// The k nearest accepted rows, best first (`ef` ≥ k trades speed for recall).
+    public func search(_ query: UnsafePointer<Float>, k: Int, ef: Int, accept: RowPredicate?) -> [Neighbor] {
+        guard k > 0, count > 0, header.entryPoint < UInt32(count) else { return [] }
+        let entry = header.entryPoint
+        let top = header.maxLevel
+        if let rows = contiguous {
+            let reader = FrozenGraphReader(vectors: ContiguousVectors(base: rows.base, stride: rows.stride),
+                                           dimension: dimension, kind: kind, rowBound: count, graph: graph)
+            return pool.withScratch(rows: count) { scratch in
+                reader.knn(query, k: k, ef: ef, accept: accept, entry: entry, maxLevel: top, scratch: scratch)
+            }
+        }
+        let reader = FrozenGraphReader(vectors: SourceVectors(source: source),
+                                       dimension: dimension, kind: kind, rowBound: count, graph: graph)
+        return pool.withScratch(rows: count) { scratch in
+            reader.knn(query, k: k, ef: ef, accept: accept, entry: entry, maxLevel: top, scratch: scratch)
+        }
+    }
+
+    /// Reads and checks the header and the section sizes; returns pointers to each part.
+    static func validate(_ bytes: UnsafeRawBufferPointer, metric: DistanceMetric,
+                         count: Int) throws -> (GraphSectionLayout.Header, FrozenGraphPointers) {
+        guard let base = bytes.baseAddress, bytes.count >= GraphSectionLayout.headerBytes else {
+            throw HNSWGraphError(offset: 0, reason: "section shorter than the 64-byte header")
+        }
+        func u32(_ offset: Int) -> UInt32 { UInt32(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt32.self)) }
+        func u64(_ offset: Int) -> UInt64 { UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) }
+        guard u32(0) == GraphSectionLayout.magic else { throw HNSWGraphError(offset: 0, reason: "bad magic") }
+        guard u32(4) == GraphSectionLayout.version else { throw HNSWGraphError(offset: 4, reason: "unknown version \(u32(4))") }
+        let h = GraphSectionLayout.Header(
+            flags: u32(8), m: Int(u32(12)), m0: Int(u32(16)), count: Int(u32(20)), entryPoint: u32(24),
+            maxLevel: Int(u32(28)), upperRecords: Int(u32(32)), metric: u32(36), efConstruction: u32(40), seed: u64(48))
+        try checkHeader(h, metric: metric, count: count)
+        guard let offsets = GraphSectionLayout.Offsets(h), offsets.end == bytes.count else {
+            throw HNSWGraphError(offset: 0, reason: "section is \(bytes.count) bytes, header implies another size")
+        }
+        let pointers = FrozenGraphPointers(
+            count: h.count, m: h.m, m0: h.m0,
+            level0: (base + offsets.level0).assumingMemoryBound(to: UInt32.self),
+            levels: (base + offsets.levels).assumingMemoryBound(to: UInt8.self),
+            upperStart: (base + offsets.upperStart).assumingMemoryBound(to: UInt32.self),
+            upper: (base + offsets.upper).assumingMemoryBound(to: UInt32.self),
+            upperRecords: h.upperRecords,
+            norms: (h.flags & GraphSectionLayout.flagInverseNorms) != 0
+                ? (base + offsets.norms).assumingMemoryBound(to: UInt32.self) : nil)
+        return (h, pointers)
+    }
+
+    private static func checkHeader(_ h: GraphSectionLayout.Header, metric: DistanceMetric, count: Int) throws {
+        guard h.flags & ~GraphSectionLayout.flagInverseNorms == 0 else { throw HNSWGraphError(offset: 8, reason: "unknown flags") }
+        guard h.m >= 2, h.m <= GraphSectionLayout.maxM else { throw HNSWGraphError(offset: 12, reason: "m out of range") }
+        guard h.m0 >= h.m, h.m0 <= 2 * GraphSectionLayout.maxM else { throw HNSWGraphError(offset: 16, reason: "m0 out of range") }
+        guard h.count == count else {
+            throw HNSWGraphError(offset: 20, reason: "graph has \(h.count) rows, segment has \(count)")
+        }
+        guard h.count == 0 || h.entryPoint < UInt32(h.count) else { throw HNSWGraphError(offset: 24, reason: "entry point out of range") }
+        guard h.maxLevel <= GraphSectionLayout.maxLevel else { throw HNSWGraphError(offset: 28, reason: "max level out of range") }
+        guard h.upperRecords <= h.count * GraphSectionLayout.maxLevel else {
+            throw HNSWGraphError(offset: 32, reason: "upper record count out of range")
+        }
+        guard h.metric == MetricKind(metric).rawValue else { throw HNSWGraphError(offset: 36, reason: "graph built for another metric") }
+        let wantsNorms = metric == .cosine
+        guard wantsNorms == ((h.flags & GraphSectionLayout.flagInverseNorms) != 0) else {
+            throw HNSWGraphError(offset: 8, reason: "inverse norms flag does not match the metric")
+        }
+    }
+}

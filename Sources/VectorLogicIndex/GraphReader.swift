@@ -1,0 +1,114 @@
+import CVectorLogicKernels
+
+/// What the shared HNSW search needs from a graph: neighbour lists per layer, vectors and inverse norms.
+/// Implemented by value types over raw pointers (`MutableGraphReader`, `FrozenGraphReader`) so every call inlines.
+protocol GraphReader {
+    associatedtype Vectors: RowVectors
+    var vectors: Vectors { get }
+    var dimension: Int { get }
+    var kind: MetricKind { get }
+    /// Exclusive upper bound of row numbers (sizes the visited set).
+    var rowBound: Int { get }
+    /// `1/|v|` of a row (only read for cosine).
+    func inverseNorm(_ row: UInt32) -> Float
+    /// Copies the row's neighbours at `level` into `out` (capacity ≥ max degree); every copied id is < rowBound.
+    func neighbors(of row: UInt32, level: Int, into out: UnsafeMutablePointer<UInt32>) -> Int
+}
+
+extension GraphReader {
+    @inline(__always)
+    func distance(_ query: UnsafePointer<Float>, _ row: UInt32) -> Float {
+        let inv = kind == .cosine ? inverseNorm(row) : 1
+        return kind.distance(query, vectors.pointer(row), dimension: dimension, inverseNorm: inv)
+    }
+
+    /// Distance between two rows (neighbour selection while building).
+    @inline(__always)
+    func distance(row a: UInt32, row b: UInt32) -> Float {
+        let pa = vectors.pointer(a), pb = vectors.pointer(b)
+        switch kind {
+        case .cosine: return 1 - vl_dot_f32(pa, pb, dimension) * inverseNorm(a) * inverseNorm(b)
+        case .dot: return -vl_dot_f32(pa, pb, dimension)
+        case .euclidean: return vl_l2sq_f32(pa, pb, dimension)
+        }
+    }
+
+    /// Greedy walk (ef = 1) from `entry` down to layer `targetLevel + 1`; returns the closest row found.
+    func greedyDescend(_ query: UnsafePointer<Float>, entry: UInt32, fromLevel top: Int, toLevel targetLevel: Int,
+                       scratch: SearchScratch) -> Candidate {
+        var current = Candidate(distance: distance(query, entry), row: entry)
+        var level = top
+        while level > targetLevel {
+            var changed = true
+            while changed {
+                changed = false
+                let n = neighbors(of: current.row, level: level, into: scratch.neighbors)
+                for i in 0..<n {
+                    let row = scratch.neighbors[i]
+                    let d = distance(query, row)
+                    if d < current.distance {
+                        current = Candidate(distance: d, row: row)
+                        changed = true
+                    }
+                }
+            }
+            level -= 1
+        }
+        return current
+    }
+
+    /// Best-first search of one layer (Malkov & Yashunin, algorithm 2). Leaves up to `ef` accepted rows in
+    /// `scratch.results`. Rejected rows (`accept` false) are expanded but never enter the results.
+    func searchLayer(_ query: UnsafePointer<Float>, entry: Candidate, ef: Int, level: Int,
+                     accept: RowPredicate?, scratch: SearchScratch) {
+        scratch.beginVisit(rows: rowBound)
+        _ = scratch.testAndSetVisited(entry.row)
+        scratch.frontier.push(entry)
+        if accept?(entry.row) ?? true { scratch.results.push(entry) }
+        var bound = scratch.results.isEmpty ? Float.infinity : scratch.results.top.distance
+        let buffer = scratch.neighbors
+        while !scratch.frontier.isEmpty {
+            let current = scratch.frontier.pop()
+            if current.distance > bound && scratch.results.count >= ef { break }
+            let n = neighbors(of: current.row, level: level, into: buffer)
+            // First pass: drop visited rows and start loading the others' vectors, so the misses overlap.
+            var fresh = 0
+            for i in 0..<n {
+                let row = buffer[i]
+                if !scratch.testAndSetVisited(row) {
+                    buffer[fresh] = row
+                    fresh += 1
+                    vl_prefetch(vectors.pointer(row), 256)
+                }
+            }
+            for i in 0..<fresh {
+                let row = buffer[i]
+                if i + 1 < fresh { vl_prefetch(vectors.pointer(buffer[i + 1]) + 64, dimension * 4 - 256) }
+                let d = distance(query, row)
+                if scratch.results.count < ef || d < bound {
+                    scratch.frontier.push(Candidate(distance: d, row: row))
+                    if accept?(row) ?? true {
+                        scratch.results.push(Candidate(distance: d, row: row))
+                        if scratch.results.count > ef { scratch.results.pop() }
+                    }
+                    if !scratch.results.isEmpty { bound = scratch.results.top.distance }
+                }
+            }
+        }
+    }
+
+    /// k-NN query: greedy descent through the upper layers, then `searchLayer` on layer 0 with the filter.
+    func knn(_ rawQuery: UnsafePointer<Float>, k: Int, ef: Int, accept: RowPredicate?,
+             entry: UInt32, maxLevel: Int, scratch: SearchScratch) -> [Neighbor] {
+        kind.prepare(rawQuery, dimension: dimension, into: scratch.query)
+        let query = UnsafePointer(scratch.query)
+        let start = greedyDescend(query, entry: entry, fromLevel: maxLevel, toLevel: 0, scratch: scratch)
+        searchLayer(query, entry: start, ef: max(ef, k), level: 0, accept: accept, scratch: scratch)
+        scratch.results.drainSorted(into: &scratch.sorted)
+        let n = min(k, scratch.sorted.count)
+        var out: [Neighbor] = []
+        out.reserveCapacity(n)
+        for i in 0..<n { out.append(Neighbor(row: scratch.sorted[i].row, distance: scratch.sorted[i].distance)) }
+        return out
+    }
+}

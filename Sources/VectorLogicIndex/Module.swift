@@ -1,1 +1,0 @@
-// Module VectorLogicIndex: see README "Architecture".

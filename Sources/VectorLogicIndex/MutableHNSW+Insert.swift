@@ -1,0 +1,122 @@
+import CVectorLogicKernels
+import Synchronization
+import VectorLogicDistance
+
+extension MutableHNSW {
+    /// Inserts `row` (rows may come in any order, each exactly once). Safe to call from several threads at once and
+    /// while searches run: the row's own lists are written before any other node links to it.
+    public func insert(_ row: UInt32) {
+        precondition(row != UInt32.max, "row number out of range")
+        ensureCapacity(row)
+        let level = randomLevel(row)
+        prepareNode(row, level: level)
+        let claimed = top.withLock { entry -> EntryPoint? in
+            if let entry { return entry }
+            entry = EntryPoint(row: row, level: level)
+            return nil
+        }
+        if let entry = claimed {
+            let bound = capacity.load(ordering: .acquiring)
+            if let rows = contiguous {
+                let reader = MutableGraphReader(vectors: ContiguousVectors(base: rows.base, stride: rows.stride),
+                                                dimension: dimension, kind: kind, rowBound: bound, storage: storage)
+                link(row, level: level, entry: entry, reader: reader)
+            } else {
+                let reader = MutableGraphReader(vectors: SourceVectors(source: source),
+                                                dimension: dimension, kind: kind, rowBound: bound, storage: storage)
+                link(row, level: level, entry: entry, reader: reader)
+            }
+            if level > entry.level {
+                top.withLock { current in
+                    if let c = current, level > c.level { current = EntryPoint(row: row, level: level) }
+                }
+            }
+        }
+        inserted.add(1, ordering: .releasing)
+    }
+
+    /// Writes the row's level, upper-list storage and inverse norm before the row becomes reachable.
+    private func prepareNode(_ row: UInt32, level: Int) {
+        let (k, o) = storage.geometry.locate(row)
+        storage.levels[k].unsafelyUnwrapped[o] = UInt8(level)
+        if level > 0 {
+            let words = level * storage.strideUpper
+            let upper = UnsafeMutablePointer<UInt32>.allocate(capacity: words)
+            upper.initialize(repeating: 0, count: words)
+            storage.upperSlot(row).pointee = upper
+        }
+        storage.inverseNorm(row).pointee = Distance.inverseNorm(source.vector(row), count: dimension)
+    }
+
+    /// Algorithm 1 of the paper: greedy descent to the row's top level, then per level an ef_construction search,
+    /// the neighbour-selection heuristic, and links in both directions.
+    private func link<R: GraphReader>(_ row: UInt32, level: Int, entry: EntryPoint, reader: R) {
+        pool.withScratch(rows: reader.rowBound) { scratch in
+            kind.prepare(source.vector(row), dimension: dimension, into: scratch.query)
+            let query = UnsafePointer(scratch.query)
+            var start = reader.greedyDescend(query, entry: entry.row, fromLevel: entry.level, toLevel: level, scratch: scratch)
+            var l = min(level, entry.level)
+            while l >= 0 {
+                reader.searchLayer(query, entry: start, ef: parameters.efConstruction, level: l, accept: nil, scratch: scratch)
+                scratch.results.drainSorted(into: &scratch.sorted)
+                if let best = scratch.sorted.first { start = best }
+                selectNeighbors(scratch.sorted, max: parameters.m, reader: reader, into: &scratch.selected)
+                connect(row, level: l, selected: scratch.selected, reader: reader)
+                l -= 1
+            }
+        }
+    }
+
+    /// The heuristic of the paper (algorithm 4, as in hnswlib): take candidates nearest first, keep one only if it is
+    /// closer to the base than to every neighbour kept so far — this keeps links pointing in diverse directions.
+    func selectNeighbors<R: GraphReader>(_ sorted: [Candidate], max limit: Int, reader: R, into out: inout [Candidate]) {
+        out.removeAll(keepingCapacity: true)
+        if sorted.count <= limit {
+            out.append(contentsOf: sorted)
+            return
+        }
+        for candidate in sorted {
+            if out.count >= limit { break }
+            var keep = true
+            for chosen in out where reader.distance(row: candidate.row, row: chosen.row) < candidate.distance {
+                keep = false
+                break
+            }
+            if keep { out.append(candidate) }
+        }
+    }
+
+    /// Sets the row's own list at `level`, then adds the back-links (pruning a full list with the heuristic).
+    private func connect<R: GraphReader>(_ row: UInt32, level: Int, selected: [Candidate], reader: R) {
+        guard let (own, _) = storage.list(row, level: level) else { return }
+        let lock = storage.lockWord(row)
+        vl_spin_lock(lock)
+        for (i, c) in selected.enumerated() { vl_store_release_u32(own + 1 + i, c.row) }
+        vl_store_release_u32(own, UInt32(selected.count))
+        vl_spin_unlock(lock)
+        var pool: [Candidate] = []
+        var kept: [Candidate] = []
+        for neighbor in selected where neighbor.row != row {
+            guard let (list, maxDegree) = storage.list(neighbor.row, level: level) else { continue }
+            let nlock = storage.lockWord(neighbor.row)
+            vl_spin_lock(nlock)
+            let n = min(Int(vl_load_acquire_u32(list)), maxDegree)
+            if n < maxDegree {
+                vl_store_release_u32(list + 1 + n, row)
+                vl_store_release_u32(list, UInt32(n + 1))
+            } else {
+                pool.removeAll(keepingCapacity: true)
+                pool.append(Candidate(distance: neighbor.distance, row: row))
+                for i in 0..<n {
+                    let other = vl_load_acquire_u32(list + 1 + i)
+                    pool.append(Candidate(distance: reader.distance(row: neighbor.row, row: other), row: other))
+                }
+                pool.sort(by: Candidate.closer)
+                selectNeighbors(pool, max: maxDegree, reader: reader, into: &kept)
+                for (i, c) in kept.enumerated() { vl_store_release_u32(list + 1 + i, c.row) }
+                vl_store_release_u32(list, UInt32(kept.count))
+            }
+            vl_spin_unlock(nlock)
+        }
+    }
+}
