@@ -4,3 +4,4 @@
 @_exported public import VectorLogicFilter
 @_exported public import VectorLogicIO
 @_exported public import VectorLogicJSON
+@_exported public import VectorLogicIndex
