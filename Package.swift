@@ -99,8 +99,10 @@ let package = Package(
         .testTarget(name: "VectorLogicIndexTests", dependencies: ["VectorLogicIndex", "VectorLogicDistance", "VectorLogicTestSupport"]),
         .testTarget(
             name: "VectorLogicEngineTests",
-            dependencies: ["VectorLogicEngine", "VectorLogicIO", "VectorLogicFormat", "VectorLogicTestSupport", "vectorlogic"]
+            dependencies: ["VectorLogicEngine", "VectorLogicIO", "VectorLogicFormat", "VectorLogicTestSupport", "crash-writer"]
         ),
+        // Engine crash test helper: writes with concurrent writers and prints acknowledged ids (killed by the tests).
+        .executableTarget(name: "crash-writer", dependencies: ["VectorLogicEngine"], path: "tools/crash-writer", swiftSettings: strictSettings),
         .testTarget(
             name: "VectorLogicServerTests",
             dependencies: [
