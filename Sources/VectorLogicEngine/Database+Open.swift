@@ -1,3 +1,4 @@
+import VectorLogicSync
 import Synchronization
 public import VectorLogicIO
 import Logging
