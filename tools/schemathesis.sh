@@ -8,7 +8,7 @@
 #   Installs schemathesis with pip when the `st` command is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BIN="${1:-.build/debug/vectorlogic}"
+BIN="$(realpath -m "${1:-.build/debug/vectorlogic}")"
 EXAMPLES="${2:-${SCHEMATHESIS_EXAMPLES:-20}}"
 SEED="${SCHEMATHESIS_SEED:-$RANDOM}"
 
@@ -33,6 +33,8 @@ done
 grep -q "^listening on" "$WORK/stdout" || { echo "server did not start"; exit 1; }
 
 echo "schemathesis against http://127.0.0.1:$PORT, $EXAMPLES examples per operation, seed $SEED"
+# From the scratch folder, so schemathesis's replay store does not land in the repository.
+cd "$WORK"
 st run "http://127.0.0.1:$PORT/openapi.json" \
   --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
   --max-examples "$EXAMPLES" --seed "$SEED" --workers 1 --request-timeout 10 \
