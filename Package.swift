@@ -95,5 +95,16 @@ let package = Package(
             dependencies: ["VectorLogicEngine", "VectorLogicIO", "VectorLogicFormat", "VectorLogicTestSupport", "vectorlogic"]
         ),
         .testTarget(name: "VectorLogicServerTests", dependencies: ["VectorLogicServer", "VectorLogicEngine", "VectorLogicTestSupport", "vectorlogic"]),
+
+        // Offline tools (inspect/verify/repair) end to end, incl. the built `vectorlogic` executable's exit codes.
+        .testTarget(
+            name: "VectorLogicToolsTests",
+            dependencies: [
+                "VectorLogicEngine", "VectorLogicIO", "VectorLogicFormat", "VectorLogicIndex", "VectorLogicDistance", "VectorLogicJSON", "vectorlogic",
+            ],
+            swiftSettings: strictSettings
+        ),
+        // Engine ingest/reopen benchmark (release build; see BENCHMARKS.md "Engine").
+        .executableTarget(name: "engine-bench", dependencies: ["VectorLogicEngine", "VectorLogicIO"], path: "tools/engine-bench", swiftSettings: strictSettings),
     ]
 )
