@@ -117,8 +117,8 @@ struct CorruptionTests {
         damaged = original
         damaged[vectors.offset + 4] ^= 0x40
         try fileSystem.overwrite(path, with: damaged)
-        let report = Verifier.verify(directory: "/db", fileSystem: fileSystem)
-        #expect(!report.ok)
+        let report = try Verifier.verify(directory: "/db", fileSystem: fileSystem)
+        #expect(!report.isClean)
         #expect(report.problems.contains { $0.file == segmentName })
         let reopened = try Database.open(at: "/db", fileSystem: fileSystem, options: Self.options(background: true))
         var refused = false

@@ -17,12 +17,12 @@ struct RepairTests {
         try fileSystem.overwrite(path, with: bytes)
         #expect(throws: EngineError.self) { _ = try Database.open(at: "/db", fileSystem: fileSystem, options: CorruptionTests.options()) }
         let report = try Repairer.repair(directory: "/db", fileSystem: fileSystem)
-        #expect(!report.lost.isEmpty)
+        #expect(!report.losses.isEmpty)
         #expect(fileSystem.exists("/db/lost/" + (path.split(separator: "/").last.map(String.init) ?? "")))
         let database = try Database.open(at: "/db", fileSystem: fileSystem, options: CorruptionTests.options())
         // Record 0 creates the collection, records 1…9 hold v0…v8.
         #expect(try database.count("c", filter: nil) == 9)
-        #expect(Verifier.verify(directory: "/db", fileSystem: fileSystem).ok)
+        #expect(try Verifier.verify(directory: "/db", fileSystem: fileSystem).isClean)
         try await database.close()
     }
 
@@ -43,9 +43,9 @@ struct RepairTests {
         let vectors = try #require(layout.sections.first { $0.kind == SegmentSectionKind.engineVectors.rawValue })
         bytes[vectors.offset] ^= 0x01
         try fileSystem.overwrite(first, with: bytes)
-        #expect(!Verifier.verify(directory: "/db", fileSystem: fileSystem).ok)
+        #expect(try !Verifier.verify(directory: "/db", fileSystem: fileSystem).isClean)
         let report = try Repairer.repair(directory: "/db", fileSystem: fileSystem)
-        #expect(report.lostVectors == 20)
+        #expect(report.losses.compactMap(\.vectorCount).reduce(0, +) == 20)
         #expect(fileSystem.exists("/db/lost/" + Self.FileNames_segment(1)))
         let reopened = try Database.open(at: "/db", fileSystem: fileSystem, options: options)
         #expect(try reopened.count("c", filter: nil) == 5)
