@@ -33,21 +33,22 @@ let package = Package(
         .target(name: "CVectorLogicKernels", path: "Sources/CVectorLogicKernels"),
 
         // Pure layers: no I/O.
+        .target(name: "VectorLogicSync", swiftSettings: strictSettings),
         .target(name: "VectorLogicJSON", swiftSettings: strictSettings),
         .target(name: "VectorLogicFilter", dependencies: ["VectorLogicJSON"], swiftSettings: strictSettings),
         .target(name: "VectorLogicFormat", dependencies: ["CVectorLogicCRC"], swiftSettings: strictSettings),
         .target(name: "VectorLogicDistance", dependencies: ["CVectorLogicKernels"], swiftSettings: strictSettings),
-        .target(name: "VectorLogicIndex", dependencies: ["VectorLogicDistance", "VectorLogicFormat", "CVectorLogicKernels"], swiftSettings: strictSettings),
+        .target(name: "VectorLogicIndex", dependencies: ["VectorLogicDistance", "VectorLogicFormat", "CVectorLogicKernels", "VectorLogicSync"], swiftSettings: strictSettings),
 
         // The only module that makes syscalls.
-        .target(name: "VectorLogicIO", swiftSettings: strictSettings),
+        .target(name: "VectorLogicIO", dependencies: ["VectorLogicSync"], swiftSettings: strictSettings),
 
         // The embeddable database: no HTTP.
         .target(
             name: "VectorLogicEngine",
             dependencies: [
                 "VectorLogicFormat", "VectorLogicIO", "VectorLogicDistance", "VectorLogicIndex",
-                "VectorLogicJSON", "VectorLogicFilter",
+                "VectorLogicJSON", "VectorLogicFilter", "VectorLogicSync",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
@@ -57,7 +58,7 @@ let package = Package(
         .target(
             name: "VectorLogicServer",
             dependencies: [
-                "VectorLogicEngine", "VectorLogicJSON", "VectorLogicFilter",
+                "VectorLogicEngine", "VectorLogicJSON", "VectorLogicFilter", "VectorLogicSync",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -79,6 +80,12 @@ let package = Package(
         ),
         .executableTarget(name: "vectorlogic", dependencies: ["VectorLogicCLI"], swiftSettings: strictSettings),
 
+        // Server engineer's benchmark of the JSON hot path (hand-written reader/writer vs Foundation).
+        .executableTarget(
+            name: "vectorlogic-http-json-bench", dependencies: ["VectorLogicJSON"], path: "tools/bench/http-json-bench",
+            swiftSettings: strictSettings
+        ),
+
         // Tests.
         .target(
             name: "VectorLogicTestSupport",
@@ -88,13 +95,21 @@ let package = Package(
         ),
         .testTarget(name: "VectorLogicJSONTests", dependencies: ["VectorLogicJSON", "VectorLogicFilter"]),
         .testTarget(name: "VectorLogicFormatTests", dependencies: ["VectorLogicFormat", "VectorLogicTestSupport"]),
-        .testTarget(name: "VectorLogicIOTests", dependencies: ["VectorLogicIO"]),
+        .testTarget(name: "VectorLogicIOTests", dependencies: ["VectorLogicIO", "VectorLogicFormat"]),
         .testTarget(name: "VectorLogicIndexTests", dependencies: ["VectorLogicIndex", "VectorLogicDistance", "VectorLogicTestSupport"]),
         .testTarget(
             name: "VectorLogicEngineTests",
-            dependencies: ["VectorLogicEngine", "VectorLogicIO", "VectorLogicFormat", "VectorLogicTestSupport", "vectorlogic"]
+            dependencies: ["VectorLogicEngine", "VectorLogicIO", "VectorLogicFormat", "VectorLogicTestSupport", "crash-writer"]
         ),
-        .testTarget(name: "VectorLogicServerTests", dependencies: ["VectorLogicServer", "VectorLogicEngine", "VectorLogicTestSupport", "vectorlogic"]),
+        // Engine crash test helper: writes with concurrent writers and prints acknowledged ids (killed by the tests).
+        .executableTarget(name: "crash-writer", dependencies: ["VectorLogicEngine"], path: "tools/crash-writer", swiftSettings: strictSettings),
+        .testTarget(
+            name: "VectorLogicServerTests",
+            dependencies: [
+                "VectorLogicServer", "VectorLogicEngine", "VectorLogicJSON", "VectorLogicTestSupport", "vectorlogic",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
 
         // Offline tools (inspect/verify/repair) end to end, incl. the built `vectorlogic` executable's exit codes.
         .testTarget(

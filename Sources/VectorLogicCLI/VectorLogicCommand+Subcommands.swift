@@ -7,5 +7,6 @@ extension VectorLogicCommand {
         InspectCommand.self,
         VerifyCommand.self,
         RepairCommand.self,
+        BenchCommand.self,
     ]
 }

@@ -1,12 +1,13 @@
 import Logging
 import Synchronization
+import VectorLogicSync
 
 /// The engine's background threads (indexer and maintenance): real threads, woken by `nudge()` after writes and
 /// every 100 ms otherwise, stopped and joined by `stop()`.
 final class BackgroundWorkers: Sendable {
     private let signal = ConditionLock()
     private let stopped = Atomic<Bool>(false)
-    private let threads = Mutex<[EngineThread]>([])
+    private let threads = Locked<[EngineThread]>([])
 
     /// Starts a thread that runs `step` repeatedly; `step` returns true when it did work (then it runs again at once).
     func spawn(name: String, _ step: @escaping @Sendable () -> Bool) {

@@ -1,6 +1,7 @@
 import Logging
 import Synchronization
 public import VectorLogicDistance
+public import VectorLogicIndex
 
 /// How a collection indexes its vectors.
 public struct IndexConfig: Sendable, Hashable, Codable {

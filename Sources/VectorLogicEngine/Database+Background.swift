@@ -1,3 +1,4 @@
+import VectorLogicSync
 import Logging
 import Synchronization
 import VectorLogicIO

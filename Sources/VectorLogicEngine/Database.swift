@@ -1,5 +1,6 @@
 public import VectorLogicIO
 import Synchronization
+import VectorLogicSync
 import Logging
 
 /// An embedded VectorLogic database over one data directory: collections of vectors with metadata, a write-ahead log
@@ -14,14 +15,14 @@ public final class Database: Sendable {
     public let directory: String
     let fileSystem: any FileSystem
     let options: DatabaseOptions
-    let core: Mutex<CoreState>
+    let core: Locked<CoreState>
     let commit: GroupCommit
     let counters: EngineCounters
     let directoryLock: any FileLock
     let workers: BackgroundWorkers
     /// Serialises checkpoints (flush + compaction + manifest writes).
-    let checkpointLock = Mutex<Void>(())
-    let readOnlyReason = Mutex<EngineError?>(nil)
+    let checkpointLock = Locked<Void>(())
+    let readOnlyReason = Locked<EngineError?>(nil)
     /// What `open` found and did: replayed records, a cut torn tail, leftovers removed.
     public let recovery: RecoveryReport
 
@@ -30,7 +31,7 @@ public final class Database: Sendable {
         self.directory = directory
         self.fileSystem = fileSystem
         self.options = options
-        self.core = Mutex(state)
+        self.core = Locked(state)
         self.commit = commit
         self.counters = counters
         self.directoryLock = directoryLock

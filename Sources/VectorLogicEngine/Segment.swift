@@ -1,8 +1,10 @@
 import Logging
 import Synchronization
+import VectorLogicSync
 import VectorLogicDistance
 import VectorLogicFormat
 import VectorLogicIO
+import VectorLogicIndex
 import VectorLogicJSON
 
 /// An immutable segment file, mapped and read in place (data-format.md, "Segment sections").
@@ -34,11 +36,16 @@ final class Segment: @unchecked Sendable {
     private let metadataSection: UnsafeRawBufferPointer
     /// The graph section, when the segment has one.
     let graphSection: UnsafeRawBufferPointer?
+    /// The rows as the index reads them (keeps the mapping alive; no reference back to the segment, so no cycle).
+    let source: SegmentVectors
+    /// The HNSW graph read in place from the graph section (validated in O(1)), when the segment has one.
+    private(set) var graph: FrozenHNSW?
     /// Parsed metadata of every row, built on first use by a filter (parsing per query would dominate filtered search).
-    private let metadataCache = Mutex<[JSONValue?]?>(nil)
+    private let metadataCache = Locked<[JSONValue?]?>(nil)
 
     /// Maps and checks a segment file; throws `.corruption` naming the file and offset.
-    init(number: UInt64, path: String, fileSystem: any FileSystem) throws(EngineError) {
+    /// With `loadGraph` false the graph section is neither checksummed nor parsed (repair rebuilds it).
+    init(number: UInt64, path: String, fileSystem: any FileSystem, loadGraph: Bool = true) throws(EngineError) {
         self.number = number
         self.path = path
         do {
@@ -80,12 +87,22 @@ final class Segment: @unchecked Sendable {
         guard idOrder.count == rows * 4, idSection.count >= (rows + 1) * 4, metadataSection.count >= (rows + 1) * 8 else {
             throw corrupt(0, "id or metadata section does not match \(rows) rows")
         }
-        try checkSmallSections(corrupt)
+        source = SegmentVectors(mapping: mapping, base: vectorBase, stride: stride, dimension: dimension)
+        try checkSmallSections(corrupt, includingGraph: loadGraph)
+        if loadGraph, let graphSection, rows > 0, let metric = DistanceMetric(code: info.metric) {
+            do {
+                graph = try FrozenHNSW(graph: graphSection, source: source, metric: metric, count: rows)
+            } catch {
+                throw corrupt(layout.sections.first { $0.kind == SegmentSectionKind.engineGraph.rawValue }?.offset ?? 0,
+                              "graph section: \(error)")
+            }
+        }
     }
 
     /// Checksums the small sections and checks their offset tables (a few bytes per row).
-    private func checkSmallSections(_ corrupt: (Int, String) -> EngineError) throws(EngineError) {
+    private func checkSmallSections(_ corrupt: (Int, String) -> EngineError, includingGraph: Bool) throws(EngineError) {
         for entry in layout.sections where entry.kind != SegmentSectionKind.engineVectors.rawValue {
+            if !includingGraph, entry.kind == SegmentSectionKind.engineGraph.rawValue { continue }
             guard let bytes = layout.section(entry.kind) else { continue }
             guard CRC32C.checksum(bytes) == entry.crc else {
                 throw corrupt(entry.offset, "section \(entry.kind) fails its CRC32C")
@@ -183,6 +200,43 @@ final class Segment: @unchecked Sendable {
         let parsed = (0..<rows).map { metadata(UInt32($0)) }
         metadataCache.withLock { $0 = parsed }
         return parsed
+    }
+}
+
+/// A segment's vectors section as a `VectorSource`: rows at a 64-byte stride in the mapping.
+final class SegmentVectors: VectorSource, @unchecked Sendable {
+    let mapping: MappedFile
+    let base: UnsafeRawPointer?
+    let strideBytes: Int
+    let dimension: Int
+
+    init(mapping: MappedFile, base: UnsafeRawPointer?, stride: Int, dimension: Int) {
+        self.mapping = mapping
+        self.base = base
+        self.strideBytes = stride
+        self.dimension = dimension
+    }
+
+    func vector(_ row: UInt32) -> UnsafePointer<Float> {
+        guard let base else { preconditionFailure("vector of an empty segment") }
+        return (base + Int(row) * strideBytes).assumingMemoryBound(to: Float.self)
+    }
+
+    var contiguousRows: ContiguousRows? {
+        guard let base else { return nil }
+        return ContiguousRows(base: base.assumingMemoryBound(to: Float.self), stride: strideBytes / 4)
+    }
+}
+
+extension DistanceMetric {
+    /// The metric of a stored code (0 cosine, 1 dot, 2 euclidean).
+    init?(code: UInt8) {
+        switch code {
+        case 0: self = .cosine
+        case 1: self = .dot
+        case 2: self = .euclidean
+        default: return nil
+        }
     }
 }
 

@@ -35,7 +35,8 @@ extension LogFraming {
                                          payload: Array(file.sub(position + recordHeaderSize, payloadLength))))
                 offsets.append(position)
                 position += size
-            case .failure(let failure):
+            case .failure(let kind):
+                let failure = kind.error(at: position)
                 let ending: LogScanEnding
                 if let resume = findValidRecord(file, after: position) {
                     ending = .corrupt(offset: position, reason: failure.reason, resumeOffset: resume)
@@ -48,26 +49,41 @@ extension LogFraming {
         return LogScanResult(header: header, records: records, offsets: offsets, validEnd: position, ending: .clean)
     }
 
+    /// Why a record is invalid; the message is built only for the one failure a scan reports (the resynchronisation
+    /// search tests thousands of offsets and must not format a string for each).
+    enum RecordFailure: Error {
+        case incompleteHeader(available: Int)
+        case tooLong(length: Int)
+        case pastEnd(length: Int)
+        case typeZero
+        case checksum
+
+        func error(at position: Int) -> FormatError {
+            switch self {
+            case .incompleteHeader(let available):
+                return FormatError(offset: position, reason: "incomplete record header (\(available) of \(recordHeaderSize) bytes)")
+            case .tooLong(let length):
+                return FormatError(offset: position, reason: "record length \(length) exceeds the \(maxPayloadLength)-byte limit")
+            case .pastEnd(let length):
+                return FormatError(offset: position, reason: "record of \(length) payload bytes extends past the end of the file")
+            case .typeZero:
+                return FormatError(offset: position + 8, reason: "record type 0 (zero-filled or unwritten bytes)")
+            case .checksum:
+                return FormatError(offset: position, reason: "record checksum mismatch")
+            }
+        }
+    }
+
     /// Whether a complete, valid record starts at `position`; its framed size when it does.
-    static func checkRecord(_ file: UnsafeRawBufferPointer, at position: Int) -> Result<Int, FormatError> {
+    static func checkRecord(_ file: UnsafeRawBufferPointer, at position: Int) -> Result<Int, RecordFailure> {
         let available = file.count - position
-        guard available >= recordHeaderSize else {
-            return .failure(FormatError(offset: position, reason: "incomplete record header (\(available) of \(recordHeaderSize) bytes)"))
-        }
+        guard available >= recordHeaderSize else { return .failure(.incompleteHeader(available: available)) }
         let length = Int(file.le32(at: position))
-        guard length <= maxPayloadLength else {
-            return .failure(FormatError(offset: position, reason: "record length \(length) exceeds the \(maxPayloadLength)-byte limit"))
-        }
-        guard length <= available - recordHeaderSize else {
-            return .failure(FormatError(offset: position, reason: "record of \(length) payload bytes extends past the end of the file"))
-        }
-        guard file[position + 8] != 0 else {
-            return .failure(FormatError(offset: position + 8, reason: "record type 0 (zero-filled or unwritten bytes)"))
-        }
+        guard length <= maxPayloadLength else { return .failure(.tooLong(length: length)) }
+        guard length <= available - recordHeaderSize else { return .failure(.pastEnd(length: length)) }
+        guard file[position + 8] != 0 else { return .failure(.typeZero) }
         let stored = CRC32C.unmask(file.le32(at: position + 4))
-        guard CRC32C.checksum(file.sub(position + 8, 9 + length)) == stored else {
-            return .failure(FormatError(offset: position, reason: "record checksum mismatch"))
-        }
+        guard CRC32C.checksum(file.sub(position + 8, 9 + length)) == stored else { return .failure(.checksum) }
         return .success(recordHeaderSize + length)
     }
 

@@ -1,3 +1,4 @@
+import VectorLogicSync
 import Synchronization
 
 /// A handle on a simulated inode. Dead after `close()` or after a crash of its file system (generation changed).

@@ -1,4 +1,5 @@
 import Synchronization
+import VectorLogicSync
 
 /// An in-memory file system that models exactly what survives a crash under the `FileSystem` contract, with
 /// deterministic fault injection, so tests can kill the engine at every I/O point and check recovery.
@@ -21,13 +22,13 @@ import Synchronization
 ///
 /// Fault injection (`failAfter`) counts the operations listed in `OperationKind`; `operationCount` and `operationLog`
 /// expose the count so a test can run a workload once, read the count N, then replay it N times crashing at each point.
-/// Thread-safe: all state sits behind one `Mutex`.
+/// Thread-safe: all state sits behind one lock (`Locked`).
 public final class SimulatedFileSystem: FileSystem {
-    let state: Mutex<SimulatedState>
+    let state: Locked<SimulatedState>
 
     /// An empty file system (just the root). `seed` drives the torn-prefix choice of `crash(keepingTornPrefix:)`.
     public init(seed: UInt64 = 0) {
-        state = Mutex(SimulatedState(seed: seed))
+        state = Locked(SimulatedState(seed: seed))
     }
 
     /// Number of counted operations attempted so far (including ones that failed by injection), since creation.

@@ -67,6 +67,9 @@ extension GraphReader {
         if accept?(entry.row) ?? true { scratch.results.push(entry) }
         var bound = scratch.results.isEmpty ? Float.infinity : scratch.results.top.distance
         let buffer = scratch.neighbors
+        let vectorBytes = dimension * 4
+        let headBytes = min(vectorBytes, 256)
+        let tailBytes = vectorBytes - headBytes
         while !scratch.frontier.isEmpty {
             let current = scratch.frontier.pop()
             if current.distance > bound && scratch.results.count >= ef { break }
@@ -78,12 +81,12 @@ extension GraphReader {
                 if !scratch.testAndSetVisited(row) {
                     buffer[fresh] = row
                     fresh += 1
-                    vl_prefetch(vectors.pointer(row), 256)
+                    vl_prefetch(vectors.pointer(row), headBytes)
                 }
             }
             for i in 0..<fresh {
                 let row = buffer[i]
-                if i + 1 < fresh { vl_prefetch(vectors.pointer(buffer[i + 1]) + 64, dimension * 4 - 256) }
+                if tailBytes > 0 && i + 1 < fresh { vl_prefetch(vectors.pointer(buffer[i + 1]) + 64, tailBytes) }
                 let d = distance(query, row)
                 if scratch.results.count < ef || d < bound {
                     scratch.frontier.push(Candidate(distance: d, row: row))

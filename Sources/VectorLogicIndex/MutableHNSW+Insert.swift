@@ -1,3 +1,4 @@
+import VectorLogicSync
 import CVectorLogicKernels
 import Synchronization
 import VectorLogicDistance
@@ -19,11 +20,11 @@ extension MutableHNSW {
             let bound = capacity.load(ordering: .acquiring)
             if let rows = contiguous {
                 let reader = MutableGraphReader(vectors: ContiguousVectors(base: rows.base, stride: rows.stride),
-                                                dimension: dimension, kind: kind, rowBound: bound, storage: storage)
+                                                dimension: dimension, kind: kind.buildKind, rowBound: bound, storage: storage)
                 link(row, level: level, entry: entry, reader: reader)
             } else {
                 let reader = MutableGraphReader(vectors: SourceVectors(source: source),
-                                                dimension: dimension, kind: kind, rowBound: bound, storage: storage)
+                                                dimension: dimension, kind: kind.buildKind, rowBound: bound, storage: storage)
                 link(row, level: level, entry: entry, reader: reader)
             }
             if level > entry.level {
@@ -52,7 +53,7 @@ extension MutableHNSW {
     /// the neighbour-selection heuristic, and links in both directions.
     private func link<R: GraphReader>(_ row: UInt32, level: Int, entry: EntryPoint, reader: R) {
         pool.withScratch(rows: reader.rowBound) { scratch in
-            kind.prepare(source.vector(row), dimension: dimension, into: scratch.query)
+            reader.kind.prepare(source.vector(row), dimension: dimension, into: scratch.query)
             let query = UnsafePointer(scratch.query)
             var start = reader.greedyDescend(query, entry: entry.row, fromLevel: entry.level, toLevel: level, scratch: scratch)
             var l = min(level, entry.level)

@@ -1,6 +1,7 @@
 import CoreMetrics
 import Prometheus
 import Synchronization
+import VectorLogicSync
 import VectorLogicEngine
 
 /// Prometheus figures for `/metrics`, recorded through swift-metrics with an app-local factory (no global bootstrap, so
@@ -20,10 +21,10 @@ final class ServerMetrics: Sendable {
         var latency: CoreMetrics.Timer
     }
 
-    private let requestMeters = Mutex<[RequestKey: Meters]>([:])
+    private let requestMeters = Locked<[RequestKey: Meters]>([:])
     /// Engine counters last seen, so Prometheus counters advance by the difference.
-    private let lastTotals = Mutex<[String: Int64]>([:])
-    private let knownCollections = Mutex<Set<String>>([])
+    private let lastTotals = Locked<[String: Int64]>([:])
+    private let knownCollections = Locked<Set<String>>([])
 
     init() {
         var factory = PrometheusMetricsFactory(registry: registry)

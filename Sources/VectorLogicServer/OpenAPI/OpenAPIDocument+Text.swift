@@ -336,6 +336,9 @@ extension OpenAPIDocument {
            }
           }
          },
+         "400": {
+          "$ref": "#/components/responses/BadRequest"
+         },
          "404": {
           "$ref": "#/components/responses/NotFound"
          }
@@ -395,6 +398,9 @@ extension OpenAPIDocument {
             }
            }
           }
+         },
+         "400": {
+          "$ref": "#/components/responses/BadRequest"
          },
          "404": {
           "$ref": "#/components/responses/NotFound"
@@ -851,6 +857,9 @@ extension OpenAPIDocument {
             }
            }
           }
+         },
+         "400": {
+          "$ref": "#/components/responses/BadRequest"
          },
          "404": {
           "$ref": "#/components/responses/NotFound"
@@ -1703,6 +1712,9 @@ extension OpenAPIDocument {
             }
            }
           }
+         },
+         "400": {
+          "$ref": "#/components/responses/BadRequest"
          },
          "404": {
           "$ref": "#/components/responses/NotFound"

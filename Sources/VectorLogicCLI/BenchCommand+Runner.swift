@@ -1,0 +1,124 @@
+import Dispatch
+import Foundation
+import Synchronization
+import VectorLogicDistance
+import VectorLogicIndex
+
+/// The measuring parts of `vectorlogic bench`.
+enum BenchRunner {
+    typealias Searcher = (UnsafePointer<Float>, Int, Int, RowPredicate?) -> [Neighbor]
+
+    /// Recall and median single-thread QPS at one ef.
+    struct EfResult {
+        var ef: Int
+        var recall: Double
+        var qps: Double
+    }
+
+    /// Filtered search at one selectivity and ef, against the exact filtered answer.
+    struct FilteredResult {
+        var selectivity: Double
+        var ef: Int
+        var recall: Double
+        var qps: Double
+        var exactQPS: Double
+        var plannerPrefersExact: Bool
+    }
+
+    final class Counter: Sendable {
+        let next = Atomic<Int>(0)
+    }
+
+    /// Inserts every row on `threads` threads (rows handed out in order from a shared counter).
+    static func build(_ source: FlatVectorSource, metric: DistanceMetric, parameters: HNSWParameters,
+                      threads: Int) -> (MutableHNSW, Double) {
+        let index = MutableHNSW(source: source, metric: metric, parameters: parameters, expectedCount: source.count)
+        let counter = Counter()
+        let n = source.count
+        let clock = ContinuousClock()
+        let start = clock.now
+        DispatchQueue.concurrentPerform(iterations: threads) { _ in
+            while true {
+                let row = counter.next.add(1, ordering: .relaxed).oldValue
+                if row >= n { break }
+                index.insert(UInt32(row))
+            }
+        }
+        return (index, seconds(clock.now - start))
+    }
+
+    static func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+    }
+
+    /// One untimed pass for recall@k, then `repeats` timed passes; QPS is the median pass.
+    static func measure(_ search: Searcher, queries: FlatVectorSource, truth: [[Int32]], k: Int, ef: Int,
+                        repeats: Int) -> EfResult {
+        var hits = 0
+        for q in 0..<queries.count {
+            let found = search(queries.vector(UInt32(q)), k, ef, nil)
+            let expected = Set(truth[q].prefix(k).map { UInt32(bitPattern: $0) })
+            hits += found.filter { expected.contains($0.row) }.count
+        }
+        let recall = Double(hits) / Double(queries.count * min(k, truth.first?.count ?? k))
+        var rates: [Double] = []
+        var sink = 0
+        let clock = ContinuousClock()
+        for _ in 0..<repeats {
+            let start = clock.now
+            for q in 0..<queries.count { sink &+= search(queries.vector(UInt32(q)), k, ef, nil).count }
+            rates.append(Double(queries.count) / seconds(clock.now - start))
+        }
+        if sink == -1 { print("") }  // keeps the searches observable to the optimiser
+        return EfResult(ef: ef, recall: recall, qps: median(rates))
+    }
+
+    static func median(_ xs: [Double]) -> Double {
+        let s = xs.sorted()
+        return s.isEmpty ? 0 : s[s.count / 2]
+    }
+
+    /// A deterministic pseudo-random subset of rows holding about `selectivity` of them.
+    static func predicate(selectivity: Double) -> RowPredicate {
+        let threshold = UInt32(min(selectivity, 1) * Double(UInt32.max))
+        return { row in (row &* 2_654_435_761) ^ ((row &* 2_654_435_761) >> 15) <= threshold }
+    }
+
+    /// Filtered graph search vs the exact filtered answer (`exactSearch` with the same predicate), on ≤ 200 queries.
+    static func measureFiltered(_ search: Searcher, source: FlatVectorSource, queries: FlatVectorSource,
+                                metric: DistanceMetric, k: Int, ef: Int, selectivity: Double) -> FilteredResult {
+        let accept = predicate(selectivity: selectivity)
+        let nq = min(queries.count, 200)
+        let clock = ContinuousClock()
+        var exact: [[Neighbor]] = []
+        let exactStart = clock.now
+        for q in 0..<nq {
+            exact.append(exactSearch(queries.vector(UInt32(q)), source: source, rows: 0..<UInt32(source.count),
+                                     metric: metric, k: k, accept: accept))
+        }
+        let exactQPS = Double(nq) / seconds(clock.now - exactStart)
+        var hits = 0
+        var expectedTotal = 0
+        let start = clock.now
+        for q in 0..<nq {
+            let found = search(queries.vector(UInt32(q)), k, ef, accept)
+            let expected = Set(exact[q].map(\.row))
+            expectedTotal += expected.count
+            hits += found.filter { expected.contains($0.row) }.count
+        }
+        let qps = Double(nq) / seconds(clock.now - start)
+        let estimate = FilteredSearchPlanner.estimatedSelectivity(rows: 0..<UInt32(source.count), accept: accept)
+        return FilteredResult(
+            selectivity: selectivity, ef: ef, recall: expectedTotal == 0 ? 1 : Double(hits) / Double(expectedTotal),
+            qps: qps, exactQPS: exactQPS,
+            plannerPrefersExact: FilteredSearchPlanner.prefersExactSearch(selectivity: estimate, rowCount: source.count, ef: ef))
+    }
+
+    /// Resident set size from /proc/self/statm (second field, in pages); 0 where unavailable.
+    static func residentBytes() -> Int {
+        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+        let fields = text.split(separator: " ")
+        guard fields.count > 1, let pages = Int(fields[1]) else { return 0 }
+        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+    }
+}

@@ -1,0 +1,106 @@
+import Testing
+import VectorLogicDistance
+import VectorLogicIndex
+
+@Suite struct GraphSectionTests {
+    /// The same seed and insert order give byte-identical graph sections; another seed gives other bytes.
+    @Test func sameSeedAndOrderGiveSameBytes() {
+        let data = IndexTestData.uniform(count: 500, dimension: 12, seed: 0x5A)
+        let source = FlatVectorSource(dimension: 12, vectors: data)
+        let a = IndexTestData.build(source, count: 500, metric: .euclidean).serialized()
+        let b = IndexTestData.build(source, count: 500, metric: .euclidean).serialized()
+        let c = IndexTestData.build(source, count: 500, metric: .euclidean,
+                                    parameters: HNSWParameters(m: 12, efConstruction: 100, seed: 99)).serialized()
+        #expect(a == b)
+        #expect(a != c)
+        #expect(a.count > 64)
+    }
+
+    /// serialize → FrozenHNSW over the bytes answers exactly like the mutable graph, for every metric,
+    /// and the frozen graph passes its invariant check.
+    @Test(arguments: DistanceMetric.allCases)
+    func frozenGraphAnswersLikeTheMutableOne(metric: DistanceMetric) throws {
+        let n = 700
+        let data = IndexTestData.clustered(count: n, dimension: 20, clusters: 10, seed: 0x77)
+        let source = FlatVectorSource(dimension: 20, vectors: data)
+        let index = IndexTestData.build(source, count: n, metric: metric)
+        let bytes = index.serialized()
+        try bytes.withUnsafeBytes { raw in
+            let frozen = try FrozenHNSW(graph: raw, source: source, metric: metric, count: n)
+            #expect(frozen.checkInvariants() == [])
+            let stats = frozen.statistics
+            #expect(stats.nodes == n && stats.bytes == bytes.count && stats.maxDegree <= 24 && stats.meanDegree > 4)
+            #expect(stats.nodesPerLevel.first == n)
+            let queries = IndexTestData.uniform(count: 25, dimension: 20, seed: 0x78)
+            for qi in 0..<25 {
+                let q = Array(queries[(qi * 20)..<((qi + 1) * 20)])
+                for ef in [10, 64] {
+                    let before = q.withUnsafeBufferPointer { index.search($0.baseAddress!, k: 10, ef: ef, accept: nil) }
+                    let after = q.withUnsafeBufferPointer { frozen.search($0.baseAddress!, k: 10, ef: ef, accept: nil) }
+                    #expect(before == after)
+                }
+            }
+        }
+    }
+
+    /// Garbage never traps: random bytes, truncations and corrupted header fields throw; corrupted link bytes
+    /// either throw or give a graph whose searches stay in range and whose invariant check reports the damage.
+    @Test func garbageBytesThrowOrStaySafe() throws {
+        let seed: UInt64 = 0x6A7
+        print("garbageBytesThrowOrStaySafe seed \(seed)")
+        var rng = IndexTestRNG(seed: seed)
+        let n = 200
+        let data = IndexTestData.uniform(count: n, dimension: 8, seed: seed)
+        let source = FlatVectorSource(dimension: 8, vectors: data)
+        let good = IndexTestData.build(source, count: n, metric: .cosine).serialized()
+        func open(_ bytes: [UInt8], metric: DistanceMetric = .cosine, count: Int = n) -> FrozenHNSW? {
+            bytes.withUnsafeBytes { try? FrozenHNSW(graph: $0, source: source, metric: metric, count: count) }
+        }
+        #expect(open(good) != nil)
+        #expect(open(good, metric: .dot) == nil)
+        #expect(open(good, count: n - 1) == nil)
+        #expect(open([]) == nil)
+        #expect(open(Array(good.dropLast(4))) == nil)
+        #expect(open(good + [0, 0, 0, 0]) == nil)
+        for _ in 0..<200 {
+            let random = (0..<Int(rng.next() % 300)).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+            #expect(open(random) == nil)
+        }
+        for offset in stride(from: 0, to: 64, by: 4) where offset != 40 && offset != 44 && offset < 48 {
+            var bad = good
+            bad[offset + 3] ^= 0x80
+            #expect(open(bad) == nil, "header field at \(offset)")
+        }
+        var damagedSeen = 0
+        for _ in 0..<50 {
+            var bad = good
+            for _ in 0..<20 {
+                let i = 64 + Int(rng.next() % UInt64(good.count - 64))
+                bad[i] = UInt8(truncatingIfNeeded: rng.next())
+            }
+            guard let frozen = open(bad) else { continue }
+            let q = Array(data[0..<8])
+            try bad.withUnsafeBytes { raw in
+                let f = try FrozenHNSW(graph: raw, source: source, metric: .cosine, count: n)
+                let hits = q.withUnsafeBufferPointer { f.search($0.baseAddress!, k: 10, ef: 40, accept: nil) }
+                #expect(hits.allSatisfy { Int($0.row) < n })
+                if !f.checkInvariants().isEmpty { damagedSeen += 1 }
+            }
+            _ = frozen
+        }
+        #expect(damagedSeen > 0)
+    }
+
+    /// An empty graph serialises and opens, and searches return nothing.
+    @Test func emptyGraphRoundTrips() throws {
+        let source = FlatVectorSource(dimension: 4, vectors: [])
+        let index = MutableHNSW(source: source, metric: .dot, parameters: HNSWParameters(), expectedCount: 0)
+        let bytes = index.serialized()
+        try bytes.withUnsafeBytes { raw in
+            let frozen = try FrozenHNSW(graph: raw, source: source, metric: .dot, count: 0)
+            let q: [Float] = [1, 0, 0, 0]
+            #expect(q.withUnsafeBufferPointer { frozen.search($0.baseAddress!, k: 3, ef: 10, accept: nil) } == [])
+            #expect(frozen.checkInvariants() == [])
+        }
+    }
+}

@@ -1,0 +1,100 @@
+import VectorLogicDistance
+import VectorLogicIndex
+
+/// SplitMix64: small, seeded, reproducible.
+struct IndexTestRNG: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    mutating func unit() -> Float { Float(next() >> 40) * 0x1p-24 * 2 - 1 }
+}
+
+enum IndexTestData {
+    /// Uniform random vectors in [-1, 1)^d, row-major.
+    static func uniform(count: Int, dimension: Int, seed: UInt64) -> [Float] {
+        var rng = IndexTestRNG(seed: seed)
+        return (0..<(count * dimension)).map { _ in rng.unit() }
+    }
+
+    /// Gaussian-ish clusters: `clusters` random centres, points = centre + small noise.
+    static func clustered(count: Int, dimension: Int, clusters: Int, seed: UInt64) -> [Float] {
+        var rng = IndexTestRNG(seed: seed)
+        let centres = (0..<(clusters * dimension)).map { _ in rng.unit() * 3 }
+        var out: [Float] = []
+        out.reserveCapacity(count * dimension)
+        for _ in 0..<count {
+            let c = Int(rng.next() % UInt64(clusters))
+            for j in 0..<dimension {
+                let noise = (rng.unit() + rng.unit() + rng.unit()) * 0.15
+                out.append(centres[c * dimension + j] + noise)
+            }
+        }
+        return out
+    }
+
+    /// Reference distance in Double, same convention as the index (cosine 1-cos, dot -ip, euclidean squared).
+    static func referenceDistance(_ q: [Float], _ v: UnsafePointer<Float>, metric: DistanceMetric) -> Double {
+        q.withUnsafeBufferPointer { qb -> Double in
+            let qp = qb.baseAddress!
+            let d = q.count
+            switch metric {
+            case .dot: return -Distance.dotReference(qp, v, count: d)
+            case .euclidean: return Distance.squaredL2Reference(qp, v, count: d)
+            case .cosine:
+                let ip = Distance.dotReference(qp, v, count: d)
+                let nq = Distance.dotReference(qp, qp, count: d).squareRoot()
+                let nv = Distance.dotReference(v, v, count: d).squareRoot()
+                return nq == 0 || nv == 0 ? 1 : 1 - ip / (nq * nv)
+            }
+        }
+    }
+
+    /// Brute-force oracle: the k best accepted rows by the Double reference distance.
+    static func bruteForce(_ q: [Float], source: FlatVectorSource, metric: DistanceMetric, k: Int,
+                           accept: ((UInt32) -> Bool)? = nil) -> [UInt32] {
+        var all: [(Double, UInt32)] = []
+        for r in 0..<UInt32(source.count) where accept?(r) ?? true {
+            all.append((referenceDistance(q, source.vector(r), metric: metric), r))
+        }
+        all.sort { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
+        return all.prefix(k).map(\.1)
+    }
+
+    static func build(_ source: any VectorSource, count: Int, metric: DistanceMetric,
+                      parameters: HNSWParameters = HNSWParameters(m: 12, efConstruction: 100)) -> MutableHNSW {
+        let index = MutableHNSW(source: source, metric: metric, parameters: parameters, expectedCount: count)
+        for r in 0..<UInt32(count) { index.insert(r) }
+        return index
+    }
+
+    static func recall(_ found: [Neighbor], _ truth: [UInt32]) -> Double {
+        guard !truth.isEmpty else { return 1 }
+        let t = Set(truth)
+        return Double(found.filter { t.contains($0.row) }.count) / Double(truth.count)
+    }
+}
+
+/// A source that is not contiguous (rows in separate allocations), like the engine's chunked memtable.
+final class ChunkedTestSource: VectorSource, @unchecked Sendable {
+    let dimension: Int
+    private var rows: [UnsafeMutablePointer<Float>] = []
+
+    init(dimension: Int, vectors: [Float]) {
+        self.dimension = dimension
+        for r in 0..<(vectors.count / dimension) {
+            let p = UnsafeMutablePointer<Float>.allocate(capacity: dimension)
+            for j in 0..<dimension { p[j] = vectors[r * dimension + j] }
+            rows.append(p)
+        }
+    }
+
+    deinit { rows.forEach { $0.deallocate() } }
+
+    func vector(_ row: UInt32) -> UnsafePointer<Float> { UnsafePointer(rows[Int(row)]) }
+}
