@@ -120,6 +120,6 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         // Engine ingest/reopen benchmark (release build; see BENCHMARKS.md "Engine").
-        .executableTarget(name: "engine-bench", dependencies: ["VectorLogicEngine", "VectorLogicIO"], path: "tools/engine-bench", swiftSettings: strictSettings),
+        .executableTarget(name: "engine-bench", dependencies: ["VectorLogicEngine", "VectorLogicIO", "VectorLogicDistance", "VectorLogicIndex"], path: "tools/engine-bench", swiftSettings: strictSettings),
     ]
 )

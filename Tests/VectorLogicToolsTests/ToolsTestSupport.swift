@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 @_spi(Testing) import VectorLogicEngine
 import VectorLogicDistance
 import VectorLogicFormat
@@ -140,3 +141,8 @@ enum VectorLogicProcess {
         return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
     }
 }
+
+/// Every tools test runs inside this serialized suite: each opens a real `Database` (engine threads, fsyncs) or runs
+/// the `vectorlogic` executable and waits for it, and on 2 shared cores running them all at once starved the
+/// cooperative pool until the run hung.
+@Suite(.serialized) struct ToolsSuite {}

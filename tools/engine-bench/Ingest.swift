@@ -1,5 +1,8 @@
 import Foundation
+import VectorLogicDistance
 import VectorLogicEngine
+import VectorLogicIndex
+import VectorLogicIO
 
 /// One ingest run: `writers` concurrent tasks upserting batches of `batch` vectors with fsync durability.
 struct IngestResult {

@@ -1,5 +1,8 @@
 import Foundation
+import VectorLogicDistance
 import VectorLogicEngine
+import VectorLogicIndex
+import VectorLogicIO
 
 /// Time from `Database.open` to the first search answer, for clean and crashed directories.
 enum Reopen {

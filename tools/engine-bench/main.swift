@@ -1,5 +1,8 @@
 import Foundation
+import VectorLogicDistance
 import VectorLogicEngine
+import VectorLogicIndex
+import VectorLogicIO
 
 // engine-bench: ingest and reopen figures of the VectorLogic engine (BENCHMARKS.md "Engine").
 // Usage: engine-bench [--data base.fvecs] [--work DIR] [--single-cap 20000] [--single-seconds 20]

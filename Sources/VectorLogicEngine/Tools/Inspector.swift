@@ -29,7 +29,7 @@ public struct InspectReport: Sendable, Hashable, Codable {
 public enum Inspector {
     /// Inspects `path`: a data directory, a `.seg` segment, a `.log` write-ahead log, or a `MANIFEST`.
     public static func inspect(path: String, fileSystem: any FileSystem = PosixFileSystem()) throws(ToolError) -> InspectReport {
-        guard fileSystem.exists(path) else { throw ToolError.invalidPath("\(path) does not exist") }
+        guard fileSystem.exists(path) || isDirectory(path, fileSystem: fileSystem) else { throw ToolError.invalidPath("\(path) does not exist") }
         if isDirectory(path, fileSystem: fileSystem) {
             return try inspectDirectory(path, fileSystem: fileSystem)
         }

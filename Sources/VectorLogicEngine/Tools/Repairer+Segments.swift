@@ -22,7 +22,8 @@ extension RepairSession {
             manifest.collections[index].segments = kept
             deduplicate(&manifest.collections[index], analyses: analyses)
         }
-        for number in listing.segments where !referenced.contains(number) {
+        let handled = Set(manifest.collections.flatMap { $0.segments.map(\.number) }).union(quarantinedSegments)
+        for number in listing.segments where !referenced.contains(number) && !handled.contains(number) {
             try quarantine(FileNames.segment(number), why: "segment not referenced by the manifest")
         }
         self.manifest = manifest
@@ -47,6 +48,7 @@ extension RepairSession {
         case .unreadable:
             let why = (analysis.problems + mismatch).first { $0.severity == .error }?.description ?? "unreadable"
             try quarantine(name, why: "unreadable segment (\(why))")
+            quarantinedSegments.insert(entry.number)
             act("drop", name, "removed from the manifest")
             reportLostRows(analysis, entry: entry, collection: collectionName)
             return nil
@@ -56,6 +58,7 @@ extension RepairSession {
             manifestChanged = true
             try rewrite(analysis, as: number, definition: collection.definition)
             try quarantine(name, why: "replaced by \(FileNames.segment(number))")
+            quarantinedSegments.insert(entry.number)
             var renumbered = entry
             renumbered.number = number
             let replacement = dryRun ? analysis : SegmentAnalysis(path: path(FileNames.segment(number)), name: FileNames.segment(number), fileSystem: fileSystem)

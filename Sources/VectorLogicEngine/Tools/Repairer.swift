@@ -16,7 +16,6 @@ public enum Repairer {
     /// and the report says what would be done.
     public static func repair(directory: String, fileSystem: any FileSystem = PosixFileSystem(),
                               dryRun: Bool = false) throws(ToolError) -> RepairReport {
-        guard fileSystem.exists(directory) else { throw ToolError.invalidPath("\(directory) does not exist") }
         let session = try RepairSession(directory: directory, fileSystem: fileSystem, dryRun: dryRun)
         try session.run()
         return session.report
@@ -32,6 +31,8 @@ final class RepairSession {
     var listing: DirectoryListing
     var manifest: EngineManifest?
     var manifestChanged = false
+    /// Segment numbers already moved to `lost/` (so the unreferenced-file sweep does not move them twice).
+    var quarantinedSegments = Set<UInt64>()
 
     init(directory: String, fileSystem: any FileSystem, dryRun: Bool) throws(ToolError) {
         self.directory = directory

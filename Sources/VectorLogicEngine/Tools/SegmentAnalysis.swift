@@ -76,6 +76,7 @@ final class SegmentAnalysis: @unchecked Sendable {
         summary.maxLSN = info.maxLSN
         guard !damagedKinds.contains(where: { $0 != SegmentSectionKind.engineGraph.rawValue }) else {
             condition = .unreadable
+            readIDsIfIntact(layout, info: info, damaged: damagedKinds)
             return
         }
         checkDataSections(layout, info: info)
@@ -117,6 +118,13 @@ final class SegmentAnalysis: @unchecked Sendable {
             fail(ToolProblem(file: name, offset: Int64(entry.offset + error.offset), message: "info section: \(error.reason)"), .unreadable)
             return nil
         }
+    }
+
+    /// Reads the ids (for the loss report) when their section is intact though another one is damaged.
+    private func readIDsIfIntact(_ layout: SegmentLayout, info: EngineSegmentInfo, damaged: Set<UInt32>) {
+        guard !damaged.contains(SegmentSectionKind.engineIDs.rawValue), let section = layout.section(.engineIDs),
+              EngineSegmentTables.checkOffsets(section, count: Int(info.rows), width: 4) == nil else { return }
+        ids = Self.readIDs(section, rows: Int(info.rows))
     }
 
     /// The byte offset of a section kind in the file (0 when absent).

@@ -40,7 +40,6 @@ public struct VerifyReport: Sendable, Hashable, Codable {
 public enum Verifier {
     /// Verifies `directory`; throws only when it cannot be read at all.
     public static func verify(directory: String, fileSystem: any FileSystem = PosixFileSystem()) throws(ToolError) -> VerifyReport {
-        guard fileSystem.exists(directory) else { throw ToolError.invalidPath("\(directory) does not exist") }
         var report = VerifyReport(directory: directory)
         let listing = try DirectoryListing(directory: directory, fileSystem: fileSystem)
         for name in listing.temporaries {
