@@ -716,6 +716,21 @@ def search_native(target, ds: Dataset, ef: int, conns: int, seconds: float, warm
     return res
 
 
+def fixed_request_cpu(port: int, request: bytes, conns: int, seconds: float, server_pid: int | None,
+                      loadgen: str) -> dict:
+    """Replays one fixed HTTP request (e.g. GET /health: the HTTP framework's floor) through loadgen."""
+    class _Fixed:
+        name, protocol = "fixed", "http"
+
+        def __init__(self):
+            self.port = port
+
+        def search_request(self, q, ef):
+            return request
+    ds = type("D", (), {"query_json": [b""]})()
+    return search_native(_Fixed(), ds, 0, conns, seconds, 0.5, server_pid, loadgen)
+
+
 # ---- command line -------------------------------------------------------------------------
 
 

@@ -214,6 +214,9 @@ def overhead_lines(results: dict, conns: list[int]) -> str:
         if cpu:
             line += f"; server CPU {cpu:.3f} ms/request → non-engine share of server CPU {max(0.0, 1 - eng / cpu):.0%}"
         lines.append(line)
+    h = v.get("health_c8")
+    if h and h.get("server_cpu_ms_per_req"):
+        lines.append(f"  floor: GET /health at c=8: {h['qps']:,.0f} req/s, server CPU {h['server_cpu_ms_per_req'] * 1000:.0f} µs/request")
     return "\n".join(lines)
 
 
@@ -223,6 +226,7 @@ def main():
     ap.add_argument("--venv", required=True)
     ap.add_argument("--vectorlogic", required=True, help="release vectorlogic binary")
     ap.add_argument("--redis-ld-library-path", required=True)
+    ap.add_argument("--loadgen", default=None, help="compiled loadgen.c (else the Python client drives the search phases)")
     ap.add_argument("--servers", default="vectorlogic,chroma,redis")
     ap.add_argument("--data", default=load.DATA_DEFAULT)
     ap.add_argument("--cache", default=load.CACHE_DEFAULT)
@@ -275,7 +279,7 @@ def main():
             for c in conns:
                 for n in order:
                     r = load.search(targets[n], ds, results["servers"][n]["ef"], c, args.seconds,
-                                    warmup=args.warmup, server_pid=servers[n].pid)
+                                    warmup=args.warmup, server_pid=servers[n].pid, loadgen=args.loadgen)
                     r["round"] = rnd
                     results["servers"][n]["search"].append(r)
                     log(f"round {rnd + 1} {n} c={c}: {r['qps']:.0f} QPS, p50 {r['p50_ms']:.2f} ms, "
@@ -293,6 +297,18 @@ def main():
                 med[str(c)]["qps_max"] = max(r["qps"] for r in rs)
             results["servers"][n]["search_median"] = med
             results["servers"][n]["rss_kb_end"] = rss_kb(servers[n].pid)
+        if "vectorlogic" in servers:
+            srv = servers["vectorlogic"]
+            c = load.Conn(srv.port)
+            results["servers"]["vectorlogic"]["stats_end"] = load.call_json(c, "GET", "/v1/stats")["data"]
+            c.close()
+            if args.loadgen:
+                # the HTTP framework's own floor: server CPU per GET /health at 8 connections
+                floor = load.fixed_request_cpu(srv.port, load.http_request("GET", "/health", srv.port), 8, 3.0,
+                                               srv.pid, args.loadgen)
+                results["servers"]["vectorlogic"]["health_c8"] = floor
+                log(f"vectorlogic GET /health c=8: {floor['qps']:.0f} req/s, server CPU "
+                    f"{floor.get('server_cpu_ms_per_req', 0) * 1000:.0f} µs/request")
     finally:
         for srv in list(STARTED):
             try:
