@@ -110,5 +110,16 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+
+        // Offline tools (inspect/verify/repair) end to end, incl. the built `vectorlogic` executable's exit codes.
+        .testTarget(
+            name: "VectorLogicToolsTests",
+            dependencies: [
+                "VectorLogicEngine", "VectorLogicIO", "VectorLogicFormat", "VectorLogicIndex", "VectorLogicDistance", "VectorLogicJSON", "vectorlogic",
+            ],
+            swiftSettings: strictSettings
+        ),
+        // Engine ingest/reopen benchmark (release build; see BENCHMARKS.md "Engine").
+        .executableTarget(name: "engine-bench", dependencies: ["VectorLogicEngine", "VectorLogicIO"], path: "tools/engine-bench", swiftSettings: strictSettings),
     ]
 )

