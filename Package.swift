@@ -24,6 +24,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
     ],
     targets: [
         // C kernels: CRC32C (SSE4.2) for the formats, distance kernels (AVX2/FMA) for the index.
@@ -31,21 +33,22 @@ let package = Package(
         .target(name: "CVectorLogicKernels", path: "Sources/CVectorLogicKernels"),
 
         // Pure layers: no I/O.
+        .target(name: "VectorLogicSync", swiftSettings: strictSettings),
         .target(name: "VectorLogicJSON", swiftSettings: strictSettings),
         .target(name: "VectorLogicFilter", dependencies: ["VectorLogicJSON"], swiftSettings: strictSettings),
         .target(name: "VectorLogicFormat", dependencies: ["CVectorLogicCRC"], swiftSettings: strictSettings),
         .target(name: "VectorLogicDistance", dependencies: ["CVectorLogicKernels"], swiftSettings: strictSettings),
-        .target(name: "VectorLogicIndex", dependencies: ["VectorLogicDistance", "VectorLogicFormat", "CVectorLogicKernels"], swiftSettings: strictSettings),
+        .target(name: "VectorLogicIndex", dependencies: ["VectorLogicDistance", "VectorLogicFormat", "CVectorLogicKernels", "VectorLogicSync"], swiftSettings: strictSettings),
 
         // The only module that makes syscalls.
-        .target(name: "VectorLogicIO", swiftSettings: strictSettings),
+        .target(name: "VectorLogicIO", dependencies: ["VectorLogicSync"], swiftSettings: strictSettings),
 
         // The embeddable database: no HTTP.
         .target(
             name: "VectorLogicEngine",
             dependencies: [
                 "VectorLogicFormat", "VectorLogicIO", "VectorLogicDistance", "VectorLogicIndex",
-                "VectorLogicJSON", "VectorLogicFilter",
+                "VectorLogicJSON", "VectorLogicFilter", "VectorLogicSync",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
@@ -55,8 +58,10 @@ let package = Package(
         .target(
             name: "VectorLogicServer",
             dependencies: [
-                "VectorLogicEngine", "VectorLogicJSON", "VectorLogicFilter",
+                "VectorLogicEngine", "VectorLogicJSON", "VectorLogicFilter", "VectorLogicSync",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -75,6 +80,12 @@ let package = Package(
         ),
         .executableTarget(name: "vectorlogic", dependencies: ["VectorLogicCLI"], swiftSettings: strictSettings),
 
+        // Server engineer's benchmark of the JSON hot path (hand-written reader/writer vs Foundation).
+        .executableTarget(
+            name: "vectorlogic-http-json-bench", dependencies: ["VectorLogicJSON"], path: "tools/bench/http-json-bench",
+            swiftSettings: strictSettings
+        ),
+
         // Tests.
         .target(
             name: "VectorLogicTestSupport",
@@ -84,11 +95,31 @@ let package = Package(
         ),
         .testTarget(name: "VectorLogicJSONTests", dependencies: ["VectorLogicJSON", "VectorLogicFilter"]),
         .testTarget(name: "VectorLogicFormatTests", dependencies: ["VectorLogicFormat", "VectorLogicTestSupport"]),
+        .testTarget(name: "VectorLogicIOTests", dependencies: ["VectorLogicIO", "VectorLogicFormat"]),
         .testTarget(name: "VectorLogicIndexTests", dependencies: ["VectorLogicIndex", "VectorLogicDistance", "VectorLogicTestSupport"]),
         .testTarget(
             name: "VectorLogicEngineTests",
-            dependencies: ["VectorLogicEngine", "VectorLogicIO", "VectorLogicFormat", "VectorLogicTestSupport", "vectorlogic"]
+            dependencies: ["VectorLogicEngine", "VectorLogicIO", "VectorLogicFormat", "VectorLogicTestSupport", "crash-writer"]
         ),
-        .testTarget(name: "VectorLogicServerTests", dependencies: ["VectorLogicServer", "VectorLogicEngine", "VectorLogicTestSupport", "vectorlogic"]),
+        // Engine crash test helper: writes with concurrent writers and prints acknowledged ids (killed by the tests).
+        .executableTarget(name: "crash-writer", dependencies: ["VectorLogicEngine"], path: "tools/crash-writer", swiftSettings: strictSettings),
+        .testTarget(
+            name: "VectorLogicServerTests",
+            dependencies: [
+                "VectorLogicServer", "VectorLogicEngine", "VectorLogicJSON", "VectorLogicTestSupport", "vectorlogic",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        // Offline tools (inspect/verify/repair) end to end, incl. the built `vectorlogic` executable's exit codes.
+        .testTarget(
+            name: "VectorLogicToolsTests",
+            dependencies: [
+                "VectorLogicEngine", "VectorLogicIO", "VectorLogicFormat", "VectorLogicIndex", "VectorLogicDistance", "VectorLogicJSON", "vectorlogic",
+            ],
+            swiftSettings: strictSettings
+        ),
+        // Engine ingest/reopen benchmark (release build; see BENCHMARKS.md "Engine").
+        .executableTarget(name: "engine-bench", dependencies: ["VectorLogicEngine", "VectorLogicIO", "VectorLogicDistance", "VectorLogicIndex"], path: "tools/engine-bench", swiftSettings: strictSettings),
     ]
 )

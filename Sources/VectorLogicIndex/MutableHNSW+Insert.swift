@@ -1,3 +1,4 @@
+import VectorLogicSync
 import CVectorLogicKernels
 import Synchronization
 import VectorLogicDistance

@@ -1,5 +1,6 @@
 public import VectorLogicDistance
 import Synchronization
+import VectorLogicSync
 
 /// A growable in-memory HNSW graph over rows of a VectorSource, safe for concurrent insert() and search() (per-node locks).
 ///
@@ -22,11 +23,11 @@ public final class MutableHNSW: @unchecked Sendable {
     let contiguous: ContiguousRows?
     let pool: ScratchPool
     /// Allocated chunks; the growth lock.
-    let chunks = Mutex<Int>(0)
+    let chunks = Locked<Int>(0)
     /// Rows covered by allocated chunks (read without the lock to size visited sets).
     let capacity = Atomic<Int>(0)
     /// Entry point and top level; nil while empty.
-    let top = Mutex<EntryPoint?>(nil)
+    let top = Locked<EntryPoint?>(nil)
     let inserted = Atomic<Int>(0)
 
     struct EntryPoint: Sendable {

@@ -1,4 +1,5 @@
 import Synchronization
+import VectorLogicSync
 
 /// Per-search working memory, reused across searches: a generation-stamped visited array (one byte per row,
 /// so 100k rows fit in L2), the two heaps, a neighbour buffer and a query buffer. Owned by one thread at a time.
@@ -73,7 +74,7 @@ final class SearchScratch: @unchecked Sendable {
 
 /// A small lock-protected free list of scratch objects, so concurrent searches each get their own.
 final class ScratchPool: Sendable {
-    private let free = Mutex<[SearchScratch]>([])
+    private let free = Locked<[SearchScratch]>([])
     let maxDegree: Int
     let dimension: Int
 

@@ -20,7 +20,7 @@ public enum JSONValue: Sendable, Hashable {
 /// A JSON object whose keys keep their document order; a repeated key keeps its last value, in its first position.
 public struct JSONObject: Sendable, Hashable {
     /// Keys and values in document order, keys unique.
-    public private(set) var entries: [(key: String, value: JSONValue)]
+    public internal(set) var entries: [(key: String, value: JSONValue)]
 
     /// An empty object.
     public init() { entries = [] }

@@ -1,0 +1,142 @@
+import VectorLogicSync
+import Logging
+import Synchronization
+import VectorLogicFormat
+import VectorLogicIO
+
+/// A memtable frozen at the checkpoint, to become segment `number`.
+struct FlushJob: Sendable {
+    let collection: String
+    let collectionID: UInt64
+    let definition: EngineCollectionDefinition
+    let memtable: MemtableState
+    let number: UInt64
+}
+
+/// Segments of one collection merged into segment `number` (nil when no row survives).
+struct CompactionJob: Sendable {
+    let collection: String
+    let collectionID: UInt64
+    let definition: EngineCollectionDefinition
+    let config: CollectionConfig
+    /// Inputs with their tombstones as of the checkpoint.
+    let inputs: [SegmentState]
+    let number: UInt64?
+}
+
+/// Everything a checkpoint writes, decided atomically under the core lock at LSN `checkpointLSN`.
+struct CheckpointPlan: Sendable {
+    let checkpointLSN: UInt64
+    let firstLiveLog: UInt64
+    let manifest: EngineManifest
+    let flushes: [FlushJob]
+    let compactions: [CompactionJob]
+    /// Segment files unreferenced once this manifest is durable.
+    let obsolete: [UInt64]
+}
+
+extension CoreState {
+    /// Freezes every memtable with live rows, picks compactions, and drafts the manifest exactly as of `lastLSN`
+    /// (tombstones included: later deletes are in logs ≥ `firstLiveLog` and are replayed on top).
+    mutating func planCheckpoint(firstLiveLog: UInt64, options: DatabaseOptions, compact: Bool) -> CheckpointPlan {
+        var flushes: [FlushJob] = []
+        var compactions: [CompactionJob] = []
+        var entries: [EngineManifestCollection] = []
+        var obsolete = obsoleteSegments
+        obsoleteSegments = []
+        for name in collections.keys.sorted(by: { collections[$0]?.id ?? 0 < collections[$1]?.id ?? 0 }) {
+            guard var runtime = collections.removeValue(forKey: name) else { continue }
+            var listed = runtime.segments.map { EngineManifestSegment(number: $0.segment.number, rows: UInt32($0.segment.rows), tombstones: $0.dead.rows) }
+            if compact, Compaction.shouldCompact(runtime.segments, options: options) {
+                let survivors = runtime.segments.reduce(0) { $0 + $1.segment.rows - $1.dead.count }
+                let number: UInt64? = survivors > 0 ? nextSegmentNumber : nil
+                if number != nil { nextSegmentNumber += 1 }
+                compactions.append(CompactionJob(collection: name, collectionID: runtime.id, definition: runtime.definition,
+                                                 config: runtime.config, inputs: runtime.segments, number: number))
+                obsolete.append(contentsOf: runtime.segments.map(\.segment.number))
+                listed = number.map { [EngineManifestSegment(number: $0, rows: UInt32(survivors), tombstones: [])] } ?? []
+            }
+            if runtime.active.table.count > 0 {
+                let frozen = runtime.active
+                runtime.active = runtime.makeMemtable()
+                if frozen.liveCount > 0 {
+                    runtime.frozen.append(frozen)
+                    flushes.append(FlushJob(collection: name, collectionID: runtime.id, definition: runtime.definition,
+                                            memtable: frozen, number: nextSegmentNumber))
+                    listed.append(EngineManifestSegment(number: nextSegmentNumber, rows: UInt32(frozen.table.count), tombstones: frozen.dead.rows))
+                    nextSegmentNumber += 1
+                }
+            }
+            entries.append(EngineManifestCollection(definition: runtime.definition, segments: listed))
+            collections[name] = runtime
+        }
+        checkpointLSN = lastLSN
+        let manifest = EngineManifest(checkpointLSN: lastLSN, firstLiveLog: firstLiveLog, nextSegmentNumber: nextSegmentNumber,
+                                      nextCollectionID: nextCollectionID, collections: entries)
+        return CheckpointPlan(checkpointLSN: lastLSN, firstLiveLog: firstLiveLog, manifest: manifest, flushes: flushes,
+                              compactions: compactions, obsolete: obsolete)
+    }
+}
+
+extension Database {
+    /// Flushes every memtable to segments, runs due compactions, writes a new manifest and deletes the logs and
+    /// segments it makes obsolete. Runs on an engine thread (blocking I/O); checkpoints are serialised.
+    /// Any I/O failure switches the engine to read-only (never retried) and is rethrown.
+    func checkpoint(compact: Bool) throws(EngineError) {
+        try checkpointLock.withLock { _ throws(EngineError) in
+            let plan = try core.withLock { state throws(EngineError) -> CheckpointPlan in
+                try checkNotFailed()
+                let firstLiveLog = commit.rotate()
+                return state.planCheckpoint(firstLiveLog: firstLiveLog, options: options, compact: compact)
+            }
+            do {
+                try commit.waitSyncedBlocking(plan.checkpointLSN)
+                let built = try writeSegments(plan)
+                try fileSystem.syncDirectory(directory)
+                try ManifestStore.write(plan.manifest, directory: directory, fileSystem: fileSystem)
+                let segments = try openSegments(built)
+                install(plan, segments: segments)
+                removeObsolete(plan)
+                counters.flushes.add(plan.flushes.isEmpty ? 0 : 1, ordering: .relaxed)
+                counters.compactions.add(Int64(plan.compactions.count), ordering: .relaxed)
+            } catch let error as IOError {
+                let engineError = EngineError.io(error.description)
+                enterReadOnly(engineError)
+                throw engineError
+            } catch let error as EngineError {
+                enterReadOnly(error)
+                throw error
+            } catch {
+                throw EngineError.io("\(error)")
+            }
+        }
+    }
+
+    /// Writes the flush and compaction outputs; returns segment number → compaction row mapping (empty for flushes).
+    private func writeSegments(_ plan: CheckpointPlan) throws -> [UInt64: [(input: Int, row: UInt32)]] {
+        var mappings: [UInt64: [(input: Int, row: UInt32)]] = [:]
+        for job in plan.flushes {
+            let count = job.memtable.table.count
+            job.memtable.graph.indexPending(upTo: count, budget: Int.max)
+            let info = EngineSegmentInfo(collectionID: job.collectionID, dimension: job.definition.dimension, metric: job.definition.metric,
+                                         indexType: job.definition.indexType, rows: UInt32(count), maxLSN: plan.checkpointLSN)
+            try SegmentBuilder.write(rows: MemtableRows(table: job.memtable.table, count: count), info: info,
+                                     graph: job.memtable.graph.serialized(), path: path(FileNames.segment(job.number)),
+                                     fileSystem: fileSystem)
+            mappings[job.number] = []
+        }
+        for job in plan.compactions {
+            guard let number = job.number else { continue }
+            mappings[number] = try Compaction.write(job, number: number, checkpointLSN: plan.checkpointLSN, database: self)
+        }
+        return mappings
+    }
+
+    private func openSegments(_ built: [UInt64: [(input: Int, row: UInt32)]]) throws(EngineError) -> [UInt64: (Segment, [(input: Int, row: UInt32)])] {
+        var out: [UInt64: (Segment, [(input: Int, row: UInt32)])] = [:]
+        for (number, mapping) in built {
+            out[number] = (try Segment(number: number, path: path(FileNames.segment(number)), fileSystem: fileSystem), mapping)
+        }
+        return out
+    }
+}

@@ -1,0 +1,41 @@
+import Logging
+import Synchronization
+import VectorLogicFormat
+import VectorLogicIO
+
+/// Compaction: merges a collection's segments into one, dropping rows dead as of the checkpoint, rebuilding the graph
+/// (a fresh HNSW over the survivors). Runs inside a checkpoint, in the background; searches keep using the old segments
+/// until the new manifest is durable and the swap happens under the core lock.
+enum Compaction {
+    /// Too many segments, or one with enough dead rows.
+    static func shouldCompact(_ segments: [SegmentState], options: DatabaseOptions) -> Bool {
+        if segments.count > options.compactionSegmentCount { return true }
+        return segments.contains { state in
+            state.dead.count >= options.compactionMinDeadRows
+                && Double(state.dead.count) >= options.compactionDeadFraction * Double(state.segment.rows)
+        } || segments.contains { $0.dead.count == $0.segment.rows && $0.segment.rows > 0 }
+    }
+
+    /// Writes the merged segment; returns for each output row its source (input index, row).
+    static func write(_ job: CompactionJob, number: UInt64, checkpointLSN: UInt64, database: Database) throws -> [(input: Int, row: UInt32)] {
+        var mapping: [(input: Int, row: UInt32)] = []
+        let table = Memtable(dimension: job.config.dimension)
+        for (inputIndex, input) in job.inputs.enumerated() {
+            let segment = input.segment
+            for row in 0..<UInt32(segment.rows) where !input.dead.contains(row) {
+                let metadata = Array(segment.metadataBytes(row))
+                _ = UnsafeBufferPointer(start: segment.vector(row), count: segment.dimension).withMemoryRebound(to: Float.self) { values in
+                    table.append(values: values, row: MemtableRow(id: segment.id(row), metadata: nil, metadataBytes: metadata))
+                }
+                mapping.append((inputIndex, row))
+            }
+        }
+        let graph = MemtableGraph(table: table, metric: job.config.metric, index: job.config.index)
+        graph.indexPending(upTo: table.count, budget: Int.max)
+        let info = EngineSegmentInfo(collectionID: job.collectionID, dimension: job.definition.dimension, metric: job.definition.metric,
+                                     indexType: job.definition.indexType, rows: UInt32(table.count), maxLSN: checkpointLSN)
+        try SegmentBuilder.write(rows: MemtableRows(table: table, count: table.count), info: info, graph: graph.serialized(),
+                                 path: database.path(FileNames.segment(number)), fileSystem: database.fileSystem)
+        return mapping
+    }
+}

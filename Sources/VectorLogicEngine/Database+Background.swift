@@ -1,0 +1,78 @@
+import VectorLogicSync
+import Logging
+import Synchronization
+import VectorLogicIO
+
+extension Database {
+    /// Starts the indexer (inserts memtable rows into their graphs) and maintenance (flush, compaction, background
+    /// checksum of segment vectors) threads.
+    func startBackgroundWork() {
+        guard options.backgroundWork else { return }
+        workers.spawn(name: "vectorlogic-indexer") { [self] in indexStep() }
+        let verified = VerifiedSegments()
+        workers.spawn(name: "vectorlogic-maintenance") { [self] in maintenanceStep(verified: verified) }
+    }
+
+    /// Inserts up to 256 pending rows of one memtable; true when it did work.
+    func indexStep() -> Bool {
+        let pending = core.withLock { state -> [(MemtableGraph, Int)] in
+            var out: [(MemtableGraph, Int)] = []
+            for collection in state.collections.values {
+                for memtable in collection.frozen + [collection.active] where memtable.graph.usesGraph {
+                    if memtable.graph.indexedCount < memtable.table.count { out.append((memtable.graph, memtable.table.count)) }
+                }
+            }
+            return out
+        }
+        var worked = false
+        for (graph, count) in pending where graph.indexPending(upTo: count, budget: 256) > 0 { worked = true }
+        return worked
+    }
+
+    /// Runs a checkpoint when a memtable is over its bounds or compaction is due; verifies one segment's vectors
+    /// checksum per call until all are verified. True when it did work.
+    func maintenanceStep(verified: VerifiedSegments) -> Bool {
+        guard isWritable else { return verifyOneSegment(verified) }
+        let due = core.withLock { state -> Bool in
+            let memtable = state.memtableRows
+            if memtable.rows >= options.memtableFlushRows || memtable.bytes >= options.memtableFlushBytes { return true }
+            if !state.obsoleteSegments.isEmpty { return true }
+            return state.collections.values.contains { Compaction.shouldCompact($0.segments, options: options) }
+        }
+        if due {
+            do {
+                try checkpoint(compact: true)
+            } catch {
+                options.logger.error("checkpoint failed", metadata: ["error": "\(error)"])
+            }
+            return true
+        }
+        return verifyOneSegment(verified)
+    }
+
+    /// Checksums the vectors section of one not-yet-verified segment; a mismatch marks its collection damaged
+    /// (reads then fail with `.corruption` rather than serve wrong data).
+    private func verifyOneSegment(_ verified: VerifiedSegments) -> Bool {
+        let next = core.withLock { state -> (String, Segment)? in
+            for (name, collection) in state.collections {
+                if let state = collection.segments.first(where: { !verified.contains($0.segment.number) }) { return (name, state.segment) }
+            }
+            return nil
+        }
+        guard let (name, segment) = next else { return false }
+        verified.insert(segment.number)
+        if let damage = segment.verifyVectors() {
+            options.logger.error("segment failed its checksum", metadata: ["error": "\(damage)"])
+            core.withLock { state in state.collections[name]?.damage = damage }
+        }
+        return true
+    }
+}
+
+/// Segment numbers whose vectors checksum has been verified since open.
+final class VerifiedSegments: @unchecked Sendable {
+    private var numbers = Set<UInt64>()
+    private let lock = ConditionLock()
+    func contains(_ number: UInt64) -> Bool { lock.withLock { numbers.contains(number) } }
+    func insert(_ number: UInt64) { lock.withLock { _ = numbers.insert(number) } }
+}

@@ -1,0 +1,79 @@
+import VectorLogicSync
+import Logging
+import Synchronization
+public import VectorLogicFilter
+public import VectorLogicJSON
+
+extension Database {
+    /// The vector with this id, or nil. Reads see every write applied so far (read-your-writes).
+    public func get(_ collection: String, id: String, includeValues: Bool) throws -> StoredVector? {
+        try Validation.checkID(id, item: nil)
+        let location = try core.withLock { state throws(EngineError) -> RowLocation? in
+            guard let runtime = state.collections[collection] else { throw EngineError.collectionNotFound(collection) }
+            if let damage = runtime.damage { throw damage }
+            return runtime.locate(id)
+        }
+        // Rows are immutable and the memtable/segment objects stay alive while referenced, so reading outside the lock is safe.
+        return location?.stored(includeValues: includeValues)
+    }
+
+    /// The k best matches, best first: HNSW over indexed rows plus an exact scan of the rest, across every segment and
+    /// memtable of one consistent snapshot; tombstoned rows are never returned; with a filter, the best k among the
+    /// matching vectors.
+    public func search(_ collection: String, _ request: SearchRequest) throws -> [SearchMatch] {
+        let view = try view(collection)
+        try Validation.checkSearch(request, dimension: view.config.dimension)
+        return SearchExecutor(view: view, request: request).run()
+    }
+
+    /// A page of vectors in ascending id order after the cursor.
+    public func scroll(_ collection: String, _ request: ScrollRequest) throws -> ScrollPage {
+        guard (1...Limits.maxScrollLimit).contains(request.limit) else {
+            throw EngineError.invalidArgument("limit must be 1...\(Limits.maxScrollLimit), got \(request.limit)")
+        }
+        let after = try request.cursor.map { cursor throws(EngineError) in try ScrollCursor.decode(cursor) }
+        let view = try view(collection)
+        return Scan.page(view, filter: request.filter, limit: request.limit, after: after, includeValues: request.includeValues)
+    }
+
+    /// Live vectors, or those whose metadata matches `filter`.
+    public func count(_ collection: String, filter: Filter?) throws -> Int {
+        let view = try view(collection)
+        guard let filter, filter != .all else {
+            return view.memtables.reduce(0) { $0 + $1.count - $1.dead.count }
+                + view.segments.reduce(0) { $0 + $1.segment.rows - $1.dead.count }
+        }
+        return Scan.countMatching(view, filter: filter)
+    }
+}
+
+/// The opaque scroll cursor: "c1" + the last id returned, hex-encoded (so it is clearly not an id to pass around).
+enum ScrollCursor {
+    static func encode(_ id: String) -> String {
+        let hex = Array("0123456789abcdef".utf8)
+        var out = Array("c1".utf8)
+        for byte in id.utf8 {
+            out.append(hex[Int(byte >> 4)])
+            out.append(hex[Int(byte & 0xF)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static func decode(_ cursor: String) throws(EngineError) -> [UInt8] {
+        let bytes = Array(cursor.utf8)
+        guard bytes.count >= 4, bytes.count % 2 == 0, bytes.count <= 2 + 2 * Limits.maxIDLength, bytes.starts(with: Array("c1".utf8)) else {
+            throw EngineError.invalidArgument("invalid cursor")
+        }
+        var out: [UInt8] = []
+        var index = 2
+        while index < bytes.count {
+            guard let high = Character(Unicode.Scalar(bytes[index])).hexDigitValue,
+                  let low = Character(Unicode.Scalar(bytes[index + 1])).hexDigitValue else {
+                throw EngineError.invalidArgument("invalid cursor")
+            }
+            out.append(UInt8(high << 4 | low))
+            index += 2
+        }
+        return out
+    }
+}

@@ -1,0 +1,153 @@
+import VectorLogicSync
+import Logging
+import Synchronization
+import VectorLogicFormat
+public import VectorLogicFilter
+public import VectorLogicJSON
+
+extension Database {
+    /// Inserts or replaces vectors. The whole batch (1…10,000) is validated first: one bad item rejects it all and
+    /// nothing changes. Returns the number written once the log record is durable (per the durability mode).
+    /// A later record with the same id in one batch wins.
+    public func upsert(_ collection: String, _ records: [VectorRecord]) async throws -> Int {
+        try Validation.checkBatch(count: records.count, what: "vectors")
+        let (collectionID, dimension) = try core.withLock { state throws(EngineError) in
+            guard let runtime = state.collections[collection] else { throw EngineError.collectionNotFound(collection) }
+            return (runtime.id, runtime.config.dimension)
+        }
+        var prepared: [PreparedRow] = []
+        prepared.reserveCapacity(records.count)
+        for (item, record) in records.enumerated() {
+            try Validation.checkID(record.id, item: item)
+            try Validation.checkValues(record.values, dimension: dimension, item: item)
+            let bytes = try Validation.metadataBytes(record.metadata, item: item)
+            prepared.append(PreparedRow(id: record.id, values: record.values, metadata: record.metadata, metadataBytes: bytes))
+        }
+        let payload = EngineLogPayload.encode(.upsert(collection: collectionID, rows: prepared.map {
+            EngineUpsertRow(id: $0.id, metadata: $0.metadataBytes, values: $0.values)
+        }))
+        try await throttle()
+        let lsn = try appendAndApply(collection: collection, collectionID: collectionID, payload: payload) { runtime in
+            runtime.upsert(prepared)
+        }.lsn
+        try await commit.waitAcknowledged(lsn)
+        return records.count
+    }
+
+    /// Deletes vectors by id (1…10,000 ids); returns how many existed. Unknown ids are not an error.
+    public func delete(_ collection: String, ids: [String]) async throws -> Int {
+        try Validation.checkBatch(count: ids.count, what: "ids")
+        for (item, id) in ids.enumerated() { try Validation.checkID(id, item: item) }
+        let collectionID = try core.withLock { state throws(EngineError) in
+            guard let runtime = state.collections[collection] else { throw EngineError.collectionNotFound(collection) }
+            return runtime.id
+        }
+        let payload = EngineLogPayload.encode(.delete(collection: collectionID, ids: ids))
+        let (lsn, deleted) = try appendAndApply(collection: collection, collectionID: collectionID, payload: payload) { runtime in
+            runtime.delete(ids)
+        }
+        try await commit.waitAcknowledged(lsn)
+        return deleted
+    }
+
+    /// Deletes every vector whose metadata matches; returns how many. Vectors written concurrently may or may not be
+    /// included (the filter is evaluated on a snapshot, then the matching ids are deleted in batches of 10,000).
+    public func delete(_ collection: String, matching filter: Filter) async throws -> Int {
+        let view = try view(collection)
+        let ids = Scan.matchingIDs(view, filter: filter)
+        var deleted = 0
+        var start = 0
+        while start < ids.count {
+            let end = min(ids.count, start + Limits.maxBatch)
+            deleted += try await delete(collection, ids: Array(ids[start..<end]))
+            start = end
+        }
+        return deleted
+    }
+
+    /// Merges `merging` into the metadata of `id` (keys replaced or added; a JSON null value removes the key).
+    /// Values are kept. Returns false when the id does not exist. Logged as an upsert of the merged row.
+    public func patchMetadata(_ collection: String, id: String, merging: JSONObject) async throws -> Bool {
+        try Validation.checkID(id, item: nil)
+        while true {
+            let (found, collectionID) = try core.withLock { state throws(EngineError) in
+                guard let runtime = state.collections[collection] else { throw EngineError.collectionNotFound(collection) }
+                return (runtime.locate(id), runtime.id)
+            }
+            guard let found else { return false }
+            var merged: JSONObject
+            if case .object(let existing)? = found.metadata { merged = existing } else { merged = JSONObject() }
+            for (key, value) in merging.entries { merged[key] = value == .null ? nil : value }
+            let metadata: JSONValue? = merged.count == 0 ? nil : .object(merged)
+            let bytes = try Validation.metadataBytes(metadata, item: nil)
+            let row = PreparedRow(id: id, values: found.values, metadata: metadata, metadataBytes: bytes)
+            let payload = EngineLogPayload.encode(.upsert(collection: collectionID, rows: [
+                EngineUpsertRow(id: id, metadata: bytes, values: row.values),
+            ]))
+            // Re-check under the lock that the row read above is still the live one; retry if a writer replaced it.
+            let outcome = try appendAndApply(collection: collection, collectionID: collectionID, payload: payload,
+                                             precondition: { $0.locate(id).map { Self.same($0, found) } ?? false }) { runtime in
+                runtime.upsert([row])
+            }
+            if outcome.lsn == 0 { continue }
+            try await commit.waitAcknowledged(outcome.lsn)
+            return true
+        }
+    }
+
+    static func same(_ a: RowLocation, _ b: RowLocation) -> Bool {
+        switch (a, b) {
+        case let (.memtable(t1, r1), .memtable(t2, r2)): return t1 === t2 && r1 == r2
+        case let (.segment(s1, r1), .segment(s2, r2)): return s1 === s2 && r1 == r2
+        default: return false
+        }
+    }
+
+    /// Appends a record and applies it in one critical section (LSN order = apply order). Returns lsn 0 (nothing
+    /// logged) when `precondition` fails.
+    func appendAndApply<T>(collection: String, collectionID: UInt64, payload: (type: UInt8, payload: [UInt8]),
+                           precondition: (CollectionRuntime) -> Bool = { _ in true },
+                           apply: (inout CollectionRuntime) -> T) throws(EngineError) -> (lsn: UInt64, result: T?) {
+        let outcome = try core.withLock { state throws(EngineError) -> (UInt64, T?) in
+            try checkWritable(state)
+            guard var runtime = state.collections[collection], runtime.id == collectionID else {
+                throw EngineError.collectionNotFound(collection)
+            }
+            guard precondition(runtime) else { return (0, nil) }
+            let lsn = state.lastLSN + 1
+            try commit.append(type: payload.type, lsn: lsn, payload: payload.payload)
+            state.lastLSN = lsn
+            state.collections[collection] = nil  // keep the runtime uniquely referenced while it changes (no COW copies)
+            let result = apply(&runtime)
+            state.collections[collection] = runtime
+            return (lsn, result)
+        }
+        if outcome.0 != 0 { workers.nudge() }
+        return outcome
+    }
+
+    func appendAndApply<T>(collection: String, collectionID: UInt64, payload: (type: UInt8, payload: [UInt8]),
+                           apply: (inout CollectionRuntime) -> T) throws(EngineError) -> (lsn: UInt64, result: T) {
+        let outcome = try appendAndApply(collection: collection, collectionID: collectionID, payload: payload,
+                                         precondition: { _ in true }, apply: apply)
+        guard let result = outcome.result else { preconditionFailure("apply without precondition returned nothing") }
+        return (outcome.lsn, result)
+    }
+
+    /// Slows writers (never fails them) while the memtables or the unindexed backlog are over their bounds, so memory
+    /// stays bounded when ingest outruns indexing or flushing.
+    func throttle() async throws {
+        guard options.backgroundWork else { return }
+        var waited = 0
+        while true {
+            let (rows, unindexed, closed) = core.withLock { state in (state.memtableRows.rows, state.unindexedRows, state.closed) }
+            if closed { throw EngineError.unavailable("the database is closed") }
+            let overMemtable = rows >= options.memtableFlushRows * 2
+            let overBacklog = unindexed >= options.maxUnindexedBacklog
+            guard overMemtable || overBacklog, waited < 600_000 else { return }
+            workers.nudge()
+            try await Task.sleep(for: .milliseconds(2))
+            waited += 2
+        }
+    }
+}

@@ -1,0 +1,103 @@
+import Synchronization
+public import Logging
+
+/// When a write is acknowledged relative to the log reaching the disk. Chosen explicitly, never silently weakened.
+public enum Durability: Sendable, Hashable {
+    /// Acknowledge after the log record is fdatasync'd (group commit shares one fsync among concurrent writers).
+    case fsync
+    /// Acknowledge once the record is in the log buffer; the commit thread writes and fsyncs every `intervalMilliseconds`.
+    /// A crash loses at most that interval.
+    case batch(intervalMilliseconds: Int)
+    /// Acknowledge once in the log buffer; written without fsync (the OS decides). Tests and bulk loads only.
+    case none
+}
+
+/// Tuning knobs of a database; the defaults suit a server.
+public struct DatabaseOptions: Sendable {
+    /// Acknowledgement rule for writes.
+    public var durability: Durability
+    /// Total memtable rows (all collections) that trigger a flush to segments.
+    public var memtableFlushRows: Int
+    /// Total memtable bytes (vector values) that trigger a flush.
+    public var memtableFlushBytes: Int
+    /// Unindexed rows (written but not yet in an HNSW graph) above which writers are slowed (never failed).
+    public var maxUnindexedBacklog: Int
+    /// A log file is rotated after it grows past this many bytes.
+    public var logFileBytes: Int
+    /// A collection is compacted when it has more than this many segments.
+    public var compactionSegmentCount: Int
+    /// A segment is rewritten when this fraction of its rows is dead (and at least `compactionMinDeadRows` rows are).
+    public var compactionDeadFraction: Double
+    /// Minimum dead rows before the dead fraction triggers a compaction.
+    public var compactionMinDeadRows: Int
+    /// Run flushes, compactions and indexing in background threads. Off in some deterministic tests, which call `checkpoint()`.
+    public var backgroundWork: Bool
+    /// Where the engine reports recovery, flushes, compactions and I/O failures.
+    public var logger: Logger
+
+    /// Options with defaults: fsync durability, flush at 100,000 rows or 256 MiB, backlog bound 200,000.
+    public init(durability: Durability = .fsync, memtableFlushRows: Int = 100_000, memtableFlushBytes: Int = 256 << 20,
+                maxUnindexedBacklog: Int = 200_000, logFileBytes: Int = 64 << 20, compactionSegmentCount: Int = 6,
+                compactionDeadFraction: Double = 0.3, compactionMinDeadRows: Int = 1_000, backgroundWork: Bool = true,
+                logger: Logger = Logger(label: "vectorlogic.engine")) {
+        self.durability = durability
+        self.memtableFlushRows = memtableFlushRows
+        self.memtableFlushBytes = memtableFlushBytes
+        self.maxUnindexedBacklog = maxUnindexedBacklog
+        self.logFileBytes = logFileBytes
+        self.compactionSegmentCount = compactionSegmentCount
+        self.compactionDeadFraction = compactionDeadFraction
+        self.compactionMinDeadRows = compactionMinDeadRows
+        self.backgroundWork = backgroundWork
+        self.logger = logger
+    }
+}
+
+/// Engine-wide figures for `/v1/stats` and `/metrics`.
+public struct DatabaseStats: Sendable, Hashable {
+    /// Collections.
+    public var collections: Int
+    /// Live vectors in all collections.
+    public var vectors: Int
+    /// Dead rows awaiting compaction.
+    public var deleted: Int
+    /// Segment files.
+    public var segments: Int
+    /// Live vectors in memtables (not yet flushed).
+    public var memtableVectors: Int
+    /// Bytes of segment files, manifest and logs.
+    public var diskBytes: Int64
+    /// Bytes of segment files currently mapped.
+    public var mappedBytes: Int64
+    /// Bytes appended to the log since open.
+    public var walBytes: Int64
+    /// fdatasync calls on the log since open.
+    public var fsyncs: Int64
+    /// Flushes since open.
+    public var flushes: Int64
+    /// Compactions since open.
+    public var compactions: Int64
+    /// Written rows not yet in an HNSW graph (searched exactly meanwhile).
+    public var unindexedVectors: Int
+    /// Whether writes are accepted.
+    public var writable: Bool
+
+    /// Builds the figures.
+    public init(collections: Int = 0, vectors: Int = 0, deleted: Int = 0, segments: Int = 0, memtableVectors: Int = 0,
+                diskBytes: Int64 = 0, mappedBytes: Int64 = 0, walBytes: Int64 = 0, fsyncs: Int64 = 0, flushes: Int64 = 0,
+                compactions: Int64 = 0, unindexedVectors: Int = 0, writable: Bool = true) {
+        self.collections = collections
+        self.vectors = vectors
+        self.deleted = deleted
+        self.segments = segments
+        self.memtableVectors = memtableVectors
+        self.diskBytes = diskBytes
+        self.mappedBytes = mappedBytes
+        self.walBytes = walBytes
+        self.fsyncs = fsyncs
+        self.flushes = flushes
+        self.compactions = compactions
+        self.unindexedVectors = unindexedVectors
+        self.writable = writable
+    }
+}

@@ -1,0 +1,64 @@
+import Logging
+import Synchronization
+import VectorLogicSync
+import VectorLogicDistance
+import VectorLogicIndex
+
+/// The background-built HNSW graph over a memtable's rows: rows `0..<indexedCount` are in it, later rows are searched
+/// exactly, so acknowledging a write never waits for the graph. Flat collections have no graph.
+final class MemtableGraph: Sendable {
+    let table: Memtable
+    let metric: DistanceMetric
+    let index: IndexConfig
+    private let graph: MutableHNSW?
+    private let indexed = Atomic<Int>(0)
+    /// Serialises inserts (the indexer thread and a checkpoint finishing the graph), so rows go in once, in order.
+    private let insertLock = Locked<Void>(())
+
+    init(table: Memtable, metric: DistanceMetric, index: IndexConfig) {
+        self.table = table
+        self.metric = metric
+        self.index = index
+        if index.type == .hnsw {
+            let parameters = HNSWParameters(m: index.m, efConstruction: index.efConstruction)
+            graph = MutableHNSW(source: table, metric: metric, parameters: parameters, expectedCount: 4096)
+        } else {
+            graph = nil
+        }
+    }
+
+    /// Rows already in the graph (a prefix of the table).
+    var indexedCount: Int { indexed.load(ordering: .acquiring) }
+
+    /// Whether this collection builds a graph at all.
+    var usesGraph: Bool { graph != nil }
+
+    /// Inserts rows `indexedCount..<min(count, indexedCount + budget)`; returns how many were inserted.
+    /// `count` must come from a snapshot taken under the core lock (rows below it are fully written).
+    @discardableResult
+    func indexPending(upTo count: Int, budget: Int) -> Int {
+        guard let graph else { return 0 }
+        return insertLock.withLock { _ in
+            let start = indexed.load(ordering: .relaxed)
+            let end = min(count, start + min(budget, count))
+            guard end > start else { return 0 }
+            for row in start..<end {
+                graph.insert(UInt32(row))
+                indexed.store(row + 1, ordering: .releasing)
+            }
+            return end - start
+        }
+    }
+
+    /// Graph search; the caller's `accept` limits results to its snapshot's indexed rows.
+    func search(query: UnsafePointer<Float>, k: Int, ef: Int, accept: @escaping RowPredicate) -> [Neighbor] {
+        graph?.search(query, k: k, ef: ef, accept: accept) ?? []
+    }
+
+    /// The graph section bytes for a segment of all rows (every row must be indexed); nil without a graph.
+    func serialized() -> [UInt8]? {
+        graph?.serialized()
+    }
+}
+
+extension Memtable: VectorSource {}

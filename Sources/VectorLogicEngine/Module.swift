@@ -1,1 +1,0 @@
-// Module VectorLogicEngine: see README "Architecture".

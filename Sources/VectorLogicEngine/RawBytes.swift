@@ -1,0 +1,9 @@
+import Logging
+import Synchronization
+/// Runs a typed-throwing body over an array's bytes (`Array.withUnsafeBytes` rethrows untyped errors).
+func withRawBytes<R, E: Error>(_ bytes: [UInt8], _ body: (UnsafeRawBufferPointer) throws(E) -> R) throws(E) -> R {
+    let result: Result<R, E> = bytes.withUnsafeBytes { raw in
+        Result { () throws(E) -> R in try body(raw) }
+    }
+    return try result.get()
+}

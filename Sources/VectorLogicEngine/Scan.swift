@@ -1,0 +1,80 @@
+import Logging
+import Synchronization
+import VectorLogicFilter
+import VectorLogicJSON
+
+/// Ordered and filtered walks over a snapshot: scroll pages, counts and delete-by-filter.
+enum Scan {
+    /// Ids of every live row whose metadata matches.
+    static func matchingIDs(_ view: CollectionView, filter: Filter) -> [String] {
+        var ids: [String] = []
+        for state in view.segments {
+            let metadata = state.segment.allMetadata()
+            for row in 0..<state.segment.rows where !state.dead.contains(UInt32(row)) && filter.matches(metadata[row]) {
+                ids.append(state.segment.id(UInt32(row)))
+            }
+        }
+        for memtable in view.memtables {
+            for row in 0..<UInt32(memtable.count) where !memtable.dead.contains(row) {
+                let info = memtable.table.row(row)
+                if filter.matches(info.metadata) { ids.append(info.id) }
+            }
+        }
+        return ids
+    }
+
+    /// How many live rows match (no ids materialised).
+    static func countMatching(_ view: CollectionView, filter: Filter) -> Int {
+        var count = 0
+        for state in view.segments {
+            let metadata = state.segment.allMetadata()
+            for row in 0..<state.segment.rows where !state.dead.contains(UInt32(row)) && filter.matches(metadata[row]) { count += 1 }
+        }
+        for memtable in view.memtables {
+            for row in 0..<UInt32(memtable.count) where !memtable.dead.contains(row) && filter.matches(memtable.table.row(row).metadata) {
+                count += 1
+            }
+        }
+        return count
+    }
+
+    /// One scroll page: from each source the first `limit` qualifying rows after the cursor in id order, merged.
+    static func page(_ view: CollectionView, filter: Filter?, limit: Int, after: [UInt8]?, includeValues: Bool) -> ScrollPage {
+        var candidates: [(key: [UInt8], location: RowLocation)] = []
+        for state in view.segments {
+            let segment = state.segment
+            let metadata = filter == nil ? nil : segment.allMetadata()
+            var position = after.map { segment.lowerBound($0, strictlyAfter: true) } ?? 0
+            var taken = 0
+            while position < segment.rows, taken <= limit {
+                let row = segment.orderedRow(position)
+                position += 1
+                guard row < segment.rows, !state.dead.contains(row) else { continue }
+                if let filter, let metadata, !filter.matches(metadata[Int(row)]) { continue }
+                candidates.append((Array(segment.idBytes(row)), .segment(segment, row)))
+                taken += 1
+            }
+        }
+        for memtable in view.memtables {
+            var rows: [(key: [UInt8], row: UInt32)] = []
+            for row in 0..<UInt32(memtable.count) where !memtable.dead.contains(row) {
+                let info = memtable.table.row(row)
+                let key = Array(info.id.utf8)
+                if let after, !lexicographicallyLess(after, key) { continue }
+                if let filter, !filter.matches(info.metadata) { continue }
+                rows.append((key, row))
+            }
+            rows.sort { lexicographicallyLess($0.key, $1.key) }
+            for entry in rows.prefix(limit + 1) { candidates.append((entry.key, .memtable(memtable.table, entry.row))) }
+        }
+        candidates.sort { lexicographicallyLess($0.key, $1.key) }
+        let chosen = candidates.prefix(limit)
+        let vectors = chosen.map { $0.location.stored(includeValues: includeValues) }
+        let next = candidates.count > limit ? chosen.last.map { ScrollCursor.encode(String(decoding: $0.key, as: UTF8.self)) } : nil
+        return ScrollPage(vectors: vectors, nextCursor: next)
+    }
+
+    static func lexicographicallyLess(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        a.lexicographicallyPrecedes(b)
+    }
+}

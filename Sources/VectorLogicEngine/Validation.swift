@@ -1,0 +1,101 @@
+import Logging
+import Synchronization
+import VectorLogicJSON
+
+/// The limits every write and query is checked against before anything changes (api.md "Conventions").
+enum Limits {
+    /// Largest dimension a collection may have.
+    static let maxDimension = 20_000
+    /// Most records in one upsert or ids in one delete.
+    static let maxBatch = 10_000
+    /// Largest k.
+    static let maxK = 1_000
+    /// Largest ef (per query or configured).
+    static let maxEf = 4_096
+    /// Most top-level metadata keys.
+    static let maxMetadataKeys = 100
+    /// Largest serialised metadata.
+    static let maxMetadataBytes = 64 * 1024
+    /// Longest id.
+    static let maxIDLength = 128
+    /// Longest collection name.
+    static let maxNameLength = 64
+    /// Largest scroll page.
+    static let maxScrollLimit = 10_000
+}
+
+/// Boundary checks: each throws the typed error the server maps to a 400, naming the batch item.
+enum Validation {
+    /// True for 1…`maxLength` characters of `[A-Za-z0-9_-]`.
+    static func isToken(_ text: String, maxLength: Int) -> Bool {
+        let utf8 = text.utf8
+        guard !utf8.isEmpty, utf8.count <= maxLength else { return false }
+        return utf8.allSatisfy { byte in
+            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+                || byte == 0x5F || byte == 0x2D
+        }
+    }
+
+    static func checkName(_ name: String) throws(EngineError) {
+        guard isToken(name, maxLength: Limits.maxNameLength) else { throw .invalidCollectionName(name) }
+    }
+
+    static func checkID(_ id: String, item: Int?) throws(EngineError) {
+        guard isToken(id, maxLength: Limits.maxIDLength) else {
+            throw .invalidID("\"\(id.prefix(140))\" is not 1-128 characters of A-Z a-z 0-9 _ -", item: item)
+        }
+    }
+
+    static func checkConfig(_ config: CollectionConfig) throws(EngineError) {
+        try checkName(config.name)
+        guard (1...Limits.maxDimension).contains(config.dimension) else { throw .invalidDimension(config.dimension) }
+        let index = config.index
+        guard (2...128).contains(index.m) else { throw .invalidArgument("index.m must be 2...128, got \(index.m)") }
+        guard (1...Limits.maxEf).contains(index.efConstruction), index.efConstruction >= index.m else {
+            throw .invalidArgument("index.ef_construction must be m...4096, got \(index.efConstruction)")
+        }
+        guard (1...Limits.maxEf).contains(index.efSearch) else {
+            throw .invalidArgument("index.ef_search must be 1...4096, got \(index.efSearch)")
+        }
+    }
+
+    static func checkValues(_ values: [Float], dimension: Int, item: Int?) throws(EngineError) {
+        guard values.count == dimension else {
+            throw .dimensionMismatch(expected: dimension, actual: values.count, item: item)
+        }
+        for (position, value) in values.enumerated() where !value.isFinite {
+            throw .invalidVector("value \(position) is not a finite number", item: item)
+        }
+    }
+
+    /// Checks metadata and returns its serialised bytes (empty for nil), which the log and segments store.
+    static func metadataBytes(_ metadata: JSONValue?, item: Int?) throws(EngineError) -> [UInt8] {
+        guard let metadata else { return [] }
+        guard case .object(let object) = metadata else { throw .invalidMetadata("must be a JSON object", item: item) }
+        guard object.count <= Limits.maxMetadataKeys else {
+            throw .invalidMetadata("has \(object.count) keys, at most \(Limits.maxMetadataKeys) are allowed", item: item)
+        }
+        let bytes = MetadataCodec.encode(metadata)
+        guard bytes.count <= Limits.maxMetadataBytes else {
+            throw .invalidMetadata("is \(bytes.count) bytes serialised, at most 65536 are allowed", item: item)
+        }
+        return bytes
+    }
+
+    static func checkBatch(count: Int, what: String) throws(EngineError) {
+        guard (1...Limits.maxBatch).contains(count) else {
+            throw .invalidArgument("a batch holds 1...\(Limits.maxBatch) \(what), got \(count)")
+        }
+    }
+
+    static func checkSearch(_ request: SearchRequest, dimension: Int) throws(EngineError) {
+        guard (1...Limits.maxK).contains(request.k) else { throw .invalidArgument("k must be 1...1000, got \(request.k)") }
+        if let ef = request.ef, !(1...Limits.maxEf).contains(ef) {
+            throw .invalidArgument("ef must be 1...4096, got \(ef)")
+        }
+        if let threshold = request.threshold, !threshold.isFinite {
+            throw .invalidArgument("threshold must be a finite number")
+        }
+        try checkValues(request.vector, dimension: dimension, item: nil)
+    }
+}

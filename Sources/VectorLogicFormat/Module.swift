@@ -1,1 +1,0 @@
-// Module VectorLogicFormat: see README "Architecture".

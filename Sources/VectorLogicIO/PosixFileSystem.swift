@@ -1,0 +1,111 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The real file system through POSIX calls (open/pread/pwrite/fdatasync/rename, directory fsync via O_DIRECTORY,
+/// flock for the data-directory lock, read-only shared mmap). Stateless, so it is trivially Sendable.
+public struct PosixFileSystem: FileSystem {
+    /// The process's file system.
+    public init() {}
+
+    /// Opens read-write (O_CLOEXEC), creating with mode 0644 when asked.
+    public func open(_ path: String, create: Bool) throws(IOError) -> any FileHandle {
+        let flags = O_RDWR | O_CLOEXEC | (create ? O_CREAT : 0)
+        let fd = try retryingEINTR("open", path) { Glibc.open(path, flags, 0o644) }
+        return PosixFileHandle(descriptor: fd, path: path)
+    }
+
+    /// Whether `path` names anything (stat succeeds).
+    public func exists(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0
+    }
+
+    /// Entry names without "." and "..", sorted bytewise.
+    public func contents(ofDirectory path: String) throws(IOError) -> [String] {
+        guard let directory = opendir(path) else { throw posixError(errno, "opendir", path) }
+        defer { closedir(directory) }
+        var names: [String] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { String(cString: $0) }
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    }
+
+    /// mkdir -p: creates each missing component with mode 0755.
+    public func createDirectory(_ path: String) throws(IOError) {
+        var prefix = path.hasPrefix("/") ? "/" : ""
+        for component in path.split(separator: "/") {
+            prefix += component
+            if mkdir(prefix, 0o755) != 0 {
+                let code = errno
+                var info = stat()
+                guard code == EEXIST, stat(prefix, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else {
+                    throw posixError(code == EEXIST ? ENOTDIR : code, "mkdir", prefix)
+                }
+            }
+            prefix += "/"
+        }
+    }
+
+    /// rename(2): atomic replacement of `to`.
+    public func rename(_ from: String, to: String) throws(IOError) {
+        try retryingEINTR("rename", from) { Glibc.rename(from, to) }
+    }
+
+    /// unlink(2) for files, rmdir(2) for empty directories.
+    public func remove(_ path: String) throws(IOError) {
+        try retryingEINTR("remove", path) { Glibc.remove(path) }
+    }
+
+    /// fsync(2) on the directory opened with O_DIRECTORY: makes its entries (creates, renames, removes) durable.
+    public func syncDirectory(_ path: String) throws(IOError) {
+        let fd = try retryingEINTR("open directory", path) { Glibc.open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
+        defer { _ = Glibc.close(fd) }
+        try retryingEINTR("fsync directory", path) { fsync(fd) }
+    }
+
+    /// stat(2)'s st_size.
+    public func size(of path: String) throws(IOError) -> Int64 {
+        var info = stat()
+        try retryingEINTR("stat", path) { stat(path, &info) }
+        return Int64(info.st_size)
+    }
+
+    /// flock(LOCK_EX | LOCK_NB) on `path` (created if missing). flock locks belong to the open file description, so a
+    /// second `lock` of the same path fails even within one process, and the kernel drops the lock when the process dies.
+    public func lock(_ path: String) throws(IOError) -> any FileLock {
+        let fd = try retryingEINTR("open lock", path) { Glibc.open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644) }
+        do {
+            try retryingEINTR("flock", path) { flock(fd, LOCK_EX | LOCK_NB) }
+        } catch {
+            _ = Glibc.close(fd)
+            throw error
+        }
+        return PosixFileLock(descriptor: fd)
+    }
+
+    /// mmap(PROT_READ, MAP_SHARED) of the whole file; the descriptor is closed at once and the mapping lives on until
+    /// the `MappedFile` is released. A zero-length file yields an empty buffer (mmap rejects length 0).
+    public func map(_ path: String) throws(IOError) -> MappedFile {
+        let fd = try retryingEINTR("open", path) { Glibc.open(path, O_RDONLY | O_CLOEXEC) }
+        defer { _ = Glibc.close(fd) }
+        var info = stat()
+        try retryingEINTR("fstat", path) { fstat(fd, &info) }
+        let length = Int(info.st_size)
+        guard length > 0 else {
+            return MappedFile(bytes: UnsafeRawBufferPointer(start: nil, count: 0), unmap: { _ in })
+        }
+        guard let address = mmap(nil, length, PROT_READ, MAP_SHARED, fd, 0), address != MAP_FAILED else {
+            throw posixError(errno, "mmap", path)
+        }
+        return MappedFile(bytes: UnsafeRawBufferPointer(start: address, count: length)) { bytes in
+            _ = munmap(UnsafeMutableRawPointer(mutating: bytes.baseAddress), bytes.count)
+        }
+    }
+}

@@ -1,0 +1,154 @@
+/// Exact powers of ten representable in a Double (10^22 is the largest), for Clinger's fast path.
+private let exactPowersOfTen: [Double] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+    1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+]
+
+/// A scanned number: its lexeme's byte range and, when it is short enough, its decimal mantissa and exponent.
+struct NumberLexeme {
+    var start: Int
+    var end: Int
+    var negative: Bool
+    var mantissa: UInt64
+    var exponent: Int
+    /// False when more than 19 significant digits were seen (the mantissa is truncated).
+    var exactMantissa: Bool
+}
+
+extension JSONReader {
+    /// Reads a JSON number as a correctly rounded Double; throws for numbers that overflow Double.
+    public mutating func readDouble() throws(JSONParseError) -> Double {
+        let lexeme = try scanNumber()
+        return try doubleValue(of: lexeme)
+    }
+
+    /// Reads a JSON number that must be an integer (e.g. `10` or `1e3`) within `range`.
+    public mutating func readInteger(in range: ClosedRange<Int> = Int(Int32.min)...Int(Int32.max)) throws(JSONParseError) -> Int {
+        let start = offset
+        let value = try readDouble()
+        guard value.rounded(.towardZero) == value, value >= Double(range.lowerBound), value <= Double(range.upperBound) else {
+            throw error("expected an integer from \(range.lowerBound) to \(range.upperBound)", at: start)
+        }
+        return Int(value)
+    }
+
+    /// Reads a JSON number as the Float `strtof` would give for its text; throws for numbers that overflow Float.
+    public mutating func readFloat() throws(JSONParseError) -> Float {
+        let lexeme = try scanNumber()
+        let double = try doubleValue(of: lexeme)
+        let single = Float(double)
+        // Rounding twice (text → Double → Float) differs from rounding once only when the Double lands exactly on the
+        // midpoint between two Floats (or on the overflow threshold, the midpoint between the largest Float and 2^128);
+        // then ask the correctly rounded conversion from text.
+        let overflowMidpoint = Double(Float.greatestFiniteMagnitude) + Double(Float.greatestFiniteMagnitude.ulp) / 2
+        var needsText = abs(double) == overflowMidpoint
+        if single.isFinite && !needsText {
+            let back = Double(single)
+            if back != double {
+                let other = back < double ? single.nextUp : single.nextDown
+                needsText = other.isFinite && (back + Double(other)) / 2 == double
+            }
+        }
+        if needsText {
+            let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[lexeme.start..<lexeme.end]), as: UTF8.self)
+            guard let exact = Float(text), exact.isFinite else {
+                throw error("number out of range for float32", at: lexeme.start)
+            }
+            return exact
+        }
+        guard single.isFinite else { throw error("number out of range for float32", at: lexeme.start) }
+        return single
+    }
+
+    /// Scans the JSON number grammar `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`.
+    mutating func scanNumber() throws(JSONParseError) -> NumberLexeme {
+        skipWhitespace()
+        let start = offset
+        var lexeme = NumberLexeme(start: start, end: start, negative: false, mantissa: 0, exponent: 0, exactMantissa: true)
+        if byte(at: offset) == UInt8(ascii: "-") {
+            lexeme.negative = true
+            offset += 1
+        }
+        var significant = 0
+        @inline(__always) func digit(_ value: UInt8, fraction: Bool, _ lexeme: inout NumberLexeme) {
+            if significant < 19 {
+                lexeme.mantissa = lexeme.mantissa &* 10 &+ UInt64(value)
+                if lexeme.mantissa != 0 { significant += 1 }
+                if fraction { lexeme.exponent -= 1 }
+            } else {
+                lexeme.exactMantissa = false
+                if !fraction { lexeme.exponent += 1 }
+            }
+        }
+        guard let first = byte(at: offset), first >= UInt8(ascii: "0"), first <= UInt8(ascii: "9") else {
+            if let next = byte(at: offset), next == UInt8(ascii: "I") || next == UInt8(ascii: "N") {
+                throw error("NaN and Infinity are not valid JSON numbers", at: start)
+            }
+            throw error("invalid number", at: start)
+        }
+        if first == UInt8(ascii: "0") {
+            offset += 1
+            if let next = byte(at: offset), next >= UInt8(ascii: "0"), next <= UInt8(ascii: "9") {
+                throw error("leading zeros are not allowed in a number", at: start)
+            }
+        } else {
+            while let next = byte(at: offset), next >= UInt8(ascii: "0"), next <= UInt8(ascii: "9") {
+                digit(next - UInt8(ascii: "0"), fraction: false, &lexeme)
+                offset += 1
+            }
+        }
+        if byte(at: offset) == UInt8(ascii: ".") {
+            offset += 1
+            guard let next = byte(at: offset), next >= UInt8(ascii: "0"), next <= UInt8(ascii: "9") else {
+                throw error("a decimal point must be followed by digits")
+            }
+            while let next = byte(at: offset), next >= UInt8(ascii: "0"), next <= UInt8(ascii: "9") {
+                digit(next - UInt8(ascii: "0"), fraction: true, &lexeme)
+                offset += 1
+            }
+        }
+        if let marker = byte(at: offset), marker == UInt8(ascii: "e") || marker == UInt8(ascii: "E") {
+            offset += 1
+            var exponentNegative = false
+            if let sign = byte(at: offset), sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") {
+                exponentNegative = sign == UInt8(ascii: "-")
+                offset += 1
+            }
+            guard let next = byte(at: offset), next >= UInt8(ascii: "0"), next <= UInt8(ascii: "9") else {
+                throw error("an exponent must have digits")
+            }
+            var value = 0
+            while let next = byte(at: offset), next >= UInt8(ascii: "0"), next <= UInt8(ascii: "9") {
+                value = min(value * 10 + Int(next - UInt8(ascii: "0")), 1_000_000)
+                offset += 1
+            }
+            lexeme.exponent += exponentNegative ? -value : value
+        }
+        lexeme.end = offset
+        guard offset - start <= limits.maxNumberBytes else { throw error("number longer than the limit", at: start) }
+        return lexeme
+    }
+
+    /// The correctly rounded Double of a scanned number.
+    func doubleValue(of lexeme: NumberLexeme) throws(JSONParseError) -> Double {
+        if lexeme.exactMantissa && lexeme.mantissa == 0 {
+            return lexeme.negative ? -0.0 : 0.0
+        }
+        // Clinger's fast path: both the mantissa and the power of ten are exact Doubles, so one IEEE multiply or divide
+        // rounds correctly.
+        if lexeme.exactMantissa, lexeme.mantissa <= 1 << 53, lexeme.exponent >= -22, lexeme.exponent <= 22 {
+            var value = Double(lexeme.mantissa)
+            if lexeme.exponent < 0 {
+                value /= exactPowersOfTen[-lexeme.exponent]
+            } else {
+                value *= exactPowersOfTen[lexeme.exponent]
+            }
+            return lexeme.negative ? -value : value
+        }
+        let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[lexeme.start..<lexeme.end]), as: UTF8.self)
+        guard let value = Double(text), value.isFinite else {
+            throw error("number out of range", at: lexeme.start)
+        }
+        return value
+    }
+}

@@ -1,0 +1,77 @@
+public import Logging
+import FoundationEssentials
+import VectorLogicJSON
+
+/// Where finished log lines go (the host process decides: stderr for `serve`, memory in tests).
+public typealias LogSink = @Sendable (String) -> Void
+
+/// A swift-log handler writing one line per event, as a JSON object or as text, to a `LogSink`.
+///
+/// JSON lines: `{"ts":"2026-…Z","level":"info","msg":"request","label":…, <metadata>…}`. Text lines:
+/// `2026-…Z info request key=value …`. Metadata keys are sorted so lines are stable.
+public struct LineLogHandler: LogHandler {
+    /// Line format.
+    public let format: ServerConfiguration.LogFormat
+    /// The logger's label.
+    public let label: String
+    /// Receives each finished line (without a newline).
+    public let sink: LogSink
+    /// Lowest level emitted.
+    public var logLevel: Logger.Level
+    /// Metadata attached to every line.
+    public var metadata: Logger.Metadata = [:]
+    /// Contextual metadata source.
+    public var metadataProvider: Logger.MetadataProvider?
+
+    /// A handler for `label` writing `format` lines to `sink`.
+    public init(label: String, format: ServerConfiguration.LogFormat, level: Logger.Level, sink: @escaping LogSink) {
+        self.label = label
+        self.format = format
+        self.logLevel = level
+        self.sink = sink
+    }
+
+    /// Per-key metadata.
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    /// Formats and emits one event.
+    public func log(event: LogEvent) {
+        var merged = metadata
+        if let provided = metadataProvider?.get() { merged.merge(provided) { _, new in new } }
+        if let extra = event.metadata { merged.merge(extra) { _, new in new } }
+        let timestamp = Date().formatted(.iso8601)
+        switch format {
+        case .json:
+            var object = JSONObject([
+                ("ts", .string(timestamp)), ("level", .string(event.level.rawValue)),
+                ("msg", .string(event.message.description)), ("logger", .string(label)),
+            ])
+            for key in merged.keys.sorted() {
+                if let value = merged[key] { object[key] = LineLogHandler.json(value) }
+            }
+            sink(JSONWriter.string(.object(object)))
+        case .text:
+            var line = "\(timestamp) \(event.level.rawValue) \(event.message.description)"
+            for key in merged.keys.sorted() {
+                if let value = merged[key] { line += " \(key)=\(value.description)" }
+            }
+            sink(line)
+        }
+    }
+
+    static func json(_ value: Logger.MetadataValue) -> JSONValue {
+        switch value {
+        case .string(let text): return .string(text)
+        case .stringConvertible(let convertible):
+            if let integer = convertible as? Int { return .number(Double(integer)) }
+            if let number = convertible as? Double, number.isFinite { return .number(number) }
+            return .string(convertible.description)
+        case .array(let items): return .array(items.map(json))
+        case .dictionary(let dictionary):
+            return .object(JSONObject(dictionary.keys.sorted().map { ($0, json(dictionary[$0] ?? .string(""))) }))
+        }
+    }
+}

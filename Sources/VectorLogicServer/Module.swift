@@ -1,1 +1,0 @@
-// Module VectorLogicServer: see README "Architecture".

@@ -1,0 +1,2484 @@
+/// The hand-written OpenAPI 3.1 document: every route the server serves, with schemas of its real answers.
+/// Keep it in step with Routes/ and Encoding/ResponseModels.swift; schemathesis checks it against the running server.
+extension OpenAPIDocument {
+    static let text = ##"""
+    {
+     "openapi": "3.1.0",
+     "info": {
+      "title": "VectorLogic",
+      "version": "1.0.0",
+      "description": "Crash-safe vector database. Every success body is {status:'success',data,meta}; every error body is {status:'error',error,message,details}. A 2xx answer to a write means the change is fsync'd in the write-ahead log."
+     },
+     "servers": [
+      {
+       "url": "/"
+      }
+     ],
+     "paths": {
+      "/health": {
+       "get": {
+        "operationId": "health",
+        "summary": "Liveness.",
+        "responses": {
+         "200": {
+          "description": "Running.",
+          "content": {
+           "application/json": {
+            "schema": {
+             "type": "object",
+             "required": [
+              "status"
+             ],
+             "properties": {
+              "status": {
+               "const": "ok"
+              }
+             }
+            }
+           }
+          }
+         }
+        }
+       }
+      },
+      "/ready": {
+       "get": {
+        "operationId": "ready",
+        "summary": "Readiness: recovery done and writes accepted.",
+        "responses": {
+         "200": {
+          "description": "Ready.",
+          "content": {
+           "application/json": {
+            "schema": {
+             "type": "object",
+             "required": [
+              "status"
+             ],
+             "properties": {
+              "status": {
+               "const": "ready"
+              }
+             }
+            }
+           }
+          }
+         },
+         "503": {
+          "$ref": "#/components/responses/Unavailable"
+         }
+        }
+       }
+      },
+      "/metrics": {
+       "get": {
+        "operationId": "metrics",
+        "summary": "Prometheus text exposition.",
+        "responses": {
+         "200": {
+          "description": "Metrics.",
+          "content": {
+           "text/plain": {
+            "schema": {
+             "type": "string"
+            }
+           }
+          }
+         },
+         "404": {
+          "$ref": "#/components/responses/NotFound"
+         }
+        }
+       }
+      },
+      "/openapi.json": {
+       "get": {
+        "operationId": "openapi",
+        "summary": "This document.",
+        "responses": {
+         "200": {
+          "description": "OpenAPI 3.1.",
+          "content": {
+           "application/json": {
+            "schema": {
+             "type": "object"
+            }
+           }
+          }
+         }
+        }
+       }
+      },
+      "/v1/stats": {
+       "get": {
+        "operationId": "stats",
+        "summary": "Engine figures.",
+        "responses": {
+         "200": {
+          "description": "Figures.",
+          "headers": {
+           "X-Request-Id": {
+            "$ref": "#/components/headers/RequestId"
+           }
+          },
+          "content": {
+           "application/json": {
+            "schema": {
+             "type": "object",
+             "required": [
+              "status",
+              "data",
+              "meta"
+             ],
+             "properties": {
+              "status": {
+               "const": "success"
+              },
+              "data": {
+               "$ref": "#/components/schemas/Stats"
+              },
+              "meta": {
+               "type": "object",
+               "properties": {
+                "timestamp": {
+                 "type": "integer"
+                }
+               },
+               "required": [
+                "timestamp"
+               ]
+              }
+             }
+            }
+           }
+          }
+         }
+        }
+       }
+      },
+      "/v1/collections": {
+       "get": {
+        "operationId": "listCollections",
+        "summary": "All collections, by name.",
+        "responses": {
+         "200": {
+          "description": "Collections.",
+          "headers": {
+           "X-Request-Id": {
+            "$ref": "#/components/headers/RequestId"
+           }
+          },
+          "content": {
+           "application/json": {
+            "schema": {
+             "type": "object",
+             "required": [
+              "status",
+              "data",
+              "meta"
+             ],
+             "properties": {
+              "status": {
+               "const": "success"
+              },
+              "data": {
+               "type": "array",
+               "items": {
+                "$ref": "#/components/schemas/Collection"
+               }
+              },
+              "meta": {
+               "type": "object",
+               "properties": {
+                "timestamp": {
+                 "type": "integer"
+                },
+                "count": {
+                 "type": "integer"
+                }
+               },
+               "required": [
+                "timestamp",
+                "count"
+               ]
+              }
+             }
+            }
+           }
+          }
+         }
+        }
+       },
+       "post": {
+        "operationId": "createCollection",
+        "summary": "Create a collection.",
+        "requestBody": {
+         "required": true,
+         "content": {
+          "application/json": {
+           "schema": {
+            "$ref": "#/components/schemas/CreateCollection"
+           }
+          }
+         }
+        },
+        "responses": {
+         "201": {
+          "description": "Created.",
+          "headers": {
+           "X-Request-Id": {
+            "$ref": "#/components/headers/RequestId"
+           }
+          },
+          "content": {
+           "application/json": {
+            "schema": {
+             "type": "object",
+             "required": [
+              "status",
+              "data",
+              "meta"
+             ],
+             "properties": {
+              "status": {
+               "const": "success"
+              },
+              "data": {
+               "$ref": "#/components/schemas/Collection"
+              },
+              "meta": {
+               "type": "object",
+               "properties": {
+                "timestamp": {
+                 "type": "integer"
+                }
+               },
+               "required": [
+                "timestamp"
+               ]
+              }
+             }
+            }
+           }
+          }
+         },
+         "400": {
+          "$ref": "#/components/responses/BadRequest"
+         },
+         "409": {
+          "$ref": "#/components/responses/Conflict"
+         },
+         "413": {
+          "$ref": "#/components/responses/PayloadTooLarge"
+         },
+         "415": {
+          "$ref": "#/components/responses/UnsupportedMediaType"
+         },
+         "503": {
+          "$ref": "#/components/responses/Unavailable"
+         }
+        }
+       }
+      },
+      "/v1/collections/{collection}": {
+       "parameters": [
+        {
+         "name": "collection",
+         "in": "path",
+         "required": true,
+         "description": "Collection name.",
+         "schema": {
+          "type": "string",
+          "pattern": "^[A-Za-z0-9_-]{1,64}$"
+         }
+        }
+       ],
+       "get": {
+        "operationId": "getCollection",
+        "summary": "A collection's configuration and figures.",
+        "responses": {
+         "200": {
+          "description": "The collection.",
+          "headers": {
+           "X-Request-Id": {
+            "$ref": "#/components/headers/RequestId"
+           }
+          },
+          "content": {
+           "application/json": {
+            "schema": {
+             "type": "object",
+             "required": [
+              "status",
+              "data",
+              "meta"
+             ],
+             "properties": {
+              "status": {
+               "const": "success"
+              },
+              "data": {
+               "$ref": "#/components/schemas/Collection"
+              },
+              "meta": {
+               "type": "object",
+               "properties": {
+                "timestamp": {
+                 "type": "integer"
+                }
+               },
+               "required": [
+                "timestamp"
+               ]
+              }
+             }
+            }
+           }
+          }
+         },
+         "400": {
+          "$ref": "#/components/responses/BadRequest"
+         },
+         "404": {
+          "$ref": "#/components/responses/NotFound"
+         }
+        }
+       },
+       "delete": {
+        "operationId": "dropCollection",
+        "summary": "Drop a collection and remove its files.",
+        "responses": {
+         "200": {
+          "description": "Dropped.",
+          "headers": {
+           "X-Request-Id": {
+            "$ref": "#/components/headers/RequestId"
+           }
+          },
+          "content": {
+           "application/json": {
+            "schema": {
+             "type": "object",
+             "required": [
+              "status",
+              "data",
+              "meta"
+             ],
+             "properties": {
+              "status": {
+               "const": "success"
+              },
+              "data": {
+               "type": "object",
+               "required": [
+                "name",
+                "deleted"
+               ],
+               "properties": {
+                "name": {
+                 "type": "string"
+                },
+                "deleted": {
+                 "type": "boolean"
+                }
+               }
+              },
+              "meta": {
+               "type": "object",
+               "properties": {
+                "timestamp": {
+                 "type": "integer"
+                }
+               },
+               "required": [
+                "timestamp"
+               ]
+              }
+             }
+            }
+           }
+          }
+         },
+         "400": {
+          "$ref": "#/components/responses/BadRequest"
+         },
+         "404": {
+          "$ref": "#/components/responses/NotFound"
+         },
+         "503": {
+          "$ref": "#/components/responses/Unavailable"
+         }
+        }
+       }
+      },
+      "/v1/collections/{collection}/vectors": {
+       "parameters": [
+        {
+         "name": "collection",
+         "in": "path",
+         "required": true,
+         "description": "Collection name.",
+         "schema": {
+          "type": "string",
+          "pattern": "^[A-Za-z0-9_-]{1,64}$"
+         }
+        }
+       ],
+       "post": {
+        "operationId": "upsertVectors",
+        "summary": "Insert or replace 1…10,000 vectors; a bad item rejects the whole batch.",
+        "requestBody": {
+         "required": true,
+         "content": {
+          "application/json": {
+           "schema": {
+            "$ref": "#/components/schemas/Upsert"
+           }
+          }
+         }
+        },
+        "responses": {
+         "200": {
+          "description": "Upserted and durable.",
+          "headers": {
+           "X-Request-Id": {
+            "$ref": "#/components/headers/RequestId"
+           }
+          },
+          "content": {
+           "application/json": {
+            "schema": {
+             "type": "object",
+             "required": [
+              "status",
+              "data",
+              "meta"
+             ],
+             "properties": {
+              "status": {
+               "const": "success"
+              },
+              "data": {
+               "$ref": "#/components/schemas/Upserted"
+              },
+              "meta": {
+               "type": "object",
+               "properties": {
+                "timestamp": {
+                 "type": "integer"
+                }
+               },
+               "required": [
+                "timestamp"
+               ]
+              }
+             }
+            }
+           }
+          }
+         },
+         "400": {
+          "$ref": "#/components/responses/BadRequest"
+         },
+         "404": {
+          "$ref": "#/components/responses/NotFound"
+         },
+         "413": {
+          "$ref": "#/components/responses/PayloadTooLarge"
+         },
+         "415": {
+          "$ref": "#/components/responses/UnsupportedMediaType"
+         },
+         "503": {
+          "$ref": "#/components/responses/Unavailable"
+         }
+        }
+       }
+      },
+      "/v1/collections/{collection}/vectors/delete": {
+       "parameters": [
+        {
+         "name": "collection",
+         "in": "path",
+         "required": true,
+         "description": "Collection name.",
+         "schema": {
+          "type": "string",
+          "pattern": "^[A-Za-z0-9_-]{1,64}$"
+         }
+        }
+       ],
+       "post": {
+        "operationId": "deleteVectors",
+        "summary": "Delete by ids or by filter.",
+        "requestBody": {
+         "required": true,
+         "content": {
+          "application/json": {
+           "schema": {
+            "$ref": "#/components/schemas/DeleteVectors"
+           }
+          }
+         }
+        },
+        "responses": {
+         "200": {
+          "description": "Deleted.",
+          "headers": {
+           "X-Request-Id": {
+            "$ref": "#/components/headers/RequestId"
+           }
+          },
+          "content": {
+           "application/json": {
+            "schema": {
+             "type": "object",
+             "required": [
+              "status",
+              "data",
+              "meta"
+             ],
+             "properties": {
+              "status": {
+               "const": "success"
+              },
+              "data": {
+               "$ref": "#/components/schemas/Deleted"
+              },
+              "meta": {
+               "type": "object",
+               "properties": {
+                "timestamp": {
+                 "type": "integer"
+                }
+               },
+               "required": [
+                "timestamp"
+               ]
+              }
+             }
+            }
+           }
+          }
+         },
+         "400": {
+          "$ref": "#/components/responses/BadRequest"
+         },
+         "404": {
+          "$ref": "#/components/responses/NotFound"
+         },
+         "413": {
+          "$ref": "#/components/responses/PayloadTooLarge"
+         },
+         "415": {
+          "$ref": "#/components/responses/UnsupportedMediaType"
+         },
+         "503": {
+          "$ref": "#/components/responses/Unavailable"
+         }
+        }
+       }
+      },
+      "/v1/collections/{collection}/vectors/{id}": {
+       "parameters": [
+        {
+         "name": "collection",
+         "in": "path",
+         "required": true,
+         "description": "Collection name.",
+         "schema": {
+          "type": "string",
+          "pattern": "^[A-Za-z0-9_-]{1,64}$"
+         }
+        },
+        {
+         "name": "id",
+         "in": "path",
+         "required": true,
+         "description": "Vector id.",
+         "schema": {
+          "type": "string",
+          "pattern": "^[A-Za-z0-9_-]{1,128}$"
+         }
+        }
+       ],
+       "get": {
+        "operationId": "getVector",
+        "summary": "One vector and its metadata.",
+        "parameters": [
+         {
+          "name": "include_values",
+          "in": "query",
+          "required": false,
+          "schema": {
+           "type": "boolean"
+          }
+         }
+        ],
+        "responses": {
+         "200": {
+          "description": "The vector.",
+          "headers": {
+           "X-Request-Id": {
+            "$ref": "#/components/headers/RequestId"
+           }
+          },
+          "content": {
+           "application/json": {
+            "schema": {
+             "type": "object",
+             "required": [
+              "status",
+              "data",
+              "meta"
+             ],
+             "properties": {
+              "status": {
+               "const": "success"
+              },
+              "data": {
+               "$ref": "#/components/schemas/Vector"
+              },
+              "meta": {
+               "type": "object",
+               "properties": {
+                "timestamp": {
+                 "type": "integer"
+                }
+               },
+               "required": [
+                "timestamp"
+               ]
+              }
+             }
+            }
+           }
+          }
+         },
+         "400": {
+          "$ref": "#/components/responses/BadRequest"
+         },
+         "404": {
+          "$ref": "#/components/responses/NotFound"
+         }
+        }
+       },
+       "put": {
+        "operationId": "putVector",
+        "summary": "Replace (or create) one vector.",
+        "requestBody": {
+         "required": true,
+         "content": {
+          "application/json": {
+           "schema": {
+            "$ref": "#/components/schemas/PutVector"
+           }
+          }
+         }
+        },
+        "responses": {
+         "200": {
+          "description": "Upserted.",
+          "headers": {
+           "X-Request-Id": {
+            "$ref": "#/components/headers/RequestId"
+           }
+          },
+          "content": {
+           "application/json": {
+            "schema": {
+             "type": "object",
+             "required": [
+              "status",
+              "data",
+              "meta"
+             ],
+             "properties": {
+              "status": {
+               "const": "success"
+              },
+              "data": {
+               "$ref": "#/components/schemas/Upserted"
+              },
+              "meta": {
+               "type": "object",
+               "properties": {
+                "timestamp": {
+                 "type": "integer"
+                }
+               },
+               "required": [
+                "timestamp"
+               ]
+              }
+             }
+            }
+           }
+          }
+         },
+         "400": {
+          "$ref": "#/components/responses/BadRequest"
+         },
+         "404": {
+          "$ref": "#/components/responses/NotFound"
+         },
+         "413": {
+          "$ref": "#/components/responses/PayloadTooLarge"
+         },
+         "415": {
+          "$ref": "#/components/responses/UnsupportedMediaType"
+         },
+         "503": {
+          "$ref": "#/components/responses/Unavailable"
+         }
+        }
+       },
+       "patch": {
+        "operationId": "patchVector",
+        "summary": "Merge metadata keys; values are kept.",
+        "requestBody": {
+         "required": true,
+         "content": {
+          "application/json": {
+           "schema": {
+            "$ref": "#/components/schemas/PatchVector"
+           }
+          }
+         }
+        },
+        "responses": {
+         "200": {
+          "description": "Patched.",
+          "headers": {
+           "X-Request-Id": {
+            "$ref": "#/components/headers/RequestId"
+           }
+          },
+          "content": {
+           "application/json": {
+            "schema": {
+             "type": "object",
+             "required": [
+              "status",
+              "data",
+              "meta"
+             ],
+             "properties": {
+              "status": {
+               "const": "success"
+              },
+              "data": {
+               "type": "object",
+               "required": [
+                "id",
+                "updated"
+               ],
+               "properties": {
+                "id": {
+                 "type": "string"
+                },
+                "updated": {
+                 "type": "integer"
+                }
+               }
+              },
+              "meta": {
+               "type": "object",
+               "properties": {
+                "timestamp": {
+                 "type": "integer"
+                }
+               },
+               "required": [
+                "timestamp"
+               ]
+              }
+             }
+            }
+           }
+          }
+         },
+         "400": {
+          "$ref": "#/components/responses/BadRequest"
+         },
+         "404": {
+          "$ref": "#/components/responses/NotFound"
+         },
+         "413": {
+          "$ref": "#/components/responses/PayloadTooLarge"
+         },
+         "415": {
+          "$ref": "#/components/responses/UnsupportedMediaType"
+         },
+         "503": {
+          "$ref": "#/components/responses/Unavailable"
+         }
+        }
+       },
+       "delete": {
+        "operationId": "deleteVector",
+        "summary": "Delete one vector.",
+        "responses": {
+         "200": {
+          "description": "Deleted.",
+          "headers": {
+           "X-Request-Id": {
+            "$ref": "#/components/headers/RequestId"
+           }
+          },
+          "content": {
+           "application/json": {
+            "schema": {
+             "type": "object",
+             "required": [
+              "status",
+              "data",
+              "meta"
+             ],
+             "properties": {
+              "status": {
+               "const": "success"
+              },
+              "data": {
+               "$ref": "#/components/schemas/Deleted"
+              },
+              "meta": {
+               "type": "object",
+               "properties": {
+                "timestamp": {
+                 "type": "integer"
+                }
+               },
+               "required": [
+                "timestamp"
+               ]
+              }
+             }
+            }
+           }
+          }
+         },
+         "400": {
+          "$ref": "#/components/responses/BadRequest"
+         },
+         "404": {
+          "$ref": "#/components/responses/NotFound"
+         },
+         "503": {
+          "$ref": "#/components/responses/Unavailable"
+         }
+        }
+       }
+      },
+      "/v1/collections/{collection}/search": {
+       "parameters": [
+        {
+         "name": "collection",
+         "in": "path",
+         "required": true,
+         "description": "Collection name.",
+         "schema": {
+          "type": "string",
+          "pattern": "^[A-Za-z0-9_-]{1,64}$"
+         }
+        }
+       ],
+       "post": {
+        "operationId": "search",
+        "summary": "k nearest neighbours, best first; filtered searches return the best k among matching vectors.",
+        "requestBody": {
+         "required": true,
+         "content": {
+          "application/json": {
+           "schema": {
+            "$ref": "#/components/schemas/Search"
+           }
+          }
+         }
+        },
+        "responses": {
+         "200": {
+          "description": "Matches.",
+          "headers": {
+           "X-Request-Id": {
+            "$ref": "#/components/headers/RequestId"
+           }
+          },
+          "content": {
+           "application/json": {
+            "schema": {
+             "type": "object",
+             "required": [
+              "status",
+              "data",
+              "meta"
+             ],
+             "properties": {
+              "status": {
+               "const": "success"
+              },
+              "data": {
+               "$ref": "#/components/schemas/SearchResult"
+              },
+              "meta": {
+               "type": "object",
+               "properties": {
+                "timestamp": {
+                 "type": "integer"
+                },
+                "count": {
+                 "type": "integer"
+                },
+                "k": {
+                 "type": "integer"
+                },
+                "threshold": {
+                 "type": [
+                  "number",
+                  "null"
+                 ]
+                }
+               },
+               "required": [
+                "timestamp",
+                "count",
+                "k",
+                "threshold"
+               ]
+              }
+             }
+            }
+           }
+          }
+         },
+         "400": {
+          "$ref": "#/components/responses/BadRequest"
+         },
+         "404": {
+          "$ref": "#/components/responses/NotFound"
+         },
+         "413": {
+          "$ref": "#/components/responses/PayloadTooLarge"
+         },
+         "415": {
+          "$ref": "#/components/responses/UnsupportedMediaType"
+         }
+        }
+       }
+      },
+      "/v1/collections/{collection}/scroll": {
+       "parameters": [
+        {
+         "name": "collection",
+         "in": "path",
+         "required": true,
+         "description": "Collection name.",
+         "schema": {
+          "type": "string",
+          "pattern": "^[A-Za-z0-9_-]{1,64}$"
+         }
+        }
+       ],
+       "post": {
+        "operationId": "scroll",
+        "summary": "A page of vectors in id order.",
+        "requestBody": {
+         "required": false,
+         "content": {
+          "application/json": {
+           "schema": {
+            "$ref": "#/components/schemas/Scroll"
+           }
+          }
+         }
+        },
+        "responses": {
+         "200": {
+          "description": "A page.",
+          "headers": {
+           "X-Request-Id": {
+            "$ref": "#/components/headers/RequestId"
+           }
+          },
+          "content": {
+           "application/json": {
+            "schema": {
+             "type": "object",
+             "required": [
+              "status",
+              "data",
+              "meta"
+             ],
+             "properties": {
+              "status": {
+               "const": "success"
+              },
+              "data": {
+               "type": "object",
+               "required": [
+                "vectors",
+                "next_cursor"
+               ],
+               "properties": {
+                "vectors": {
+                 "type": "array",
+                 "items": {
+                  "$ref": "#/components/schemas/Vector"
+                 }
+                },
+                "next_cursor": {
+                 "type": [
+                  "string",
+                  "null"
+                 ]
+                }
+               }
+              },
+              "meta": {
+               "type": "object",
+               "properties": {
+                "timestamp": {
+                 "type": "integer"
+                },
+                "count": {
+                 "type": "integer"
+                }
+               },
+               "required": [
+                "timestamp",
+                "count"
+               ]
+              }
+             }
+            }
+           }
+          }
+         },
+         "400": {
+          "$ref": "#/components/responses/BadRequest"
+         },
+         "404": {
+          "$ref": "#/components/responses/NotFound"
+         },
+         "413": {
+          "$ref": "#/components/responses/PayloadTooLarge"
+         },
+         "415": {
+          "$ref": "#/components/responses/UnsupportedMediaType"
+         }
+        }
+       }
+      },
+      "/v1/collections/{collection}/count": {
+       "parameters": [
+        {
+         "name": "collection",
+         "in": "path",
+         "required": true,
+         "description": "Collection name.",
+         "schema": {
+          "type": "string",
+          "pattern": "^[A-Za-z0-9_-]{1,64}$"
+         }
+        }
+       ],
+       "post": {
+        "operationId": "count",
+        "summary": "Vectors matching a filter (all without one).",
+        "requestBody": {
+         "required": false,
+         "content": {
+          "application/json": {
+           "schema": {
+            "$ref": "#/components/schemas/Count"
+           }
+          }
+         }
+        },
+        "responses": {
+         "200": {
+          "description": "The count.",
+          "headers": {
+           "X-Request-Id": {
+            "$ref": "#/components/headers/RequestId"
+           }
+          },
+          "content": {
+           "application/json": {
+            "schema": {
+             "type": "object",
+             "required": [
+              "status",
+              "data",
+              "meta"
+             ],
+             "properties": {
+              "status": {
+               "const": "success"
+              },
+              "data": {
+               "type": "object",
+               "required": [
+                "count"
+               ],
+               "properties": {
+                "count": {
+                 "type": "integer"
+                }
+               }
+              },
+              "meta": {
+               "type": "object",
+               "properties": {
+                "timestamp": {
+                 "type": "integer"
+                }
+               },
+               "required": [
+                "timestamp"
+               ]
+              }
+             }
+            }
+           }
+          }
+         },
+         "400": {
+          "$ref": "#/components/responses/BadRequest"
+         },
+         "404": {
+          "$ref": "#/components/responses/NotFound"
+         },
+         "413": {
+          "$ref": "#/components/responses/PayloadTooLarge"
+         },
+         "415": {
+          "$ref": "#/components/responses/UnsupportedMediaType"
+         }
+        }
+       }
+      },
+      "/vectors": {
+       "post": {
+        "operationId": "shortUpsert",
+        "summary": "Seed route: upsert into the default collection.",
+        "requestBody": {
+         "required": true,
+         "content": {
+          "application/json": {
+           "schema": {
+            "$ref": "#/components/schemas/ShortUpsert"
+           }
+          }
+         }
+        },
+        "responses": {
+         "200": {
+          "description": "Upserted.",
+          "headers": {
+           "X-Request-Id": {
+            "$ref": "#/components/headers/RequestId"
+           }
+          },
+          "content": {
+           "application/json": {
+            "schema": {
+             "type": "object",
+             "required": [
+              "status",
+              "data",
+              "meta"
+             ],
+             "properties": {
+              "status": {
+               "const": "success"
+              },
+              "data": {
+               "$ref": "#/components/schemas/Upserted"
+              },
+              "meta": {
+               "type": "object",
+               "properties": {
+                "timestamp": {
+                 "type": "integer"
+                }
+               },
+               "required": [
+                "timestamp"
+               ]
+              }
+             }
+            }
+           }
+          }
+         },
+         "400": {
+          "$ref": "#/components/responses/BadRequest"
+         },
+         "404": {
+          "$ref": "#/components/responses/NotFound"
+         },
+         "413": {
+          "$ref": "#/components/responses/PayloadTooLarge"
+         },
+         "415": {
+          "$ref": "#/components/responses/UnsupportedMediaType"
+         },
+         "503": {
+          "$ref": "#/components/responses/Unavailable"
+         }
+        }
+       }
+      },
+      "/vectors/batch": {
+       "post": {
+        "operationId": "shortUpsertBatch",
+        "summary": "Seed route: upsert a batch into the default collection.",
+        "requestBody": {
+         "required": true,
+         "content": {
+          "application/json": {
+           "schema": {
+            "$ref": "#/components/schemas/ShortUpsert"
+           }
+          }
+         }
+        },
+        "responses": {
+         "200": {
+          "description": "Upserted.",
+          "headers": {
+           "X-Request-Id": {
+            "$ref": "#/components/headers/RequestId"
+           }
+          },
+          "content": {
+           "application/json": {
+            "schema": {
+             "type": "object",
+             "required": [
+              "status",
+              "data",
+              "meta"
+             ],
+             "properties": {
+              "status": {
+               "const": "success"
+              },
+              "data": {
+               "$ref": "#/components/schemas/Upserted"
+              },
+              "meta": {
+               "type": "object",
+               "properties": {
+                "timestamp": {
+                 "type": "integer"
+                }
+               },
+               "required": [
+                "timestamp"
+               ]
+              }
+             }
+            }
+           }
+          }
+         },
+         "400": {
+          "$ref": "#/components/responses/BadRequest"
+         },
+         "404": {
+          "$ref": "#/components/responses/NotFound"
+         },
+         "413": {
+          "$ref": "#/components/responses/PayloadTooLarge"
+         },
+         "415": {
+          "$ref": "#/components/responses/UnsupportedMediaType"
+         },
+         "503": {
+          "$ref": "#/components/responses/Unavailable"
+         }
+        }
+       },
+       "delete": {
+        "operationId": "shortDeleteBatch",
+        "summary": "Seed route: delete ids from the default collection.",
+        "requestBody": {
+         "required": true,
+         "content": {
+          "application/json": {
+           "schema": {
+            "$ref": "#/components/schemas/DeleteVectors"
+           }
+          }
+         }
+        },
+        "responses": {
+         "200": {
+          "description": "Deleted.",
+          "headers": {
+           "X-Request-Id": {
+            "$ref": "#/components/headers/RequestId"
+           }
+          },
+          "content": {
+           "application/json": {
+            "schema": {
+             "type": "object",
+             "required": [
+              "status",
+              "data",
+              "meta"
+             ],
+             "properties": {
+              "status": {
+               "const": "success"
+              },
+              "data": {
+               "$ref": "#/components/schemas/Deleted"
+              },
+              "meta": {
+               "type": "object",
+               "properties": {
+                "timestamp": {
+                 "type": "integer"
+                }
+               },
+               "required": [
+                "timestamp"
+               ]
+              }
+             }
+            }
+           }
+          }
+         },
+         "400": {
+          "$ref": "#/components/responses/BadRequest"
+         },
+         "404": {
+          "$ref": "#/components/responses/NotFound"
+         },
+         "413": {
+          "$ref": "#/components/responses/PayloadTooLarge"
+         },
+         "415": {
+          "$ref": "#/components/responses/UnsupportedMediaType"
+         },
+         "503": {
+          "$ref": "#/components/responses/Unavailable"
+         }
+        }
+       }
+      },
+      "/vectors/search": {
+       "post": {
+        "operationId": "shortSearch",
+        "summary": "Seed route: search the default collection.",
+        "requestBody": {
+         "required": true,
+         "content": {
+          "application/json": {
+           "schema": {
+            "$ref": "#/components/schemas/ShortSearch"
+           }
+          }
+         }
+        },
+        "responses": {
+         "200": {
+          "description": "Matches.",
+          "headers": {
+           "X-Request-Id": {
+            "$ref": "#/components/headers/RequestId"
+           }
+          },
+          "content": {
+           "application/json": {
+            "schema": {
+             "type": "object",
+             "required": [
+              "status",
+              "data",
+              "meta"
+             ],
+             "properties": {
+              "status": {
+               "const": "success"
+              },
+              "data": {
+               "$ref": "#/components/schemas/SearchResult"
+              },
+              "meta": {
+               "type": "object",
+               "properties": {
+                "timestamp": {
+                 "type": "integer"
+                },
+                "count": {
+                 "type": "integer"
+                },
+                "k": {
+                 "type": "integer"
+                },
+                "threshold": {
+                 "type": [
+                  "number",
+                  "null"
+                 ]
+                }
+               },
+               "required": [
+                "timestamp",
+                "count",
+                "k",
+                "threshold"
+               ]
+              }
+             }
+            }
+           }
+          }
+         },
+         "400": {
+          "$ref": "#/components/responses/BadRequest"
+         },
+         "404": {
+          "$ref": "#/components/responses/NotFound"
+         },
+         "413": {
+          "$ref": "#/components/responses/PayloadTooLarge"
+         },
+         "415": {
+          "$ref": "#/components/responses/UnsupportedMediaType"
+         }
+        }
+       },
+       "get": {
+        "operationId": "shortSearchGet",
+        "summary": "Seed route: search with query parameters.",
+        "parameters": [
+         {
+          "name": "vector",
+          "in": "query",
+          "schema": {
+           "type": "string"
+          },
+          "description": "Comma-separated numbers or a JSON array."
+         },
+         {
+          "name": "query",
+          "in": "query",
+          "schema": {
+           "type": "string"
+          }
+         },
+         {
+          "name": "limit",
+          "in": "query",
+          "schema": {
+           "type": "integer",
+           "minimum": 1,
+           "maximum": 1000
+          }
+         },
+         {
+          "name": "threshold",
+          "in": "query",
+          "schema": {
+           "type": "number"
+          }
+         },
+         {
+          "name": "filters",
+          "in": "query",
+          "schema": {
+           "type": "string"
+          },
+          "description": "A JSON filter object."
+         }
+        ],
+        "responses": {
+         "200": {
+          "description": "Matches.",
+          "headers": {
+           "X-Request-Id": {
+            "$ref": "#/components/headers/RequestId"
+           }
+          },
+          "content": {
+           "application/json": {
+            "schema": {
+             "type": "object",
+             "required": [
+              "status",
+              "data",
+              "meta"
+             ],
+             "properties": {
+              "status": {
+               "const": "success"
+              },
+              "data": {
+               "$ref": "#/components/schemas/SearchResult"
+              },
+              "meta": {
+               "type": "object",
+               "properties": {
+                "timestamp": {
+                 "type": "integer"
+                },
+                "count": {
+                 "type": "integer"
+                },
+                "k": {
+                 "type": "integer"
+                },
+                "threshold": {
+                 "type": [
+                  "number",
+                  "null"
+                 ]
+                }
+               },
+               "required": [
+                "timestamp",
+                "count",
+                "k",
+                "threshold"
+               ]
+              }
+             }
+            }
+           }
+          }
+         },
+         "400": {
+          "$ref": "#/components/responses/BadRequest"
+         },
+         "404": {
+          "$ref": "#/components/responses/NotFound"
+         }
+        }
+       }
+      },
+      "/vectors/{id}": {
+       "parameters": [
+        {
+         "name": "id",
+         "in": "path",
+         "required": true,
+         "description": "Vector id.",
+         "schema": {
+          "type": "string",
+          "pattern": "^[A-Za-z0-9_-]{1,128}$"
+         }
+        }
+       ],
+       "put": {
+        "operationId": "shortPut",
+        "summary": "Seed route: replace one vector of the default collection.",
+        "requestBody": {
+         "required": true,
+         "content": {
+          "application/json": {
+           "schema": {
+            "type": "object",
+            "properties": {
+             "vector": {
+              "type": "array",
+              "items": {
+               "type": "number"
+              }
+             },
+             "values": {
+              "type": "array",
+              "items": {
+               "type": "number"
+              }
+             },
+             "metadata": {
+              "oneOf": [
+               {
+                "$ref": "#/components/schemas/Metadata"
+               },
+               {
+                "type": "null"
+               }
+              ]
+             }
+            }
+           }
+          }
+         }
+        },
+        "responses": {
+         "200": {
+          "description": "Upserted.",
+          "headers": {
+           "X-Request-Id": {
+            "$ref": "#/components/headers/RequestId"
+           }
+          },
+          "content": {
+           "application/json": {
+            "schema": {
+             "type": "object",
+             "required": [
+              "status",
+              "data",
+              "meta"
+             ],
+             "properties": {
+              "status": {
+               "const": "success"
+              },
+              "data": {
+               "$ref": "#/components/schemas/Upserted"
+              },
+              "meta": {
+               "type": "object",
+               "properties": {
+                "timestamp": {
+                 "type": "integer"
+                }
+               },
+               "required": [
+                "timestamp"
+               ]
+              }
+             }
+            }
+           }
+          }
+         },
+         "400": {
+          "$ref": "#/components/responses/BadRequest"
+         },
+         "404": {
+          "$ref": "#/components/responses/NotFound"
+         },
+         "413": {
+          "$ref": "#/components/responses/PayloadTooLarge"
+         },
+         "415": {
+          "$ref": "#/components/responses/UnsupportedMediaType"
+         },
+         "503": {
+          "$ref": "#/components/responses/Unavailable"
+         }
+        }
+       },
+       "delete": {
+        "operationId": "shortDelete",
+        "summary": "Seed route: delete one vector of the default collection.",
+        "responses": {
+         "200": {
+          "description": "Deleted.",
+          "headers": {
+           "X-Request-Id": {
+            "$ref": "#/components/headers/RequestId"
+           }
+          },
+          "content": {
+           "application/json": {
+            "schema": {
+             "type": "object",
+             "required": [
+              "status",
+              "data",
+              "meta"
+             ],
+             "properties": {
+              "status": {
+               "const": "success"
+              },
+              "data": {
+               "$ref": "#/components/schemas/Deleted"
+              },
+              "meta": {
+               "type": "object",
+               "properties": {
+                "timestamp": {
+                 "type": "integer"
+                }
+               },
+               "required": [
+                "timestamp"
+               ]
+              }
+             }
+            }
+           }
+          }
+         },
+         "400": {
+          "$ref": "#/components/responses/BadRequest"
+         },
+         "404": {
+          "$ref": "#/components/responses/NotFound"
+         },
+         "503": {
+          "$ref": "#/components/responses/Unavailable"
+         }
+        }
+       }
+      }
+     },
+     "components": {
+      "schemas": {
+       "Error": {
+        "type": "object",
+        "required": [
+         "status",
+         "error",
+         "message",
+         "details"
+        ],
+        "properties": {
+         "status": {
+          "const": "error"
+         },
+         "error": {
+          "type": "string",
+          "enum": [
+           "invalid_request",
+           "dimension_mismatch",
+           "invalid_filter",
+           "not_found",
+           "conflict",
+           "payload_too_large",
+           "unsupported_media_type",
+           "unavailable",
+           "internal",
+           "method_not_allowed"
+          ]
+         },
+         "message": {
+          "type": "string"
+         },
+         "details": {}
+        }
+       },
+       "Metric": {
+        "type": "string",
+        "enum": [
+         "cosine",
+         "dot",
+         "euclidean"
+        ]
+       },
+       "IndexConfig": {
+        "type": "object",
+        "additionalProperties": false,
+        "properties": {
+         "type": {
+          "type": "string",
+          "enum": [
+           "hnsw",
+           "flat"
+          ]
+         },
+         "m": {
+          "type": "integer",
+          "minimum": 2,
+          "maximum": 128
+         },
+         "ef_construction": {
+          "type": "integer",
+          "minimum": 1,
+          "maximum": 4096
+         },
+         "ef_search": {
+          "type": "integer",
+          "minimum": 1,
+          "maximum": 4096
+         }
+        }
+       },
+       "IndexInfo": {
+        "type": "object",
+        "required": [
+         "type",
+         "m",
+         "ef_construction",
+         "ef_search"
+        ],
+        "properties": {
+         "type": {
+          "type": "string",
+          "enum": [
+           "hnsw",
+           "flat"
+          ]
+         },
+         "m": {
+          "type": "integer"
+         },
+         "ef_construction": {
+          "type": "integer"
+         },
+         "ef_search": {
+          "type": "integer"
+         }
+        }
+       },
+       "CreateCollection": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+         "name",
+         "dimension"
+        ],
+        "properties": {
+         "name": {
+          "type": "string",
+          "pattern": "^[A-Za-z0-9_-]{1,64}$"
+         },
+         "dimension": {
+          "type": "integer",
+          "minimum": 1,
+          "maximum": 20000
+         },
+         "metric": {
+          "$ref": "#/components/schemas/Metric"
+         },
+         "index": {
+          "$ref": "#/components/schemas/IndexConfig"
+         }
+        }
+       },
+       "Collection": {
+        "type": "object",
+        "required": [
+         "name",
+         "dimension",
+         "metric",
+         "index",
+         "vectors",
+         "deleted",
+         "segments",
+         "memtable_vectors",
+         "disk_bytes",
+         "created_at"
+        ],
+        "properties": {
+         "name": {
+          "type": "string"
+         },
+         "dimension": {
+          "type": "integer"
+         },
+         "metric": {
+          "$ref": "#/components/schemas/Metric"
+         },
+         "index": {
+          "$ref": "#/components/schemas/IndexInfo"
+         },
+         "vectors": {
+          "type": "integer"
+         },
+         "deleted": {
+          "type": "integer"
+         },
+         "segments": {
+          "type": "integer"
+         },
+         "memtable_vectors": {
+          "type": "integer"
+         },
+         "disk_bytes": {
+          "type": "integer"
+         },
+         "created_at": {
+          "type": "integer",
+          "description": "Milliseconds since the Unix epoch."
+         }
+        }
+       },
+       "Metadata": {
+        "type": "object",
+        "maxProperties": 100,
+        "description": "Any JSON object, at most 100 keys and 64 KiB serialised."
+       },
+       "VectorInput": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+         "values"
+        ],
+        "properties": {
+         "id": {
+          "type": "string",
+          "pattern": "^[A-Za-z0-9_-]{1,128}$",
+          "description": "Omitted: the server makes a UUIDv4."
+         },
+         "values": {
+          "type": "array",
+          "items": {
+           "type": "number"
+          }
+         },
+         "metadata": {
+          "oneOf": [
+           {
+            "$ref": "#/components/schemas/Metadata"
+           },
+           {
+            "type": "null"
+           }
+          ]
+         }
+        }
+       },
+       "Upsert": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+         "vectors"
+        ],
+        "properties": {
+         "vectors": {
+          "type": "array",
+          "minItems": 1,
+          "maxItems": 10000,
+          "items": {
+           "$ref": "#/components/schemas/VectorInput"
+          }
+         }
+        }
+       },
+       "PutVector": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+         "values"
+        ],
+        "properties": {
+         "id": {
+          "type": "string"
+         },
+         "values": {
+          "type": "array",
+          "items": {
+           "type": "number"
+          }
+         },
+         "metadata": {
+          "oneOf": [
+           {
+            "$ref": "#/components/schemas/Metadata"
+           },
+           {
+            "type": "null"
+           }
+          ]
+         }
+        }
+       },
+       "PatchVector": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+         "metadata"
+        ],
+        "properties": {
+         "metadata": {
+          "$ref": "#/components/schemas/Metadata"
+         }
+        }
+       },
+       "Filter": {
+        "type": "object",
+        "description": "Mongo-style metadata filter: equality, $eq $ne $gt $gte $lt $lte $in $nin $exists, $and $or $not."
+       },
+       "Search": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+         "vector"
+        ],
+        "properties": {
+         "vector": {
+          "type": "array",
+          "items": {
+           "type": "number"
+          }
+         },
+         "k": {
+          "type": "integer",
+          "minimum": 1,
+          "maximum": 1000,
+          "default": 10
+         },
+         "ef": {
+          "type": [
+           "integer",
+           "null"
+          ],
+          "minimum": 1,
+          "maximum": 4096
+         },
+         "threshold": {
+          "type": [
+           "number",
+           "null"
+          ]
+         },
+         "filter": {
+          "oneOf": [
+           {
+            "$ref": "#/components/schemas/Filter"
+           },
+           {
+            "type": "null"
+           }
+          ]
+         },
+         "include_metadata": {
+          "type": "boolean",
+          "default": true
+         },
+         "include_values": {
+          "type": "boolean",
+          "default": false
+         }
+        }
+       },
+       "Scroll": {
+        "type": "object",
+        "additionalProperties": false,
+        "properties": {
+         "filter": {
+          "oneOf": [
+           {
+            "$ref": "#/components/schemas/Filter"
+           },
+           {
+            "type": "null"
+           }
+          ]
+         },
+         "limit": {
+          "type": "integer",
+          "minimum": 1,
+          "maximum": 10000,
+          "default": 100
+         },
+         "cursor": {
+          "type": [
+           "string",
+           "null"
+          ]
+         },
+         "include_values": {
+          "type": "boolean"
+         }
+        }
+       },
+       "Count": {
+        "type": "object",
+        "additionalProperties": false,
+        "properties": {
+         "filter": {
+          "oneOf": [
+           {
+            "$ref": "#/components/schemas/Filter"
+           },
+           {
+            "type": "null"
+           }
+          ]
+         }
+        }
+       },
+       "DeleteVectors": {
+        "type": "object",
+        "additionalProperties": false,
+        "properties": {
+         "ids": {
+          "type": "array",
+          "items": {
+           "type": "string"
+          }
+         },
+         "filter": {
+          "$ref": "#/components/schemas/Filter"
+         }
+        },
+        "description": "Exactly one of ids or filter."
+       },
+       "Vector": {
+        "type": "object",
+        "required": [
+         "id",
+         "metadata"
+        ],
+        "properties": {
+         "id": {
+          "type": "string"
+         },
+         "metadata": {
+          "type": [
+           "object",
+           "null"
+          ]
+         },
+         "values": {
+          "type": "array",
+          "items": {
+           "type": "number"
+          }
+         }
+        }
+       },
+       "Match": {
+        "type": "object",
+        "required": [
+         "id",
+         "score"
+        ],
+        "properties": {
+         "id": {
+          "type": "string"
+         },
+         "score": {
+          "type": "number"
+         },
+         "metadata": {
+          "type": [
+           "object",
+           "null"
+          ]
+         },
+         "values": {
+          "type": "array",
+          "items": {
+           "type": "number"
+          }
+         }
+        }
+       },
+       "SearchResult": {
+        "type": "object",
+        "required": [
+         "matches",
+         "query_time_ms"
+        ],
+        "properties": {
+         "matches": {
+          "type": "array",
+          "items": {
+           "$ref": "#/components/schemas/Match"
+          }
+         },
+         "query_time_ms": {
+          "type": "number"
+         }
+        }
+       },
+       "Upserted": {
+        "type": "object",
+        "required": [
+         "upserted",
+         "ids"
+        ],
+        "properties": {
+         "upserted": {
+          "type": "integer"
+         },
+         "ids": {
+          "type": "array",
+          "items": {
+           "type": "string"
+          }
+         }
+        }
+       },
+       "Deleted": {
+        "type": "object",
+        "required": [
+         "deleted"
+        ],
+        "properties": {
+         "deleted": {
+          "type": "integer"
+         }
+        }
+       },
+       "Stats": {
+        "type": "object",
+        "required": [
+         "collections",
+         "vectors",
+         "deleted",
+         "segments",
+         "memtable_vectors",
+         "disk_bytes",
+         "mapped_bytes",
+         "resident_bytes",
+         "wal_bytes",
+         "fsyncs",
+         "flushes",
+         "compactions",
+         "writable",
+         "uptime_ms"
+        ],
+        "properties": {
+         "collections": {
+          "type": "integer"
+         },
+         "vectors": {
+          "type": "integer"
+         },
+         "deleted": {
+          "type": "integer"
+         },
+         "segments": {
+          "type": "integer"
+         },
+         "memtable_vectors": {
+          "type": "integer"
+         },
+         "unindexed_vectors": {
+          "type": "integer"
+         },
+         "disk_bytes": {
+          "type": "integer"
+         },
+         "mapped_bytes": {
+          "type": "integer"
+         },
+         "wal_bytes": {
+          "type": "integer"
+         },
+         "fsyncs": {
+          "type": "integer"
+         },
+         "flushes": {
+          "type": "integer"
+         },
+         "compactions": {
+          "type": "integer"
+         },
+         "uptime_ms": {
+          "type": "integer"
+         },
+         "resident_bytes": {
+          "type": [
+           "integer",
+           "null"
+          ]
+         },
+         "writable": {
+          "type": "boolean"
+         }
+        }
+       },
+       "ShortUpsert": {
+        "type": "object",
+        "properties": {
+         "id": {
+          "type": "string",
+          "pattern": "^[A-Za-z0-9_-]{1,128}$"
+         },
+         "vector": {
+          "type": "array",
+          "items": {
+           "type": "number"
+          }
+         },
+         "metadata": {
+          "oneOf": [
+           {
+            "$ref": "#/components/schemas/Metadata"
+           },
+           {
+            "type": "null"
+           }
+          ]
+         },
+         "vectors": {
+          "type": "array",
+          "minItems": 1,
+          "maxItems": 10000,
+          "items": {
+           "type": "object",
+           "required": [
+            "vector"
+           ],
+           "properties": {
+            "id": {
+             "type": "string",
+             "pattern": "^[A-Za-z0-9_-]{1,128}$"
+            },
+            "vector": {
+             "type": "array",
+             "items": {
+              "type": "number"
+             }
+            },
+            "metadata": {
+             "oneOf": [
+              {
+               "$ref": "#/components/schemas/Metadata"
+              },
+              {
+               "type": "null"
+              }
+             ]
+            }
+           }
+          }
+         }
+        },
+        "description": "One vector {id, vector, metadata} or {vectors:[…]}; `values` is accepted for `vector`."
+       },
+       "ShortSearch": {
+        "type": "object",
+        "properties": {
+         "vector": {
+          "type": "array",
+          "items": {
+           "type": "number"
+          }
+         },
+         "query": {
+          "type": "string",
+          "description": "Text: needs an embedding provider; without one the answer is 400."
+         },
+         "limit": {
+          "type": "integer",
+          "minimum": 1,
+          "maximum": 1000
+         },
+         "threshold": {
+          "type": [
+           "number",
+           "null"
+          ]
+         },
+         "filters": {
+          "oneOf": [
+           {
+            "$ref": "#/components/schemas/Filter"
+           },
+           {
+            "type": "null"
+           }
+          ]
+         },
+         "include_values": {
+          "type": "boolean"
+         },
+         "include_metadata": {
+          "type": "boolean"
+         }
+        }
+       }
+      },
+      "responses": {
+       "BadRequest": {
+        "description": "Invalid input: invalid_request, dimension_mismatch or invalid_filter.",
+        "headers": {
+         "X-Request-Id": {
+          "$ref": "#/components/headers/RequestId"
+         }
+        },
+        "content": {
+         "application/json": {
+          "schema": {
+           "$ref": "#/components/schemas/Error"
+          }
+         }
+        }
+       },
+       "NotFound": {
+        "description": "No such collection, vector or route.",
+        "headers": {
+         "X-Request-Id": {
+          "$ref": "#/components/headers/RequestId"
+         }
+        },
+        "content": {
+         "application/json": {
+          "schema": {
+           "$ref": "#/components/schemas/Error"
+          }
+         }
+        }
+       },
+       "Conflict": {
+        "description": "The collection exists.",
+        "headers": {
+         "X-Request-Id": {
+          "$ref": "#/components/headers/RequestId"
+         }
+        },
+        "content": {
+         "application/json": {
+          "schema": {
+           "$ref": "#/components/schemas/Error"
+          }
+         }
+        }
+       },
+       "PayloadTooLarge": {
+        "description": "The body is larger than the server accepts.",
+        "headers": {
+         "X-Request-Id": {
+          "$ref": "#/components/headers/RequestId"
+         }
+        },
+        "content": {
+         "application/json": {
+          "schema": {
+           "$ref": "#/components/schemas/Error"
+          }
+         }
+        }
+       },
+       "UnsupportedMediaType": {
+        "description": "The body is not application/json.",
+        "headers": {
+         "X-Request-Id": {
+          "$ref": "#/components/headers/RequestId"
+         }
+        },
+        "content": {
+         "application/json": {
+          "schema": {
+           "$ref": "#/components/schemas/Error"
+          }
+         }
+        }
+       },
+       "Unavailable": {
+        "description": "The database does not accept writes (read-only after an I/O error, disk full).",
+        "headers": {
+         "X-Request-Id": {
+          "$ref": "#/components/headers/RequestId"
+         }
+        },
+        "content": {
+         "application/json": {
+          "schema": {
+           "$ref": "#/components/schemas/Error"
+          }
+         }
+        }
+       }
+      },
+      "headers": {
+       "RequestId": {
+        "description": "The client's X-Request-Id, or one the server made.",
+        "schema": {
+         "type": "string"
+        }
+       }
+      }
+     }
+    }
+    """##
+}

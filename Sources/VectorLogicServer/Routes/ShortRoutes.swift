@@ -1,0 +1,78 @@
+import HTTPTypes
+import Hummingbird
+import VectorLogicEngine
+import VectorLogicFilter
+import VectorLogicJSON
+
+extension Routes {
+    /// The seed's short routes on the `default` collection (api.md "The seed's short routes"). Lenient: unknown fields
+    /// are ignored, `vector` and `values`, `limit` and `k`, `filters` and `filter` are synonyms.
+    static func addShortRoutes(to router: Router<AppRequestContext>, state: ServerState) {
+        let collection = ServerState.defaultCollection
+        router.post("/vectors") { request, _ -> Response in
+            let body = try await state.body.decode(request) { reader in try UpsertBody.decode(&reader, strict: false, allowSingle: true) }
+            return try await upsert(body.records, into: collection, state: state, status: .ok)
+        }
+        router.post("/vectors/batch") { request, _ -> Response in
+            let body = try await state.body.decode(request) { reader in try UpsertBody.decode(&reader, strict: false, allowSingle: false) }
+            return try await upsert(body.records, into: collection, state: state, status: .ok)
+        }
+        router.post("/vectors/search") { request, _ -> Response in
+            let body = try await state.body.decode(request) { reader in try SearchBody.decode(&reader, strict: false) }
+            return try search(body, in: collection, state: state)
+        }
+        router.get("/vectors/search") { request, _ -> Response in
+            try search(try searchFromQuery(request), in: collection, state: state)
+        }
+        router.delete("/vectors/batch") { request, _ -> Response in
+            let target = try await state.body.decode(request) { reader in try DeleteBody.decode(&reader, allowFilter: true) }
+            return try await delete(target, from: collection, state: state)
+        }
+        router.put("/vectors/:id") { request, context -> Response in
+            let id = try parameter(context, "id")
+            let record = try await state.body.decode(request) { reader in try PutVectorBody.decode(&reader, id: id, strict: false) }
+            return try await upsert([record], into: collection, state: state, status: .ok)
+        }
+        router.delete("/vectors/:id") { _, context -> Response in
+            try await deleteOne(try parameter(context, "id"), from: collection, state: state)
+        }
+    }
+
+    /// `GET /vectors/search?vector=0.1,0.2…|[…]&query=…&limit=&threshold=&filters={json}`.
+    static func searchFromQuery(_ request: Request) throws -> SearchBody {
+        let parameters = request.uri.queryParameters
+        var body = SearchBody()
+        if let text = parameters.get("vector") {
+            let json = text.hasPrefix("[") ? text : "[\(text)]"
+            var bytes = Array(json.utf8)
+            body.vector = try bytes.withUnsafeMutableBytes { raw in
+                var reader = JSONReader(UnsafeRawBufferPointer(raw))
+                let vector = try reader.vector("vector")
+                do throws(JSONParseError) { try reader.finish() } catch { throw APIError(error, field: "vector") }
+                return vector
+            }
+        }
+        if let query = parameters.get("query"), !query.isEmpty { body.query = query }
+        if let limit = parameters.get("limit") ?? parameters.get("k") {
+            guard let value = Int(limit) else { throw APIError.invalid("limit must be an integer", field: "limit") }
+            body.k = value
+        }
+        if let threshold = parameters.get("threshold") {
+            guard let value = Double(threshold), value.isFinite else {
+                throw APIError.invalid("threshold must be a number", field: "threshold")
+            }
+            body.threshold = Float(value)
+            body.thresholdAsSent = value
+        }
+        if let filters = parameters.get("filters") ?? parameters.get("filter") {
+            let value: JSONValue
+            do { value = try JSONParser.parse(filters) } catch {
+                throw APIError(.badRequest, "invalid_filter", "filters must be a JSON object: \(error.description)")
+            }
+            do { body.filter = try Filter(json: value) } catch { throw APIError(error) }
+        }
+        body.includeValues = try flag(request, "include_values", default: false)
+        body.includeMetadata = try flag(request, "include_metadata", default: true)
+        return body
+    }
+}

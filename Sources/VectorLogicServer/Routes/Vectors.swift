@@ -1,0 +1,91 @@
+import HTTPTypes
+import Hummingbird
+import VectorLogicEngine
+import VectorLogicJSON
+
+extension Routes {
+    /// `/v1/collections/{c}/vectors…`: upsert, get, put, patch, delete, delete by ids or filter.
+    static func addVectors(to router: Router<AppRequestContext>, state: ServerState) {
+        router.post("/v1/collections/:c/vectors") { request, context -> Response in
+            let collection = try parameter(context, "c")
+            let body = try await state.body.decode(request) { reader in
+                try UpsertBody.decode(&reader, strict: true, allowSingle: false)
+            }
+            return try await upsert(body.records, into: collection, state: state, status: .ok)
+        }
+        router.get("/v1/collections/:c/vectors/:id") { request, context -> Response in
+            let collection = try parameter(context, "c")
+            let id = try parameter(context, "id")
+            let includeValues = try flag(request, "include_values", default: false)
+            guard let vector = try state.database.get(collection, id: id, includeValues: includeValues) else {
+                throw vectorNotFound(id, collection: collection)
+            }
+            return JSONResponse.success(capacity: 512 + (vector.values?.count ?? 0) * 12) { buffer in
+                ResponseModels.writeVector(vector, into: &buffer)
+            }
+        }
+        router.put("/v1/collections/:c/vectors/:id") { request, context -> Response in
+            let collection = try parameter(context, "c")
+            let id = try parameter(context, "id")
+            let record = try await state.body.decode(request) { reader in try PutVectorBody.decode(&reader, id: id, strict: true) }
+            return try await upsert([record], into: collection, state: state, status: .ok)
+        }
+        router.patch("/v1/collections/:c/vectors/:id") { request, context -> Response in
+            let collection = try parameter(context, "c")
+            let id = try parameter(context, "id")
+            let merge = try await state.body.decode(request) { reader in try PatchVectorBody.decode(&reader) }
+            guard try await state.database.patchMetadata(collection, id: id, merging: merge) else {
+                throw vectorNotFound(id, collection: collection)
+            }
+            return JSONResponse.success(.object(JSONObject([("id", .string(id)), ("updated", .int(1))])))
+        }
+        router.delete("/v1/collections/:c/vectors/:id") { _, context -> Response in
+            let collection = try parameter(context, "c")
+            let id = try parameter(context, "id")
+            return try await deleteOne(id, from: collection, state: state)
+        }
+        router.post("/v1/collections/:c/vectors/delete") { request, context -> Response in
+            let collection = try parameter(context, "c")
+            let target = try await state.body.decode(request) { reader in try DeleteBody.decode(&reader, allowFilter: true) }
+            return try await delete(target, from: collection, state: state)
+        }
+    }
+
+    /// One engine upsert; answers `{"upserted":N,"ids":[…]}`.
+    static func upsert(_ records: [VectorRecord], into collection: String, state: ServerState,
+                       status: HTTPResponse.Status) async throws -> Response {
+        let count = try await state.database.upsert(collection, records)
+        return JSONResponse.success(status: status, capacity: 64 + records.count * 24) { buffer in
+            buffer.append(contentsOf: #"{"upserted":"#.utf8)
+            JSONWriter.writeInteger(Int64(count), into: &buffer)
+            buffer.append(contentsOf: #","ids":["#.utf8)
+            for (index, record) in records.enumerated() {
+                if index > 0 { buffer.append(UInt8(ascii: ",")) }
+                JSONWriter.writeString(record.id, into: &buffer)
+            }
+            buffer.append(contentsOf: "]}".utf8)
+        }
+    }
+
+    /// Deletes one id; 404 when it was not there.
+    static func deleteOne(_ id: String, from collection: String, state: ServerState) async throws -> Response {
+        let deleted = try await state.database.delete(collection, ids: [id])
+        guard deleted > 0 else { throw vectorNotFound(id, collection: collection) }
+        return JSONResponse.success(.object(JSONObject([("deleted", .int(deleted))])))
+    }
+
+    /// Deletes by ids or by filter; answers `{"deleted":N}`.
+    static func delete(_ target: DeleteBody.Target, from collection: String, state: ServerState) async throws -> Response {
+        let deleted: Int
+        switch target {
+        case .ids(let ids): deleted = try await state.database.delete(collection, ids: ids)
+        case .filter(let filter): deleted = try await state.database.delete(collection, matching: filter)
+        }
+        return JSONResponse.success(.object(JSONObject([("deleted", .int(deleted))])))
+    }
+
+    static func vectorNotFound(_ id: String, collection: String) -> APIError {
+        APIError(.notFound, "not_found", "vector \(id) does not exist in collection \(collection)",
+                 details: .object(JSONObject([("collection", .string(collection)), ("id", .string(id))])))
+    }
+}

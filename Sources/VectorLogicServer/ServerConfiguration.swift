@@ -1,0 +1,177 @@
+public import VectorLogicDistance
+public import VectorLogicEngine
+
+/// Everything `vectorlogic serve` can be told, resolved from flags, then environment, then defaults (cli.md "Serving").
+public struct ServerConfiguration: Sendable {
+    /// Where the database lives.
+    public var dataDirectory: String = "./data"
+    /// Address to bind.
+    public var host: String = "127.0.0.1"
+    /// Port to bind; 0 picks a free one (tests).
+    public var port: Int = 3000
+    /// When writes are acknowledged.
+    public var durability: Durability = .fsync
+    /// Dimension of the `default` collection made on first start.
+    public var defaultDimension: Int = 384
+    /// Metric of the `default` collection.
+    public var defaultMetric: DistanceMetric = .cosine
+    /// Index type of the `default` collection.
+    public var defaultIndexType: IndexType = .hnsw
+    /// `json` or `text` log lines.
+    public var logFormat: LogFormat = .text
+    /// Lowest level logged.
+    public var logLevel: String = "info"
+    /// Whether `/metrics` is served.
+    public var metricsEnabled: Bool = true
+    /// Largest request body accepted; larger ones get 413.
+    public var maxBodyBytes: Int = 64 << 20
+    /// Requests slower than this log a warning.
+    public var slowRequestMilliseconds: Int = 1_000
+
+    /// The defaults.
+    public init() {}
+
+    /// Log line format.
+    public enum LogFormat: String, Sendable, CaseIterable {
+        /// One JSON object per line.
+        case json
+        /// `timestamp level message key=value…` per line.
+        case text
+    }
+}
+
+/// Flags given on the command line; nil means "not given" (then the environment, then the default applies).
+public struct ServeFlags: Sendable {
+    /// `--data-dir`
+    public var dataDirectory: String?
+    /// `--host`
+    public var host: String?
+    /// `--port`
+    public var port: Int?
+    /// `--durability fsync|batch|none`
+    public var durability: String?
+    /// `--sync-interval-ms`
+    public var syncIntervalMilliseconds: Int?
+    /// `--default-dimension`
+    public var defaultDimension: Int?
+    /// `--default-metric`
+    public var defaultMetric: String?
+    /// `--default-index`
+    public var defaultIndexType: String?
+    /// `--log-format`
+    public var logFormat: String?
+    /// `--log-level`
+    public var logLevel: String?
+    /// `--metrics-enabled`
+    public var metricsEnabled: Bool?
+    /// `--max-body-bytes`
+    public var maxBodyBytes: Int?
+    /// `--slow-request-ms`
+    public var slowRequestMilliseconds: Int?
+
+    /// No flags given.
+    public init() {}
+}
+
+/// A configuration value that cannot be used; `message` is one sentence for stderr.
+public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
+    /// What is wrong and which flag or variable said it.
+    public let message: String
+    /// Builds the error.
+    public init(_ message: String) { self.message = message }
+    /// The message.
+    public var description: String { message }
+}
+
+extension ServerConfiguration {
+    /// Resolves flags > `VECTORLOGIC_*` environment > the original names (`PORT`, `HOST`, …) > defaults.
+    public static func resolve(flags: ServeFlags, environment: [String: String]) throws(ConfigurationError) -> ServerConfiguration {
+        var config = ServerConfiguration()
+        func env(_ names: String...) -> (name: String, value: String)? {
+            for name in names {
+                if let value = environment[name], !value.isEmpty { return (name, value) }
+            }
+            return nil
+        }
+        func integer(_ flag: Int?, _ flagName: String, _ names: [String], range: ClosedRange<Int>) throws(ConfigurationError) -> Int? {
+            if let flag {
+                guard range.contains(flag) else { throw ConfigurationError("\(flagName) must be \(range.lowerBound)...\(range.upperBound), got \(flag)") }
+                return flag
+            }
+            for name in names {
+                guard let text = environment[name], !text.isEmpty else { continue }
+                guard let value = Int(text), range.contains(value) else {
+                    throw ConfigurationError("\(name) must be an integer \(range.lowerBound)...\(range.upperBound), got \"\(text)\"")
+                }
+                return value
+            }
+            return nil
+        }
+        func text(_ flag: String?, _ names: [String]) -> (source: String, value: String)? {
+            if let flag { return ("flag", flag) }
+            for name in names { if let value = environment[name], !value.isEmpty { return (name, value) } }
+            return nil
+        }
+        if let dir = text(flags.dataDirectory, ["VECTORLOGIC_DATA_DIR", "DATA_DIR"]) { config.dataDirectory = dir.value }
+        if let host = text(flags.host, ["VECTORLOGIC_HOST", "HOST"]) { config.host = host.value }
+        if let port = try integer(flags.port, "--port", ["VECTORLOGIC_PORT", "PORT"], range: 0...65_535) { config.port = port }
+        if let dimension = try integer(flags.defaultDimension, "--default-dimension",
+                                       ["VECTORLOGIC_DEFAULT_DIMENSION", "DEFAULT_DIMENSIONS", "DEFAULT_DIMENSION"], range: 1...20_000) {
+            config.defaultDimension = dimension
+        }
+        if let metric = text(flags.defaultMetric, ["VECTORLOGIC_DEFAULT_METRIC", "DISTANCE_METRIC"]) {
+            guard let value = DistanceMetric(rawValue: metric.value.lowercased()) else {
+                throw ConfigurationError("unknown metric \"\(metric.value)\" (from \(metric.source)): use cosine, dot or euclidean")
+            }
+            config.defaultMetric = value
+        }
+        if let index = text(flags.defaultIndexType, ["VECTORLOGIC_INDEX_TYPE", "INDEX_TYPE"]) {
+            guard let value = IndexType(rawValue: index.value.lowercased()) else {
+                throw ConfigurationError("unknown index type \"\(index.value)\" (from \(index.source)): use hnsw or flat")
+            }
+            config.defaultIndexType = value
+        }
+        if let format = text(flags.logFormat, ["VECTORLOGIC_LOG_FORMAT", "LOG_FORMAT"]) {
+            guard let value = LogFormat(rawValue: format.value.lowercased()) else {
+                throw ConfigurationError("unknown log format \"\(format.value)\" (from \(format.source)): use json or text")
+            }
+            config.logFormat = value
+        }
+        if let level = text(flags.logLevel, ["VECTORLOGIC_LOG_LEVEL", "LOG_LEVEL"]) {
+            let known = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
+            guard known.contains(level.value.lowercased()) else {
+                throw ConfigurationError("unknown log level \"\(level.value)\" (from \(level.source)): use one of \(known.joined(separator: ", "))")
+            }
+            config.logLevel = level.value.lowercased()
+        }
+        if let enabled = flags.metricsEnabled {
+            config.metricsEnabled = enabled
+        } else if let variable = env("VECTORLOGIC_METRICS_ENABLED", "METRICS_ENABLED") {
+            switch variable.value.lowercased() {
+            case "1", "true", "yes", "on": config.metricsEnabled = true
+            case "0", "false", "no", "off": config.metricsEnabled = false
+            default: throw ConfigurationError("\(variable.name) must be true or false, got \"\(variable.value)\"")
+            }
+        }
+        if let bytes = try integer(flags.maxBodyBytes, "--max-body-bytes", ["VECTORLOGIC_MAX_BODY_BYTES", "MAX_BODY_BYTES"],
+                                   range: 1_024...(1 << 40)) {
+            config.maxBodyBytes = bytes
+        }
+        if let slow = try integer(flags.slowRequestMilliseconds, "--slow-request-ms",
+                                  ["VECTORLOGIC_SLOW_REQUEST_MS", "SLOW_REQUEST_MS"], range: 1...86_400_000) {
+            config.slowRequestMilliseconds = slow
+        }
+        let interval = try integer(flags.syncIntervalMilliseconds, "--sync-interval-ms",
+                                   ["VECTORLOGIC_SYNC_INTERVAL_MS", "SYNC_INTERVAL_MS"], range: 1...60_000) ?? 10
+        if let durability = text(flags.durability, ["VECTORLOGIC_DURABILITY", "DURABILITY"]) {
+            switch durability.value.lowercased() {
+            case "fsync": config.durability = .fsync
+            case "batch": config.durability = .batch(intervalMilliseconds: interval)
+            case "none": config.durability = .none
+            default:
+                throw ConfigurationError("unknown durability \"\(durability.value)\" (from \(durability.source)): use fsync, batch or none")
+            }
+        }
+        return config
+    }
+}

@@ -1,0 +1,106 @@
+import CoreMetrics
+import Prometheus
+import Synchronization
+import VectorLogicSync
+import VectorLogicEngine
+
+/// Prometheus figures for `/metrics`, recorded through swift-metrics with an app-local factory (no global bootstrap, so
+/// several servers can live in one test process).
+final class ServerMetrics: Sendable {
+    let registry = PrometheusCollectorRegistry()
+    let factory: PrometheusMetricsFactory
+
+    struct RequestKey: Hashable, Sendable {
+        var route: String
+        var method: String
+        var status: Int
+    }
+
+    struct Meters: Sendable {
+        var requests: CoreMetrics.Counter
+        var latency: CoreMetrics.Timer
+    }
+
+    private let requestMeters = Locked<[RequestKey: Meters]>([:])
+    /// Engine counters last seen, so Prometheus counters advance by the difference.
+    private let lastTotals = Locked<[String: Int64]>([:])
+    private let knownCollections = Locked<Set<String>>([])
+
+    init() {
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.defaultDurationHistogramBuckets = [
+            .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2),
+            .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
+            .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5), .seconds(10),
+        ]
+        self.factory = factory
+    }
+
+    /// Counts one answered request and its latency under its route template and status.
+    func recordRequest(route: String, method: String, status: Int, nanoseconds: Int64) {
+        let key = RequestKey(route: route, method: method, status: status)
+        let meters = requestMeters.withLock { meters in
+            if let existing = meters[key] { return existing }
+            let dimensions = [("route", route), ("method", method), ("status", String(status))]
+            let made = Meters(
+                requests: CoreMetrics.Counter(label: "vectorlogic_http_requests_total", dimensions: dimensions, factory: factory),
+                latency: CoreMetrics.Timer(label: "vectorlogic_http_request_duration_seconds",
+                                           dimensions: [("route", route), ("method", method)], factory: factory)
+            )
+            meters[key] = made
+            return made
+        }
+        meters.requests.increment()
+        meters.latency.recordNanoseconds(nanoseconds)
+    }
+
+    /// Refreshes the engine figures (called at scrape time).
+    func refreshEngine(_ stats: DatabaseStats, collections: [CollectionInfo]) {
+        gauge("vectorlogic_vectors", stats.vectors)
+        gauge("vectorlogic_deleted_vectors", stats.deleted)
+        gauge("vectorlogic_segments", stats.segments)
+        gauge("vectorlogic_memtable_vectors", stats.memtableVectors)
+        gauge("vectorlogic_unindexed_vectors", stats.unindexedVectors)
+        gauge("vectorlogic_disk_bytes", Int(stats.diskBytes))
+        gauge("vectorlogic_mapped_bytes", Int(stats.mappedBytes))
+        gauge("vectorlogic_collections", stats.collections)
+        gauge("vectorlogic_writable", stats.writable ? 1 : 0)
+        total("vectorlogic_wal_bytes_total", stats.walBytes)
+        total("vectorlogic_wal_fsyncs_total", stats.fsyncs)
+        total("vectorlogic_flushes_total", stats.flushes)
+        total("vectorlogic_compactions_total", stats.compactions)
+        let names = Set(collections.map(\.config.name))
+        for info in collections {
+            gauge("vectorlogic_collection_vectors", info.vectorCount, [("collection", info.config.name)])
+            gauge("vectorlogic_collection_memtable_vectors", info.memtableVectors, [("collection", info.config.name)])
+        }
+        let gone = knownCollections.withLock { known in
+            let gone = known.subtracting(names)
+            known = names
+            return gone
+        }
+        for name in gone {
+            gauge("vectorlogic_collection_vectors", 0, [("collection", name)])
+            gauge("vectorlogic_collection_memtable_vectors", 0, [("collection", name)])
+        }
+    }
+
+    private func gauge(_ label: String, _ value: Int, _ dimensions: [(String, String)] = []) {
+        CoreMetrics.Gauge(label: label, dimensions: dimensions, factory: factory).record(value)
+    }
+
+    private func total(_ label: String, _ value: Int64) {
+        let delta = lastTotals.withLock { last in
+            let delta = max(0, value - (last[label] ?? 0))
+            last[label] = max(value, last[label] ?? 0)
+            return delta
+        }
+        let counter = CoreMetrics.Counter(label: label, factory: factory)
+        counter.increment(by: delta)
+    }
+
+    /// The Prometheus text exposition.
+    func exposition() -> [UInt8] {
+        registry.emitToBuffer()
+    }
+}

@@ -1,0 +1,104 @@
+public import Hummingbird
+public import Logging
+public import VectorLogicEngine
+import VectorLogicDistance
+import NIOCore
+
+/// Builds and runs the HTTP server over an open `Database`.
+public enum VectorLogicServer {
+    /// The application: every route of api.md except keys, personas and snapshots, behind the request-log and
+    /// error-envelope middleware. `onListening` gets the bound host and port once the server accepts connections.
+    public static func buildApplication(
+        database: Database,
+        configuration: ServerConfiguration,
+        logger: Logger,
+        residentBytes: @escaping @Sendable () -> Int64? = { nil },
+        onListening: @escaping @Sendable (_ host: String, _ port: Int) async -> Void = { _, _ in }
+    ) -> some ApplicationProtocol {
+        let state = ServerState(database: database, configuration: configuration, residentBytes: residentBytes)
+        let router = Router(context: AppRequestContext.self)
+        router.add(middleware: RequestLogMiddleware(state: state, logger: logger))
+        router.add(middleware: ErrorEnvelopeMiddleware())
+        Routes.addOperations(to: router, state: state)
+        Routes.addCollections(to: router, state: state)
+        Routes.addVectors(to: router, state: state)
+        Routes.addSearch(to: router, state: state)
+        Routes.addShortRoutes(to: router, state: state)
+        let host = configuration.host
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(host, port: configuration.port), serverName: "VectorLogic"),
+            onServerRunning: { channel in
+                await onListening(host, channel.localAddress?.port ?? configuration.port)
+            },
+            logger: logger
+        )
+    }
+
+    /// Makes the `default` collection (the server's default dimension and metric) unless it exists.
+    public static func ensureDefaultCollection(_ database: Database, configuration: ServerConfiguration) async throws {
+        if database.listCollections().contains(where: { $0.config.name == ServerState.defaultCollection }) { return }
+        let config = CollectionConfig(name: ServerState.defaultCollection, dimension: configuration.defaultDimension,
+                                      metric: configuration.defaultMetric, index: IndexConfig(type: configuration.defaultIndexType))
+        do {
+            _ = try await database.createCollection(config)
+        } catch EngineError.collectionExists {
+            return
+        }
+    }
+
+    /// Why `run` stopped before serving.
+    public enum StartError: Error, Sendable {
+        /// Another process holds the data directory (exit code 3).
+        case locked(String)
+        /// The database could not be opened or prepared.
+        case failed(String)
+    }
+
+    /// Opens the database, makes the default collection, serves until SIGTERM/SIGINT, drains in-flight requests and closes
+    /// the database (syncing its log). `onListening` is called once with `http://HOST:PORT`.
+    public static func run(
+        configuration: ServerConfiguration,
+        logSink: @escaping LogSink,
+        residentBytes: @escaping @Sendable () -> Int64? = { nil },
+        onListening: @escaping @Sendable (String) async -> Void
+    ) async throws {
+        let level = Logger.Level(rawValue: configuration.logLevel) ?? .info
+        let format = configuration.logFormat
+        let logger = Logger(label: "vectorlogic") { label in
+            LineLogHandler(label: label, format: format, level: level, sink: logSink)
+        }
+        var options = DatabaseOptions(durability: configuration.durability)
+        options.logger = Logger(label: "vectorlogic.engine") { label in
+            LineLogHandler(label: label, format: format, level: level, sink: logSink)
+        }
+        let database: Database
+        do {
+            database = try Database.open(at: configuration.dataDirectory, options: options)
+        } catch let error as EngineError {
+            if case .locked(let reason) = error { throw StartError.locked(reason) }
+            throw StartError.failed(error.description)
+        } catch {
+            throw StartError.failed("could not open the database in \(configuration.dataDirectory)")
+        }
+        do {
+            try await ensureDefaultCollection(database, configuration: configuration)
+        } catch {
+            try? await database.close()
+            throw StartError.failed("could not create the default collection: \((error as? EngineError)?.description ?? "\(error)")")
+        }
+        let app = buildApplication(database: database, configuration: configuration, logger: logger,
+                                   residentBytes: residentBytes) { host, port in
+            let shownHost = host.contains(":") ? "[\(host)]" : host
+            await onListening("http://\(shownHost):\(port)")
+        }
+        do {
+            try await app.runService()
+        } catch {
+            try? await database.close()
+            throw StartError.failed("the server stopped: \(error)")
+        }
+        try await database.close()
+        logger.info("stopped", metadata: ["data_dir": .string(configuration.dataDirectory)])
+    }
+}

@@ -1,0 +1,136 @@
+import Testing
+@_spi(Testing) import VectorLogicEngine
+import VectorLogicFormat
+import VectorLogicTestSupport
+
+/// Damaged files give the documented outcome: a torn log tail is cut and reported; a damaged log middle, manifest or
+/// segment fails open with `.corruption` naming the file and offset; never wrong results.
+@Suite("Corruption")
+struct CorruptionTests {
+    static func options(background: Bool = false) -> DatabaseOptions {
+        var options = DatabaseOptions(durability: .fsync)
+        options.backgroundWork = background
+        options.logger.logLevel = .critical
+        return options
+    }
+
+    /// A database with 30 vectors only in the log (no checkpoint), left as after a power cut.
+    static func loggedDatabase() async throws -> SimulatedFileSystem {
+        let fileSystem = SimulatedFileSystem(seed: 7)
+        let database = try Database.open(at: "/db", fileSystem: fileSystem, options: options())
+        _ = try await database.createCollection(CollectionConfig(name: "c", dimension: 2, metric: .euclidean))
+        for index in 0..<30 { _ = try await database.upsert("c", [VectorRecord(id: "v\(index)", values: [Float(index), 1])]) }
+        fileSystem.failAfter(operations: 0, kind: .crash)
+        try? await database.close()
+        fileSystem.crash()
+        return fileSystem
+    }
+
+    static func logPath(_ fileSystem: SimulatedFileSystem) throws -> String {
+        let name = try #require(try fileSystem.contents(ofDirectory: "/db").first { $0.hasSuffix(".log") })
+        return "/db/" + name
+    }
+
+    /// Garbage after the last record is a torn tail: open cuts it, reports it, keeps every record, and a later append
+    /// and crash still recover everything.
+    @Test func tornLogTailIsCutAndReported() async throws {
+        let fileSystem = try await Self.loggedDatabase()
+        let path = try Self.logPath(fileSystem)
+        let bytes = try #require(fileSystem.currentContents(of: path))
+        try fileSystem.overwrite(path, with: bytes + [0x20, 0, 0, 0, 0x11, 0x22])
+        let database = try Database.open(at: "/db", fileSystem: fileSystem, options: Self.options())
+        let torn = try #require(database.recovery.tornTail)
+        #expect(torn.offset == Int64(bytes.count))
+        #expect(torn.droppedBytes == 6)
+        #expect(try database.count("c", filter: nil) == 30)
+        _ = try await database.upsert("c", [VectorRecord(id: "after", values: [9, 9])])
+        fileSystem.failAfter(operations: 0, kind: .crash)
+        try? await database.close()
+        fileSystem.crash()
+        let reopened = try Database.open(at: "/db", fileSystem: fileSystem, options: Self.options())
+        #expect(try reopened.count("c", filter: nil) == 31)
+        #expect(reopened.recovery.tornTail == nil)
+        try await reopened.close()
+    }
+
+    /// A flipped byte in an early record, with valid records after it, stops open with an error naming the log file,
+    /// the record's offset and `vectorlogic repair`.
+    @Test func damagedLogMiddleFailsOpenNamingFileAndOffset() async throws {
+        let fileSystem = try await Self.loggedDatabase()
+        let path = try Self.logPath(fileSystem)
+        var bytes = try #require(fileSystem.currentContents(of: path))
+        let scan = bytes.withUnsafeBytes { LogFraming.scan($0) }
+        let target = scan.offsets[3] + LogFraming.recordHeaderSize + 2
+        bytes[target] ^= 0xFF
+        try fileSystem.overwrite(path, with: bytes)
+        do {
+            _ = try Database.open(at: "/db", fileSystem: fileSystem, options: Self.options())
+            Issue.record("open succeeded over a damaged log")
+        } catch let error as EngineError {
+            guard case let .corruption(file, offset, _) = error else { Issue.record("expected corruption, got \(error)"); return }
+            #expect(path.hasSuffix(file))
+            #expect(offset == Int64(scan.offsets[3]))
+            #expect(error.description.contains("vectorlogic repair"))
+        }
+    }
+
+    /// A truncated manifest stops open with a corruption error naming MANIFEST.
+    @Test func truncatedManifestFailsOpen() async throws {
+        let fileSystem = SimulatedFileSystem(seed: 3)
+        let database = try Database.open(at: "/db", fileSystem: fileSystem, options: Self.options())
+        _ = try await database.createCollection(CollectionConfig(name: "c", dimension: 2, metric: .dot))
+        _ = try await database.upsert("c", [VectorRecord(id: "a", values: [1, 2])])
+        try await database.close()
+        let manifest = try #require(fileSystem.currentContents(of: "/db/MANIFEST"))
+        try fileSystem.overwrite("/db/MANIFEST", with: Array(manifest.prefix(manifest.count - 5)))
+        #expect(throws: EngineError.self) { _ = try Database.open(at: "/db", fileSystem: fileSystem, options: Self.options()) }
+        do {
+            _ = try Database.open(at: "/db", fileSystem: fileSystem, options: Self.options())
+        } catch EngineError.corruption(let file, _, _) {
+            #expect(file == "MANIFEST")
+        }
+    }
+
+    /// A damaged ids section fails open; a damaged vectors section is found by the background checksum, after which
+    /// reads of the collection fail instead of returning wrong vectors, and `Verifier` reports it.
+    @Test func damagedSegmentSectionsAreNeverServed() async throws {
+        let fileSystem = SimulatedFileSystem(seed: 5)
+        let database = try Database.open(at: "/db", fileSystem: fileSystem, options: Self.options())
+        _ = try await database.createCollection(CollectionConfig(name: "c", dimension: 4, metric: .euclidean, index: IndexConfig(type: .flat)))
+        _ = try await database.upsert("c", (0..<50).map { VectorRecord(id: "v\($0)", values: [Float($0), 0, 0, 1]) })
+        try await database.close()
+        let segmentName = try #require(try fileSystem.contents(ofDirectory: "/db").first { $0.hasSuffix(".seg") })
+        let path = "/db/" + segmentName
+        let original = try #require(fileSystem.currentContents(of: path))
+        let layout = try original.withUnsafeBytes { try SegmentContainer.open($0) }
+        let ids = try #require(layout.sections.first { $0.kind == SegmentSectionKind.engineIDs.rawValue })
+        var damaged = original
+        damaged[ids.offset + ids.length - 1] ^= 0x01
+        try fileSystem.overwrite(path, with: damaged)
+        do {
+            _ = try Database.open(at: "/db", fileSystem: fileSystem, options: Self.options())
+            Issue.record("open served a segment with a damaged ids section")
+        } catch EngineError.corruption(let file, _, _) {
+            #expect(file == path)
+        }
+        let vectors = try #require(layout.sections.first { $0.kind == SegmentSectionKind.engineVectors.rawValue })
+        damaged = original
+        damaged[vectors.offset + 4] ^= 0x40
+        try fileSystem.overwrite(path, with: damaged)
+        let report = try Verifier.verify(directory: "/db", fileSystem: fileSystem)
+        #expect(!report.isClean)
+        #expect(report.problems.contains { $0.file == segmentName })
+        let reopened = try Database.open(at: "/db", fileSystem: fileSystem, options: Self.options(background: true))
+        var refused = false
+        for _ in 0..<200 where !refused {
+            do {
+                _ = try reopened.search("c", SearchRequest(vector: [0, 0, 0, 1], k: 3))
+                try await Task.sleep(for: .milliseconds(10))
+            } catch EngineError.corruption {
+                refused = true
+            }
+        }
+        #expect(refused)
+        try await reopened.close()
+    }
+}

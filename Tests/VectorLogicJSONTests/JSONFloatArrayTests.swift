@@ -1,0 +1,71 @@
+import Testing
+import VectorLogicJSON
+
+/// Decodes a whole document that must be a float array.
+private func floats(_ text: String) throws(JSONParseError) -> [Float] {
+    let bytes = Array(text.utf8)
+    let result = bytes.withUnsafeBytes { raw in
+        Result { () throws(JSONParseError) -> [Float] in try JSONParser.parseFloatArray(raw) }
+    }
+    return try result.get()
+}
+
+@Suite struct JSONFloatArrayTests {
+    /// Arrays of numbers decode into Floats, with whitespace anywhere JSON allows it.
+    @Test func decodesNumbers() throws {
+        #expect(try floats("[]") == [])
+        #expect(try floats(" [ 1 , -2.5,0.25e1 ,-0 ] ") == [1, -2.5, 2.5, 0])
+    }
+
+    /// Every value is what strtof (Swift's Float(String)) gives, including midpoint cases that round twice badly.
+    @Test func matchesCorrectlyRoundedFloatConversion() throws {
+        let seed = UInt64.random(in: 0...UInt64.max)
+        print("matchesCorrectlyRoundedFloatConversion seed \(seed)")
+        var rng = JSONTestRNG(seed: seed)
+        var texts: [String] = ["1.00000005960464477539062499", "1.000000059604644775390625", "1.00000005960464477539062501",
+                               "3.4028235e38", "3.4028235677973366e38", "1e-45", "7e-46", "1.17549435e-38", "0.1", "-0.0"]
+        for _ in 0..<5_000 {
+            let single = Float(bitPattern: UInt32.random(in: 0...UInt32.max, using: &rng))
+            if single.isFinite { texts.append(single.description) }
+            let digits = Int.random(in: 1...12, using: &rng)
+            let mantissa = Int64.random(in: -999_999_999_999...999_999_999_999, using: &rng) % Int64(pow10(digits))
+            texts.append("\(mantissa)e\(Int.random(in: -50...30, using: &rng))")
+            texts.append(String(Double.random(in: -1...1, using: &rng)))
+        }
+        for text in texts {
+            guard let expected = Float(text), expected.isFinite else { continue }
+            let decoded: [Float]
+            do { decoded = try floats("[\(text)]") } catch { Issue.record("\(text): \(error)"); continue }
+            #expect(decoded.count == 1 && decoded[0].bitPattern == expected.bitPattern, "\(text) seed \(seed)")
+        }
+    }
+
+    /// Float-overflowing values, NaN/Infinity literals, strings, nulls and nested arrays are rejected.
+    @Test(arguments: ["[3.5e38]", "[-1e39]", "[1e400]", "[NaN]", "[Infinity]", "[-Infinity]", "[\"1\"]", "[null]",
+                      "[[1]]", "[true]", "[1,]", "[1", "1", "{}", "[1 2]", "[1]x"])
+    func rejectsBadArrays(_ text: String) {
+        #expect(throws: JSONParseError.self, "\(text)") { try floats(text) }
+    }
+
+    /// Floats written by the fast encoder read back bit-identically.
+    @Test func fastEncoderRoundTrips() throws {
+        let seed = UInt64.random(in: 0...UInt64.max)
+        print("fastEncoderRoundTrips seed \(seed)")
+        var rng = JSONTestRNG(seed: seed)
+        var values: [Float] = []
+        while values.count < 4_096 {
+            let value = Float(bitPattern: UInt32.random(in: 0...UInt32.max, using: &rng))
+            if value.isFinite { values.append(value) }
+        }
+        var buffer: [UInt8] = []
+        JSONWriter.writeFloatArray(values, into: &buffer)
+        let decoded = try floats(String(decoding: buffer, as: UTF8.self))
+        #expect(decoded.map(\.bitPattern) == values.map(\.bitPattern), "seed \(seed)")
+    }
+}
+
+private func pow10(_ exponent: Int) -> Int64 {
+    var result: Int64 = 1
+    for _ in 0..<exponent { result *= 10 }
+    return result
+}

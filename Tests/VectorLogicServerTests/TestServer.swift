@@ -1,0 +1,121 @@
+import Foundation
+import Logging
+import Synchronization
+import VectorLogicEngine
+import VectorLogicJSON
+import VectorLogicServer
+
+/// Collects log lines in memory so tests can read what the server logged.
+final class LogCollector: Sendable {
+    let lines = Mutex<[String]>([])
+    var all: [String] { lines.withLock { $0 } }
+    var sink: LogSink { { line in self.lines.withLock { $0.append(line) } } }
+}
+
+/// A real server in this process: the real engine on a fresh temporary directory, Hummingbird on a free port of 127.0.0.1.
+final class TestServer: Sendable {
+    let port: Int
+    let directory: String
+    let database: Database
+    let logs: LogCollector
+    private let task: Task<Void, any Error>
+
+    private init(port: Int, directory: String, database: Database, logs: LogCollector, task: Task<Void, any Error>) {
+        self.port = port
+        self.directory = directory
+        self.database = database
+        self.logs = logs
+        self.task = task
+    }
+
+    /// Starts a server; `directory` reuses a data directory (restart tests).
+    static func start(directory: String? = nil, configure: (inout ServerConfiguration) -> Void = { _ in }) async throws -> TestServer {
+        let directory = directory ?? TestServer.temporaryDirectory()
+        var configuration = ServerConfiguration()
+        configuration.dataDirectory = directory
+        configuration.port = 0
+        configuration.defaultDimension = 4
+        configuration.logFormat = .json
+        configure(&configuration)
+        let logs = LogCollector()
+        let logger = Logger(label: "test") { [configuration] label in
+            LineLogHandler(label: label, format: configuration.logFormat, level: .info, sink: logs.sink)
+        }
+        let database = try Database.open(at: directory, options: DatabaseOptions(durability: configuration.durability))
+        try await VectorLogicServer.ensureDefaultCollection(database, configuration: configuration)
+        let (portStream, portContinuation) = AsyncStream.makeStream(of: Int.self)
+        let app = VectorLogicServer.buildApplication(database: database, configuration: configuration, logger: logger, onListening: { _, port in
+            portContinuation.yield(port)
+            portContinuation.finish()
+        })
+        let task = Task { try await app.runService(gracefulShutdownSignals: []) }
+        var iterator = portStream.makeAsyncIterator()
+        guard let port = await iterator.next() else {
+            task.cancel()
+            throw HTTPClientError(description: "server did not start")
+        }
+        return TestServer(port: port, directory: directory, database: database, logs: logs, task: task)
+    }
+
+    /// Stops serving and closes the database (releasing its lock).
+    func stop() async throws {
+        task.cancel()
+        _ = try? await task.value
+        try await database.close()
+    }
+
+    /// A request to this server.
+    func call(_ method: String, _ path: String, _ json: String? = nil, body: [UInt8]? = nil,
+              contentType: String? = "application/json", headers: [(String, String)] = []) async throws -> HTTPResult {
+        try await HTTPTestClient.request(port: port, method, path, json: json, body: body, contentType: contentType, headers: headers)
+    }
+
+    static func temporaryDirectory() -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("vl-server-tests-\(UUID().uuidString)").path
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+}
+
+/// Runs `body` against a fresh server and always stops it.
+func withServer(directory: String? = nil, configure: (inout ServerConfiguration) -> Void = { _ in },
+                _ body: (TestServer) async throws -> Void) async throws {
+    let server = try await TestServer.start(directory: directory, configure: configure)
+    do {
+        try await body(server)
+    } catch {
+        try? await server.stop()
+        throw error
+    }
+    try await server.stop()
+}
+
+/// Small accessors for JSON answers.
+extension JSONValue {
+    subscript(_ key: String) -> JSONValue? {
+        guard case .object(let object) = self else { return nil }
+        return object[key]
+    }
+    subscript(_ index: Int) -> JSONValue? {
+        guard case .array(let items) = self, items.indices.contains(index) else { return nil }
+        return items[index]
+    }
+    var string: String? { if case .string(let value) = self { return value } else { return nil } }
+    var number: Double? { if case .number(let value) = self { return value } else { return nil } }
+    var array: [JSONValue]? { if case .array(let value) = self { return value } else { return nil } }
+}
+
+extension HTTPResult {
+    /// `data` of a success envelope.
+    var data: JSONValue? { self["data"] }
+    /// The `error` code of an error envelope.
+    var errorCode: String? { self["error"]?.string }
+    /// True when this is a well-formed error envelope with the contract's four keys and no leaked internals.
+    var isCleanErrorEnvelope: Bool {
+        guard case .object(let object)? = json else { return false }
+        let text = self.text
+        let leaks = ["/tmp", "/work", ".swift", "Swift.", "EngineError", "JSONParseError", "Fatal"]
+        return object.keys == ["status", "error", "message", "details"] && object["status"] == .string("error")
+            && leaks.allSatisfy { !text.contains($0) }
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+import Testing
+@_spi(Testing) import VectorLogicEngine
+import VectorLogicDistance
+import VectorLogicFormat
+import VectorLogicIO
+
+extension ToolsSuite {
+    /// The built `vectorlogic` executable: exit codes 0/1/2/3 of cli.md and its text/JSON output.
+    @Suite struct ToolsCLITests {
+        /// verify exits 0 on a healthy directory, 1 with file and offset after damage, and 0 again after `repair`.
+        @Test func verifyAndRepairExitCodes() async throws {
+            let directory = ToolsTempDirectory("cli")
+            defer { directory.remove() }
+            try await ToolsFixture.twoSegmentDatabase(at: directory.path)
+            #expect(try VectorLogicProcess.run(["verify", "--data-dir", directory.path]).status == 0)
+
+            let segment = try #require(try ToolsFixture.segments(in: directory.path).first)
+            let offset = try #require(try ToolsFixture.sectionOffset(directory.path + "/" + segment, kind: .engineVectors))
+            try ToolsFixture.flip(directory.path + "/" + segment, at: offset + 8)
+            let damaged = try VectorLogicProcess.run(["verify", "--data-dir", directory.path])
+            #expect(damaged.status == 1)
+            #expect(damaged.stdout.contains("\(segment) @ \(offset)"))
+            let json = try VectorLogicProcess.run(["verify", "--data-dir", directory.path, "--json"])
+            #expect(json.status == 1)
+            let decoded = try JSONDecoder().decode(VerifyReport.self, from: Data(json.stdout.utf8))
+            #expect(decoded.errors.contains { $0.file == segment && $0.offset == Int64(offset) })
+
+            let repair = try VectorLogicProcess.run(["repair", "--data-dir", directory.path])
+            #expect(repair.status == 0)
+            #expect(repair.stdout.contains("lost:"))
+            #expect(try VectorLogicProcess.run(["verify", "--data-dir", directory.path]).status == 0)
+            let inspect = try VectorLogicProcess.run(["inspect", directory.path, "--json"])
+            #expect(inspect.status == 0)
+            #expect(try JSONDecoder().decode(InspectReport.self, from: Data(inspect.stdout.utf8)).collections.first?.vectors == 30)
+        }
+
+        /// A directory held by a running database: every tool exits 3 with one sentence on stderr; inspect and verify
+        /// run anyway with --force-read-only.
+        @Test func lockedDirectoryExitsWithCode3() async throws {
+            let directory = ToolsTempDirectory("locked")
+            defer { directory.remove() }
+            try await ToolsFixture.twoSegmentDatabase(at: directory.path)
+            let database = try Database.open(at: directory.path)
+            for arguments in [["verify", "--data-dir", directory.path], ["repair", "--data-dir", directory.path], ["inspect", directory.path]] {
+                let result = try VectorLogicProcess.run(arguments)
+                #expect(result.status == 3, "\(arguments)")
+                #expect(result.stderr.contains("locked"))
+                #expect(result.stderr.split(separator: "\n").count == 1)
+            }
+            #expect(try VectorLogicProcess.run(["verify", "--data-dir", directory.path, "--force-read-only"]).status == 0)
+            #expect(try VectorLogicProcess.run(["inspect", directory.path, "--force-read-only"]).status == 0)
+            try await database.close()
+            #expect(try VectorLogicProcess.run(["verify", "--data-dir", directory.path]).status == 0)
+        }
+
+        /// Missing arguments exit 2; a path that does not exist exits 1.
+        @Test func badUsageExitsWith2() throws {
+            #expect(try VectorLogicProcess.run(["verify"]).status == 2)
+            #expect(try VectorLogicProcess.run(["repair"]).status == 2)
+            #expect(try VectorLogicProcess.run(["inspect"]).status == 2)
+            #expect(try VectorLogicProcess.run(["verify", "--data-dir", "/nonexistent/vectorlogic"]).status == 1)
+        }
+    }
+}

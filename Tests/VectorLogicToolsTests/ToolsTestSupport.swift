@@ -1,0 +1,148 @@
+import Foundation
+import Testing
+@_spi(Testing) import VectorLogicEngine
+import VectorLogicDistance
+import VectorLogicFormat
+import VectorLogicIO
+import VectorLogicJSON
+
+/// A fresh directory under the temp folder; `remove()` deletes it.
+struct ToolsTempDirectory {
+    let path: String
+
+    init(_ label: String) {
+        path = FileManager.default.temporaryDirectory.path + "/vectorlogic-tools-\(label)-\(UUID().uuidString)"
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    func remove() { try? FileManager.default.removeItem(atPath: path) }
+}
+
+/// Deterministic vectors: row `i` of a test collection, distinct per id.
+func toolsVector(_ i: Int, dimension: Int) -> [Float] {
+    (0..<dimension).map { Float(sin(Double(i * 31 + $0 * 7))) }
+}
+
+/// Test data builders and file surgery.
+enum ToolsFixture {
+    static let collection = "docs"
+    static let dimension = 8
+
+    /// Upserts ids `prefix-start..<prefix-end` in batches of 10.
+    static func upsert(_ database: Database, prefix: String, _ range: Range<Int>) async throws {
+        var batch: [VectorRecord] = []
+        for i in range {
+            let metadata: JSONValue = .object(JSONObject([("n", .number(Double(i)))]))
+            batch.append(VectorRecord(id: "\(prefix)-\(i)", values: toolsVector(i, dimension: dimension), metadata: metadata))
+            if batch.count == 10 {
+                _ = try await database.upsert(collection, batch)
+                batch = []
+            }
+        }
+        if !batch.isEmpty { _ = try await database.upsert(collection, batch) }
+    }
+
+    /// A closed database with two segments: `a-0..<40` (5 deleted) then `b-0..<30`, both flushed.
+    static func twoSegmentDatabase(at directory: String, fileSystem: any FileSystem = PosixFileSystem()) async throws {
+        let database = try Database.open(at: directory, fileSystem: fileSystem)
+        _ = try await database.createCollection(CollectionConfig(name: collection, dimension: dimension, metric: .cosine))
+        try await upsert(database, prefix: "a", 0..<40)
+        _ = try await database.delete(collection, ids: (0..<5).map { "a-\($0)" })
+        try await database.checkpointNow(compact: false)
+        try await upsert(database, prefix: "b", 0..<30)
+        try await database.checkpointNow(compact: false)
+        try await database.close()
+    }
+
+    /// A directory with no manifest and one log: create collection (LSN 1), then `count` single-row upserts (LSN 2…).
+    /// Returns the log's path and the byte offset of every upsert record.
+    @discardableResult
+    static func logOnlyDatabase(at directory: String, count: Int, fileSystem: any FileSystem = PosixFileSystem()) throws -> (path: String, offsets: [Int]) {
+        var bytes = LogFraming.encodeFileHeader(logNumber: 1)
+        let definition = EngineCollectionDefinition(id: 1, name: collection, dimension: UInt32(dimension), metric: 2, indexType: 1,
+                                                    m: 16, efConstruction: 200, efSearch: 64, createdAtMs: 0)
+        let create = EngineLogPayload.encode(.createCollection(definition))
+        LogFraming.encode(LogRecord(type: create.type, lsn: 1, payload: create.payload), into: &bytes)
+        var offsets: [Int] = []
+        for i in 0..<count {
+            let row = EngineUpsertRow(id: "w-\(i)", metadata: [], values: toolsVector(i, dimension: dimension))
+            let upsert = EngineLogPayload.encode(.upsert(collection: 1, rows: [row]))
+            offsets.append(bytes.count)
+            LogFraming.encode(LogRecord(type: upsert.type, lsn: UInt64(i + 2), payload: upsert.payload), into: &bytes)
+        }
+        let path = directory + "/0000000000000001.log"
+        try write(bytes, to: path, fileSystem: fileSystem)
+        return (path, offsets)
+    }
+
+    static func read(_ path: String, fileSystem: any FileSystem = PosixFileSystem()) throws -> [UInt8] {
+        let handle = try fileSystem.open(path, create: false)
+        defer { handle.close() }
+        return try handle.read(at: 0, count: Int(try handle.size()))
+    }
+
+    static func write(_ bytes: [UInt8], to path: String, fileSystem: any FileSystem = PosixFileSystem()) throws {
+        let handle = try fileSystem.open(path, create: true)
+        defer { handle.close() }
+        try handle.truncate(to: 0)
+        try bytes.withUnsafeBytes { try handle.write($0, at: 0) }
+        try handle.sync()
+        try fileSystem.syncDirectory(ToolsFixture.parent(path))
+    }
+
+    static func parent(_ path: String) -> String {
+        String(path[..<(path.lastIndex(of: "/") ?? path.endIndex)])
+    }
+
+    /// Flips one byte at `offset`.
+    static func flip(_ path: String, at offset: Int, fileSystem: any FileSystem = PosixFileSystem()) throws {
+        var bytes = try read(path, fileSystem: fileSystem)
+        bytes[offset] ^= 0x5A
+        try write(bytes, to: path, fileSystem: fileSystem)
+    }
+
+    /// The segment files of a directory, in number order.
+    static func segments(in directory: String, fileSystem: any FileSystem = PosixFileSystem()) throws -> [String] {
+        try fileSystem.contents(ofDirectory: directory).filter { $0.hasSuffix(".seg") }.sorted()
+    }
+
+    /// The file offset of a section of a segment.
+    static func sectionOffset(_ path: String, kind: SegmentSectionKind, fileSystem: any FileSystem = PosixFileSystem()) throws -> Int? {
+        let bytes = try read(path, fileSystem: fileSystem)
+        return try bytes.withUnsafeBytes { raw in
+            try SegmentContainer.open(raw).sections.first { $0.kind == kind.rawValue }?.offset
+        }
+    }
+}
+
+/// Runs the built `vectorlogic` executable (built next to the test bundle) and returns its exit code and output.
+enum VectorLogicProcess {
+    static var executable: String? {
+        let candidates = [
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("vectorlogic").path,
+            Bundle.main.bundleURL.appendingPathComponent("vectorlogic").path,
+            Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("vectorlogic").path,
+        ]
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    static func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+        guard let executable else { throw CocoaError(.fileNoSuchFile) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+    }
+}
+
+/// Every tools test runs inside this serialized suite: each opens a real `Database` (engine threads, fsyncs) or runs
+/// the `vectorlogic` executable and waits for it, and on 2 shared cores running them all at once starved the
+/// cooperative pool until the run hung.
+@Suite(.serialized) struct ToolsSuite {}

@@ -1,0 +1,308 @@
+#!/usr/bin/env python3
+"""Black-box contract test of `vectorlogic serve` against ../shared/api.md and ../shared/cli.md.
+
+Starts the real executable on a free port of 127.0.0.1 with a fresh data directory, speaks plain HTTP with the
+standard library only, and checks status codes, envelopes, error codes and persistence across a restart.
+Usage: api_contract.py PATH_TO_VECTORLOGIC. Prints 'N passed, N failed' and exits non-zero on any failure.
+"""
+import json
+import math
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+import urllib.error
+import urllib.request
+
+BIN = sys.argv[1] if len(sys.argv) > 1 else ".build/debug/vectorlogic"
+TESTS = []
+
+
+def test(fn):
+    TESTS.append(fn)
+    return fn
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    def __init__(self, data_dir, dimension=4, extra=()):
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        args = [BIN, "serve", "--data-dir", data_dir, "--port", str(self.port),
+                "--default-dimension", str(dimension), *extra]
+        self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.time() + 60
+        self.lines = []
+        while time.time() < deadline:
+            line = self.proc.stdout.readline()
+            if not line:
+                raise RuntimeError(f"server exited: {self.proc.wait()} {self.proc.stderr.read()[-2000:]}")
+            self.lines.append(line)
+            if line.startswith("listening on "):
+                assert line.strip() == f"listening on http://127.0.0.1:{self.port}", line
+                return
+        raise RuntimeError("server did not print 'listening on'")
+
+    def stop(self, sig=signal.SIGTERM):
+        self.proc.send_signal(sig)
+        try:
+            return self.proc.wait(timeout=30)
+        finally:
+            if self.proc.poll() is None:
+                self.proc.kill()
+
+    def call(self, method, path, body=None, raw=None, headers=None):
+        data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
+        hdrs = {"Content-Type": "application/json"} if data is not None else {}
+        hdrs.update(headers or {})
+        req = urllib.request.Request(self.base + path, data=data, method=method, headers=hdrs)
+        try:
+            with urllib.request.urlopen(req, timeout=30) as r:
+                text = r.read()
+                return r.status, (json.loads(text) if text and r.headers.get_content_type() == "application/json" else text), r.headers
+        except urllib.error.HTTPError as e:
+            text = e.read()
+            try:
+                parsed = json.loads(text)
+            except Exception:
+                parsed = text
+            return e.code, parsed, e.headers
+
+
+def ok(resp, status=200):
+    code, body, _ = resp
+    assert code == status, f"expected {status}, got {code}: {body}"
+    assert isinstance(body, dict) and body.get("status") == "success", body
+    assert "data" in body, body
+    return body
+
+
+def err(resp, status, code=None):
+    got, body, _ = resp
+    assert got == status, f"expected {status}, got {got}: {body}"
+    assert isinstance(body, dict) and body.get("status") == "error", body
+    assert isinstance(body.get("error"), str) and isinstance(body.get("message"), str), body
+    if code:
+        assert body["error"] == code, f"expected error {code}, got {body['error']}"
+    text = json.dumps(body)
+    for leak in ("/work", "/tmp", ".swift", "Swift.", "EngineError", "Fatal"):
+        assert leak not in text, f"error body leaks {leak}: {text}"
+    return body
+
+
+def unit(v):
+    n = math.sqrt(sum(x * x for x in v))
+    return [x / n for x in v]
+
+
+@test
+def health_ready_metrics_openapi(s):
+    code, body, _ = s.call("GET", "/health")
+    assert code == 200 and body == {"status": "ok"}, body
+    assert s.call("GET", "/ready")[0] == 200
+    code, text, headers = s.call("GET", "/metrics")
+    assert code == 200 and b"# TYPE" in text, text[:200]
+    code, doc, _ = s.call("GET", "/openapi.json")
+    assert code == 200 and str(doc.get("openapi", "")).startswith("3.1"), doc
+    for path in ("/v1/collections", "/v1/collections/{c}/search", "/health"):
+        assert any(p.replace("{collection}", "{c}").replace("{name}", "{c}") == path for p in doc["paths"]), path
+    ok(s.call("GET", "/v1/stats"))
+
+
+@test
+def collections_lifecycle(s):
+    body = ok(s.call("POST", "/v1/collections", {"name": "c1", "dimension": 3, "metric": "euclidean",
+                                                  "index": {"type": "hnsw", "m": 8, "ef_construction": 64, "ef_search": 32}}), 201)
+    assert body["data"]["name"] == "c1" and body["data"]["dimension"] == 3 and body["data"]["metric"] == "euclidean"
+    err(s.call("POST", "/v1/collections", {"name": "c1", "dimension": 3}), 409, "conflict")
+    err(s.call("POST", "/v1/collections", {"name": "bad name!", "dimension": 3}), 400)
+    err(s.call("POST", "/v1/collections", {"name": "c2", "dimension": 0}), 400)
+    err(s.call("POST", "/v1/collections", {"name": "c2", "dimension": 20001}), 400)
+    err(s.call("POST", "/v1/collections", {"name": "c2", "dimension": 3, "metric": "manhattan"}), 400)
+    err(s.call("POST", "/v1/collections", {"name": "c2", "dimension": 3, "index": {"type": "lsh"}}), 400)
+    listed = ok(s.call("GET", "/v1/collections"))["data"]
+    assert isinstance(listed, list), listed
+    names = [c["name"] for c in listed]
+    assert "c1" in names and "default" in names, names
+    info = ok(s.call("GET", "/v1/collections/c1"))["data"]
+    for key in ("name", "dimension", "metric", "index", "vectors", "deleted", "segments", "disk_bytes"):
+        assert key in info, (key, info)
+    err(s.call("GET", "/v1/collections/nope"), 404, "not_found")
+    ok(s.call("DELETE", "/v1/collections/c1"))
+    err(s.call("GET", "/v1/collections/c1"), 404, "not_found")
+
+
+@test
+def vectors_crud_and_search(s):
+    ok(s.call("POST", "/v1/collections", {"name": "v", "dimension": 3, "metric": "cosine"}), 201)
+    vecs = [{"id": "a", "values": [1, 0, 0], "metadata": {"n": 1, "tag": "x", "html": "<b>&</b>"}},
+            {"id": "b", "values": [0, 1, 0], "metadata": {"n": 5, "tag": "y"}},
+            {"id": "c", "values": [0.7, 0.7, 0.1], "metadata": {"n": 9, "tag": "x"}}]
+    assert ok(s.call("POST", "/v1/collections/v/vectors", {"vectors": vecs}))["data"]["upserted"] == 3
+    got = ok(s.call("GET", "/v1/collections/v/vectors/a?include_values=true"))["data"]
+    assert got["id"] == "a" and got["metadata"] == {"n": 1, "tag": "x", "html": "<b>&</b>"}, got
+    assert got["values"] == [1, 0, 0], got
+    res = ok(s.call("POST", "/v1/collections/v/search", {"vector": [1, 0, 0], "k": 2}))
+    matches = res["data"]["matches"]
+    assert [m["id"] for m in matches] == ["a", "c"], matches
+    assert abs(matches[0]["score"] - 1.0) < 1e-5 and matches[0]["score"] >= matches[1]["score"]
+    assert res["meta"]["count"] == 2, res
+    filt = ok(s.call("POST", "/v1/collections/v/search", {"vector": [0, 1, 0], "k": 3, "filter": {"tag": "x"}}))
+    assert {m["id"] for m in filt["data"]["matches"]} == {"a", "c"}, filt
+    thr = ok(s.call("POST", "/v1/collections/v/search", {"vector": [1, 0, 0], "k": 3, "threshold": 0.9}))
+    assert [m["id"] for m in thr["data"]["matches"]] == ["a"], thr
+    rng = ok(s.call("POST", "/v1/collections/v/search", {"vector": [1, 0, 0], "k": 3, "filter": {"n": {"$gte": 5}}}))
+    assert {m["id"] for m in rng["data"]["matches"]} == {"b", "c"}
+    # PUT replaces (and creates), PATCH merges metadata and keeps values
+    ok(s.call("PUT", "/v1/collections/v/vectors/d", {"values": [0, 0, 1], "metadata": {"k": 1}}))
+    ok(s.call("PATCH", "/v1/collections/v/vectors/d", {"metadata": {"j": 2}}))
+    d = ok(s.call("GET", "/v1/collections/v/vectors/d?include_values=true"))["data"]
+    assert d["metadata"] == {"k": 1, "j": 2} and d["values"] == [0, 0, 1], d
+    assert ok(s.call("POST", "/v1/collections/v/count", {}))["data"]["count"] == 4
+    assert ok(s.call("POST", "/v1/collections/v/count", {"filter": {"tag": "x"}}))["data"]["count"] == 2
+    assert ok(s.call("DELETE", "/v1/collections/v/vectors/d"))["data"]["deleted"] == 1
+    err(s.call("DELETE", "/v1/collections/v/vectors/d"), 404, "not_found")
+    err(s.call("GET", "/v1/collections/v/vectors/d"), 404, "not_found")
+    assert ok(s.call("POST", "/v1/collections/v/vectors/delete", {"filter": {"n": {"$gt": 8}}}))["data"]["deleted"] == 1
+    assert ok(s.call("POST", "/v1/collections/v/vectors/delete", {"ids": ["a", "zz"]}))["data"]["deleted"] == 1
+    left = ok(s.call("POST", "/v1/collections/v/search", {"vector": [1, 0, 0], "k": 10}))["data"]["matches"]
+    assert [m["id"] for m in left] == ["b"], left
+
+
+@test
+def scroll_pages_cover_everything_once(s):
+    ok(s.call("POST", "/v1/collections", {"name": "sc", "dimension": 2, "metric": "dot"}), 201)
+    ids = [f"id-{i:03d}" for i in range(250)]
+    ok(s.call("POST", "/v1/collections/sc/vectors",
+              {"vectors": [{"id": i, "values": [random.random(), random.random()], "metadata": {"i": n}} for n, i in enumerate(ids)]}))
+    seen, cursor, pages = [], None, 0
+    while True:
+        body = {"limit": 100}
+        if cursor:
+            body["cursor"] = cursor
+        page = ok(s.call("POST", "/v1/collections/sc/scroll", body))["data"]
+        seen += [v["id"] for v in page["vectors"]]
+        cursor = page.get("next_cursor")
+        pages += 1
+        if not cursor:
+            break
+        assert pages < 10
+    assert sorted(seen) == ids and len(seen) == len(set(seen)), len(seen)
+    half = ok(s.call("POST", "/v1/collections/sc/scroll", {"limit": 1000, "filter": {"i": {"$lt": 10}}}))["data"]
+    assert len(half["vectors"]) == 10
+
+
+@test
+def bad_input_is_rejected_and_changes_nothing(s):
+    ok(s.call("POST", "/v1/collections", {"name": "bad", "dimension": 3}), 201)
+    good = {"id": "g", "values": [1, 2, 3]}
+    err(s.call("POST", "/v1/collections/bad/vectors", {"vectors": [good, {"id": "h", "values": [1, 2]}]}), 400, "dimension_mismatch")
+    err(s.call("POST", "/v1/collections/bad/vectors", {"vectors": [good, {"id": "h", "values": [1, "x", 3]}]}), 400)
+    err(s.call("POST", "/v1/collections/bad/vectors", {"vectors": [good, {"id": "h", "values": [1, None, 3]}]}), 400)
+    err(s.call("POST", "/v1/collections/bad/vectors", raw=b'{"vectors":[{"id":"h","values":[1,NaN,3]}]}'), 400)
+    err(s.call("POST", "/v1/collections/bad/vectors", raw=b'{"vectors":[{"id":"h","values":[1,Infinity,3]}]}'), 400)
+    err(s.call("POST", "/v1/collections/bad/vectors", raw=b'{"vectors":[{"id":"h","values":[1,1e39,3]}]}'), 400)
+    err(s.call("POST", "/v1/collections/bad/vectors", raw=b'{"vectors":[{"id":"h",'), 400)
+    err(s.call("POST", "/v1/collections/bad/vectors", raw=b'\xff\xfe{"vectors":[]}'), 400)
+    err(s.call("POST", "/v1/collections/bad/vectors", {"vectors": [{"id": "bad id!", "values": [1, 2, 3]}]}), 400)
+    err(s.call("POST", "/v1/collections/bad/vectors", {"vectors": [{"id": "x" * 129, "values": [1, 2, 3]}]}), 400)
+    err(s.call("POST", "/v1/collections/bad/vectors", {"vectors": [{"id": "m", "values": [1, 2, 3], "metadata": [1]}]}), 400)
+    err(s.call("POST", "/v1/collections/bad/vectors",
+               {"vectors": [{"id": "m", "values": [1, 2, 3], "metadata": {f"k{i}": i for i in range(101)}}]}), 400)
+    err(s.call("POST", "/v1/collections/bad/vectors", {"vectors": []}), 400)
+    err(s.call("POST", "/v1/collections/bad/vectors", raw=b'{"vectors":[{"id":"g","values":[1,2,3]}]}',
+               headers={"Content-Type": "text/plain"}), 415, "unsupported_media_type")
+    err(s.call("POST", "/v1/collections/bad/search", {"vector": [1, 2, 3], "k": 0}), 400)
+    err(s.call("POST", "/v1/collections/bad/search", {"vector": [1, 2, 3], "k": 1001}), 400)
+    err(s.call("POST", "/v1/collections/bad/search", {"vector": [1, 2], "k": 1}), 400, "dimension_mismatch")
+    err(s.call("POST", "/v1/collections/bad/search", {"vector": [1, 2, 3], "filter": {"n": {"$regex": "a"}}}), 400, "invalid_filter")
+    err(s.call("POST", "/v1/collections/nope/search", {"vector": [1, 2, 3]}), 404, "not_found")
+    assert ok(s.call("POST", "/v1/collections/bad/count", {}))["data"]["count"] == 0
+
+
+@test
+def oversized_batch_and_body(s):
+    ok(s.call("POST", "/v1/collections", {"name": "big", "dimension": 1}), 201)
+    err(s.call("POST", "/v1/collections/big/vectors",
+               {"vectors": [{"id": f"i{i}", "values": [1]} for i in range(10001)]}), 400)
+    assert ok(s.call("POST", "/v1/collections/big/count", {}))["data"]["count"] == 0
+
+
+@test
+def short_routes_on_default_collection(s):
+    ok(s.call("POST", "/vectors", {"id": "s1", "vector": [1, 0, 0, 0], "metadata": {"p": "x"}}))
+    ok(s.call("POST", "/vectors/batch", {"vectors": [{"id": "s2", "vector": [0, 1, 0, 0]}, {"id": "s3", "vector": [0, 0, 1, 0]}]}))
+    res = ok(s.call("POST", "/vectors/search", {"vector": [1, 0, 0, 0], "limit": 2}))
+    assert res["data"]["matches"][0]["id"] == "s1", res
+    err(s.call("POST", "/vectors/search", {"query": "hello", "limit": 2}), 400)
+    ok(s.call("PUT", "/vectors/s1", {"vector": [0, 0, 0, 1]}))
+    ok(s.call("DELETE", "/vectors/s2"))
+    ok(s.call("DELETE", "/vectors/batch", {"ids": ["s3"]}))
+    res = ok(s.call("POST", "/vectors/search", {"vector": [0, 0, 0, 1], "limit": 5}))
+    assert [m["id"] for m in res["data"]["matches"]] == ["s1"], res
+
+
+def run_with_server(data_dir, fn):
+    s = Server(data_dir)
+    try:
+        fn(s)
+    finally:
+        s.stop()
+
+
+def main():
+    passed = failed = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        data = os.path.join(tmp, "data")
+        s = Server(data)
+        try:
+            for t in TESTS:
+                try:
+                    t(s)
+                    passed += 1
+                    print(f"PASS {t.__name__}")
+                except Exception:
+                    failed += 1
+                    print(f"FAIL {t.__name__}\n{traceback.format_exc()}")
+            # a second server on the same directory exits with 3
+            try:
+                second = subprocess.run([BIN, "serve", "--data-dir", data, "--port", str(free_port())],
+                                        capture_output=True, text=True, timeout=60)
+                assert second.returncode == 3, (second.returncode, second.stderr[-500:])
+                passed += 1
+                print("PASS second_server_on_locked_directory_exits_3")
+            except Exception:
+                failed += 1
+                print(f"FAIL second_server_on_locked_directory_exits_3\n{traceback.format_exc()}")
+        finally:
+            code = s.stop()
+        try:
+            assert code == 0, f"SIGTERM exit code {code}"
+            s2 = Server(data)
+            try:
+                got = ok(s2.call("GET", "/v1/collections/v/vectors/b?include_values=true"))["data"]
+                assert got["values"] == [0, 1, 0] and got["metadata"] == {"n": 5, "tag": "y"}, got
+                assert ok(s2.call("POST", "/v1/collections/sc/count", {}))["data"]["count"] == 250
+            finally:
+                s2.stop()
+            passed += 1
+            print("PASS persistence_across_restart")
+        except Exception:
+            failed += 1
+            print(f"FAIL persistence_across_restart\n{traceback.format_exc()}")
+    print(f"{passed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
