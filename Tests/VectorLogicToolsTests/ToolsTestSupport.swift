@@ -142,7 +142,7 @@ enum VectorLogicProcess {
     }
 }
 
-/// Every tools test runs inside this serialized suite: each opens a real `Database` (engine threads, fsyncs) or runs
-/// the `vectorlogic` executable and waits for it, and on 2 shared cores running them all at once starved the
-/// cooperative pool until the run hung.
+/// Every tools test runs inside this serialized suite: each opens a real `Database` (engine threads, fsyncs) or
+/// spawns the `vectorlogic` executable and blocks until it exits, so running them one at a time keeps them from
+/// starving each other (and the cooperative pool) on 2 shared cores; the whole suite takes a few seconds.
 @Suite(.serialized) struct ToolsSuite {}
