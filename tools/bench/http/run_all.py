@@ -330,6 +330,9 @@ def main():
                 srv.stop()
             except Exception as e:  # keep stopping the others
                 log(f"stopping {srv.name}: {e!r}")
+        # whatever was measured survives an interruption
+        with open(os.path.join(args.work, "results.json"), "w") as fh:
+            json.dump(results, fh, indent=1, default=str)
     results["loadavg_end"] = os.getloadavg()
     results["seconds_total"] = time.time() - t_start
     with open(os.path.join(args.work, "results.json"), "w") as fh:
