@@ -31,6 +31,10 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .customLong("filter-selectivity"),
             help: "Comma-separated fractions; adds filtered recall/QPS against the exact filtered answer.")
     var filterSelectivity: String?
+    @Option(name: .customLong("graph-file"),
+            help: "Reuse the graph section saved in this file (skips the build), or save it there after building.")
+    var graphFile: String?
+    @Flag(help: "Only time the distance kernels (C vs Swift SIMD) on the base vectors.") var kernels = false
     @Flag(help: "Print one JSON object.") var json = false
 
     func validate() throws {
@@ -68,17 +72,34 @@ struct BenchCommand: ParsableCommand {
             FileHandle.standardError.write(Data("bench: query dimension or ground-truth count does not match the base\n".utf8))
             throw ExitCodes.failure
         }
+        if kernels {
+            print(KernelBench.run(source))
+            return
+        }
         let parameters = HNSWParameters(m: m, efConstruction: efConstruction)
-        let (index, buildSeconds) = BenchRunner.build(source, metric: metric, parameters: parameters, threads: threads)
-        let bytes = index.serialized()
+        var index: MutableHNSW?
+        var buildSeconds = 0.0
+        var bytes: [UInt8]
+        if let graphFile, let saved = FileManager.default.contents(atPath: graphFile) {
+            bytes = [UInt8](saved)
+        } else {
+            let built = BenchRunner.build(source, metric: metric, parameters: parameters, threads: threads)
+            index = built.0
+            buildSeconds = built.1
+            bytes = built.0.serialized()
+            if let graphFile { FileManager.default.createFile(atPath: graphFile, contents: Data(bytes)) }
+        }
         let graphBytes = UnsafeMutableRawBufferPointer.allocate(byteCount: bytes.count, alignment: 64)
         defer { graphBytes.deallocate() }
         graphBytes.copyBytes(from: bytes)
         let frozen = try FrozenHNSW(graph: UnsafeRawBufferPointer(graphBytes), source: source, metric: metric,
                                     count: source.count)
-        let searcher: BenchRunner.Searcher = graph == "mutable"
-            ? { q, k, ef, accept in index.search(q, k: k, ef: ef, accept: accept) }
-            : { q, k, ef, accept in frozen.search(q, k: k, ef: ef, accept: accept) }
+        let searcher: BenchRunner.Searcher
+        if graph == "mutable", let index {
+            searcher = { q, k, ef, accept in index.search(q, k: k, ef: ef, accept: accept) }
+        } else {
+            searcher = { q, k, ef, accept in frozen.search(q, k: k, ef: ef, accept: accept) }
+        }
         let results = efValues.map { ef in
             BenchRunner.measure(searcher, queries: queries, truth: truth, k: k, ef: ef, repeats: repeats)
         }

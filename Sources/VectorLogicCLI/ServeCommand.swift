@@ -7,7 +7,7 @@ import VectorLogicServer
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Serve the REST API of ../shared/api.md over HTTP.",
+        abstract: "Serve the REST API over HTTP (its OpenAPI document is at /openapi.json).",
         discussion: """
         Environment (used when the flag is absent): VECTORLOGIC_DATA_DIR, VECTORLOGIC_HOST/HOST, VECTORLOGIC_PORT/PORT,
         VECTORLOGIC_DURABILITY, VECTORLOGIC_SYNC_INTERVAL_MS, VECTORLOGIC_DEFAULT_DIMENSION/DEFAULT_DIMENSIONS,

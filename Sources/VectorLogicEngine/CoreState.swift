@@ -109,7 +109,7 @@ extension CollectionRuntime {
         }
         let key = Array(id.utf8)
         for index in segments.indices.reversed() {
-            if let row = segments[index].segment.find(key), !segments[index].dead.contains(row) {
+            if let row = segments[index].segment.find(key, dead: segments[index].dead) {
                 segments[index].dead.insert(row)
                 return true
             }
@@ -144,7 +144,7 @@ extension CollectionRuntime {
         }
         let key = Array(id.utf8)
         for state in segments.reversed() {
-            if let row = state.segment.find(key), !state.dead.contains(row) { return .segment(state.segment, row) }
+            if let row = state.segment.find(key, dead: state.dead) { return .segment(state.segment, row) }
         }
         return nil
     }

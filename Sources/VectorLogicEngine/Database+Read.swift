@@ -43,7 +43,7 @@ extension Database {
             return view.memtables.reduce(0) { $0 + $1.count - $1.dead.count }
                 + view.segments.reduce(0) { $0 + $1.segment.rows - $1.dead.count }
         }
-        return Scan.matchingIDs(view, filter: filter).count
+        return Scan.countMatching(view, filter: filter)
     }
 }
 

@@ -61,7 +61,8 @@ final class GroupCommit: @unchecked Sendable {
 
     /// Starts the commit thread.
     func start() {
-        thread = EngineThread(name: "vectorlogic-commit") { [self] in run() }
+        let started = EngineThread(name: "vectorlogic-commit") { [self] in run() }
+        condition.withLock { thread = started }
     }
 
     /// The error that stopped writes, if any.
@@ -142,8 +143,12 @@ final class GroupCommit: @unchecked Sendable {
             stopping = true
             condition.broadcast()
         }
-        thread?.join()
-        thread = nil
+        let running = condition.withLock { () -> EngineThread? in
+            let running = thread
+            thread = nil
+            return running
+        }
+        running?.join()
         wal.close()
     }
 }

@@ -23,6 +23,21 @@ enum Scan {
         return ids
     }
 
+    /// How many live rows match (no ids materialised).
+    static func countMatching(_ view: CollectionView, filter: Filter) -> Int {
+        var count = 0
+        for state in view.segments {
+            let metadata = state.segment.allMetadata()
+            for row in 0..<state.segment.rows where !state.dead.contains(UInt32(row)) && filter.matches(metadata[row]) { count += 1 }
+        }
+        for memtable in view.memtables {
+            for row in 0..<UInt32(memtable.count) where !memtable.dead.contains(row) && filter.matches(memtable.table.row(row).metadata) {
+                count += 1
+            }
+        }
+        return count
+    }
+
     /// One scroll page: from each source the first `limit` qualifying rows after the cursor in id order, merged.
     static func page(_ view: CollectionView, filter: Filter?, limit: Int, after: [UInt8]?, includeValues: Bool) -> ScrollPage {
         var candidates: [(key: [UInt8], location: RowLocation)] = []

@@ -172,13 +172,17 @@ final class Segment: @unchecked Sendable {
         return low
     }
 
-    /// The row holding `id`, if any (binary search over the id order).
-    func find(_ id: [UInt8]) -> UInt32? {
-        let position = lowerBound(id)
-        guard position < rows else { return nil }
-        let row = orderedRow(position)
-        guard row < rows, IDOrder.compare(idBytes(row), id) == 0 else { return nil }
-        return row
+    /// The live row holding `id`, if any (binary search over the id order). A segment can hold several rows with one
+    /// id (a memtable's overwritten rows are flushed with tombstones), so equal ids are scanned for one not in `dead`.
+    func find(_ id: [UInt8], dead: Bitset) -> UInt32? {
+        var position = lowerBound(id)
+        while position < rows {
+            let row = orderedRow(position)
+            guard row < rows, IDOrder.compare(idBytes(row), id) == 0 else { return nil }
+            if !dead.contains(row) { return row }
+            position += 1
+        }
+        return nil
     }
 
     /// The stored metadata bytes of a row (empty for none).

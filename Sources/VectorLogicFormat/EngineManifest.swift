@@ -93,7 +93,8 @@ public struct EngineManifest: Sendable, Hashable {
                                               nextSegmentNumber: try reader.u64(), nextCollectionID: try reader.u64(),
                                               collections: [])
                 let count = Int(try reader.u32())
-                guard count <= reader.remaining / 46 else { throw FormatError(offset: reader.offset, reason: "collection count \(count) too large") }
+                // 38 fixed definition bytes + 4 for the segment count: the smallest collection entry.
+                guard count <= reader.remaining / 42 else { throw FormatError(offset: reader.offset, reason: "collection count \(count) too large") }
                 for _ in 0..<count { manifest.collections.append(try decodeCollection(&reader)) }
                 try reader.expectEnd()
                 return manifest

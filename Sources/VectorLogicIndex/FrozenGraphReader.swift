@@ -1,3 +1,5 @@
+import CVectorLogicKernels
+
 /// Raw-pointer view of a graph section for the shared search code. Every id read from the bytes is checked against
 /// `rowBound` and every degree clamped, so a corrupted section can make answers poor but never trap or loop forever.
 struct FrozenGraphReader<Vectors: RowVectors>: GraphReader {
@@ -11,6 +13,11 @@ struct FrozenGraphReader<Vectors: RowVectors>: GraphReader {
     func inverseNorm(_ row: UInt32) -> Float {
         guard let norms = graph.norms else { return 1 }
         return Float(bitPattern: UInt32(littleEndian: norms[Int(row)]))
+    }
+
+    @inline(__always)
+    func prefetchLinks(_ row: UInt32) {
+        vl_prefetch(graph.level0 + Int(row) &* (1 + graph.m0), (1 + graph.m0) * 4)
     }
 
     @inline(__always)

@@ -13,6 +13,8 @@ protocol GraphReader {
     func inverseNorm(_ row: UInt32) -> Float
     /// Copies the row's neighbours at `level` into `out` (capacity ≥ max degree); every copied id is < rowBound.
     func neighbors(of row: UInt32, level: Int, into out: UnsafeMutablePointer<UInt32>) -> Int
+    /// Starts loading the row's layer-0 list (the next frontier candidate's, while this one is processed).
+    func prefetchLinks(_ row: UInt32)
 }
 
 extension GraphReader {
@@ -59,42 +61,62 @@ extension GraphReader {
 
     /// Best-first search of one layer (Malkov & Yashunin, algorithm 2). Leaves up to `ef` accepted rows in
     /// `scratch.results`. Rejected rows (`accept` false) are expanded but never enter the results.
+    ///
+    /// The heaps and the visited array are copied into locals for the loop (a class's stored properties would cost
+    /// a dynamic exclusivity check per access) and written back at the end.
     func searchLayer(_ query: UnsafePointer<Float>, entry: Candidate, ef: Int, level: Int,
                      accept: RowPredicate?, scratch: SearchScratch) {
         scratch.beginVisit(rows: rowBound)
         _ = scratch.testAndSetVisited(entry.row)
-        scratch.frontier.push(entry)
-        if accept?(entry.row) ?? true { scratch.results.push(entry) }
-        var bound = scratch.results.isEmpty ? Float.infinity : scratch.results.top.distance
+        var frontier = scratch.frontier
+        var results = scratch.results
+        defer {
+            scratch.frontier = frontier
+            scratch.results = results
+        }
+        var visited = scratch.visited
+        var visitedCapacity = scratch.visitedCapacity
+        let mark = scratch.currentGeneration
+        frontier.push(entry)
+        if accept?(entry.row) ?? true { results.push(entry) }
+        var bound = results.isEmpty ? Float.infinity : results.top.distance
         let buffer = scratch.neighbors
         let vectorBytes = dimension * 4
         let headBytes = min(vectorBytes, 256)
         let tailBytes = vectorBytes - headBytes
-        while !scratch.frontier.isEmpty {
-            let current = scratch.frontier.pop()
-            if current.distance > bound && scratch.results.count >= ef { break }
+        while !frontier.isEmpty {
+            let current = frontier.pop()
+            if current.distance > bound && results.count >= ef { break }
+            if level == 0 && !frontier.isEmpty { prefetchLinks(frontier.top.row) }
             let n = neighbors(of: current.row, level: level, into: buffer)
             // First pass: drop visited rows and start loading the others' vectors, so the misses overlap.
             var fresh = 0
             for i in 0..<n {
                 let row = buffer[i]
-                if !scratch.testAndSetVisited(row) {
-                    buffer[fresh] = row
-                    fresh += 1
-                    vl_prefetch(vectors.pointer(row), headBytes)
+                let slot = Int(row)
+                if slot >= visitedCapacity {
+                    _ = scratch.testAndSetVisited(row)  // grows the array (rows added by concurrent inserts)
+                    visited = scratch.visited
+                    visitedCapacity = scratch.visitedCapacity
+                } else if visited[slot] == mark {
+                    continue
                 }
+                visited[slot] = mark
+                buffer[fresh] = row
+                fresh += 1
+                vl_prefetch(vectors.pointer(row), headBytes)
             }
             for i in 0..<fresh {
                 let row = buffer[i]
                 if tailBytes > 0 && i + 1 < fresh { vl_prefetch(vectors.pointer(buffer[i + 1]) + 64, tailBytes) }
                 let d = distance(query, row)
-                if scratch.results.count < ef || d < bound {
-                    scratch.frontier.push(Candidate(distance: d, row: row))
+                if results.count < ef || d < bound {
+                    frontier.push(Candidate(distance: d, row: row))
                     if accept?(row) ?? true {
-                        scratch.results.push(Candidate(distance: d, row: row))
-                        if scratch.results.count > ef { scratch.results.pop() }
+                        results.push(Candidate(distance: d, row: row))
+                        if results.count > ef { results.pop() }
                     }
-                    if !scratch.results.isEmpty { bound = scratch.results.top.distance }
+                    if !results.isEmpty { bound = results.top.distance }
                 }
             }
         }

@@ -14,6 +14,11 @@ struct MutableGraphReader<Vectors: RowVectors>: GraphReader {
     func inverseNorm(_ row: UInt32) -> Float { storage.inverseNorm(row).pointee }
 
     @inline(__always)
+    func prefetchLinks(_ row: UInt32) {
+        vl_prefetch(storage.lockWord(row), storage.stride0 * 4)
+    }
+
+    @inline(__always)
     func neighbors(of row: UInt32, level: Int, into out: UnsafeMutablePointer<UInt32>) -> Int {
         let list: UnsafeMutablePointer<UInt32>
         let maxDegree: Int

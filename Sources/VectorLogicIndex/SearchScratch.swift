@@ -36,6 +36,9 @@ final class SearchScratch: @unchecked Sendable {
         query.deallocate()
     }
 
+    /// The stamp that marks rows visited in the current search.
+    var currentGeneration: UInt8 { generation }
+
     /// Starts a new search: bumps the generation; every 255 searches the array is cleared once.
     func beginVisit(rows: Int) {
         if rows > visitedCapacity { growVisited(to: rows) }
@@ -58,7 +61,7 @@ final class SearchScratch: @unchecked Sendable {
         return false
     }
 
-    private func growVisited(to rows: Int) {
+    func growVisited(to rows: Int) {
         let newCapacity = max(rows, visitedCapacity * 2)
         let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
         bigger.initialize(from: visited, count: visitedCapacity)

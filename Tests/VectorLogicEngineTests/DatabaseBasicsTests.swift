@@ -16,9 +16,10 @@ struct DatabaseBasicsTests {
 
     /// Upserted vectors are readable, searchable and countable at once, and deletes hide them.
     @Test func writesAreVisibleAtOnceAndDeletesHideThem() async throws {
-        let directory = EngineTempDirectory()
-        defer { directory.remove() }
-        let database = try Database.open(at: directory.path, options: options())
+        // Simulated files: a POSIX flock can outlive close() while another test forks a child (fd shared until exec).
+        let directory = (path: "/db", ())
+        let fileSystem = SimulatedFileSystem()
+        let database = try Database.open(at: directory.path, fileSystem: fileSystem, options: options())
         _ = try await database.createCollection(CollectionConfig(name: "c", dimension: 3, metric: .euclidean))
         let records = (0..<50).map { index in
             VectorRecord(id: "v\(index)", values: [Float(index), 0, 0], metadata: .object(JSONObject([("n", .number(Double(index)))])))
@@ -39,12 +40,13 @@ struct DatabaseBasicsTests {
 
     /// Data survives close and reopen, through a flush to segments, and scroll pages cover every id once in order.
     @Test func dataSurvivesReopenAndScrollIsOrdered() async throws {
-        let directory = EngineTempDirectory()
-        defer { directory.remove() }
+        // Simulated files: a POSIX flock can outlive close() while another test forks a child (fd shared until exec).
+        let directory = (path: "/db", ())
+        let fileSystem = SimulatedFileSystem()
         var random = EngineRandom(seed: 42)
         var expected: [String: [Float]] = [:]
         do {
-            let database = try Database.open(at: directory.path, options: options())
+            let database = try Database.open(at: directory.path, fileSystem: fileSystem, options: options())
             _ = try await database.createCollection(CollectionConfig(name: "c", dimension: 8, metric: .cosine))
             for batch in 0..<4 {
                 let records = (0..<100).map { index in VectorRecord(id: "id-\(batch)-\(index)", values: random.vector(8)) }
@@ -57,7 +59,7 @@ struct DatabaseBasicsTests {
             expected["id-3-99"] = nil
             try await database.close()
         }
-        let database = try Database.open(at: directory.path, options: options())
+        let database = try Database.open(at: directory.path, fileSystem: fileSystem, options: options())
         #expect(try database.count("c", filter: nil) == expected.count)
         var seen: [String] = []
         var cursor: String?

@@ -105,6 +105,22 @@ import VectorLogicJSON
         }
     }
 
+    /// A chunked body (no Content-Length) that grows past the limit is cut off with 413 as well.
+    @Test func chunkedOversizedBodyIsRefused() async throws {
+        try await withServer(configure: { $0.maxBodyBytes = 4 * 1024 }) { server in
+            try await ServerErrorTests.prepare(server)
+            let chunk = String(repeating: "1,", count: 1_000)
+            var request = "POST /v1/collections/bad/vectors HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+            request += "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+            let payload = #"{"vectors":[{"id":"c","values":["# + String(repeating: chunk, count: 4) + "1]}]}"
+            request += String(payload.utf8.count, radix: 16) + "\r\n" + payload + "\r\n0\r\n\r\n"
+            let raw = try await HTTPTestClient.exchange(port: server.port, Array(request.utf8))
+            let answer = try HTTPTestClient.parse(raw)
+            #expect(answer.status == 413 && answer.errorCode == "payload_too_large" && answer.isCleanErrorEnvelope)
+            try await ServerErrorTests.assertUnchanged(server)
+        }
+    }
+
     /// Search, filter and collection errors carry the contract's codes.
     @Test func searchAndCollectionErrors() async throws {
         try await withServer { server in

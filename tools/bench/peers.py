@@ -115,7 +115,45 @@ def run_qdrant_edge(base, queries, truth, args, efs):
 
 
 def run_qdrant_edge_impl(base, queries, truth, args, efs):
-    raise RuntimeError("not wired up")
+    import shutil
+    import tempfile
+    from qdrant_edge import (Distance, EdgeConfig, EdgeOptimizersConfig, EdgeShard, EdgeVectorParams, HnswIndexConfig,
+                             Point, Query, SearchParams, SearchRequest, UpdateOperation)
+    path = tempfile.mkdtemp(prefix="qdrant-edge-")
+    try:
+        config = EdgeConfig(
+            vectors=EdgeVectorParams(size=base.shape[1], distance=Distance.Cosine),
+            hnsw_config=HnswIndexConfig(m=args.m, ef_construct=args.ef_construction, full_scan_threshold=10,
+                                        max_indexing_threads=args.threads),
+            optimizers=EdgeOptimizersConfig(default_segment_number=1),
+            max_search_threads=1)
+        shard = EdgeShard.create(path, config)
+        start = time.perf_counter()
+        for lo in range(0, len(base), 1000):
+            points = [Point(i, base[i].tolist()) for i in range(lo, min(lo + 1000, len(base)))]
+            shard.update(UpdateOperation.upsert_points(points))
+        ingest = time.perf_counter() - start
+        start = time.perf_counter()
+        shard.optimize()
+        build = time.perf_counter() - start
+        current = {"ef": 0}
+
+        def one(q):
+            hits = shard.search(SearchRequest(query=Query.Nearest(q.tolist()), limit=args.k,
+                                              params=SearchParams(hnsw_ef=current["ef"])))
+            return [h.id for h in hits]
+
+        def batch(qs):
+            for q in qs:
+                one(q)
+
+        def set_ef(ef):
+            current["ef"] = ef
+        results = timed_queries(one, batch, queries, truth, args.k, efs, set_ef)
+        shard.close()
+        return {"library": "qdrant-edge", "build_seconds": build, "ingest_seconds": ingest, "results": results}
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def at_recall(results, target, key):

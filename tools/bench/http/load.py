@@ -39,7 +39,7 @@ DATA_DEFAULT = "/work/shared/data/minilm-debian"
 CACHE_DEFAULT = "/tmp/httpbench/cache"
 BATCH = 256
 K = 10
-COLLECTION = "bench"
+COLLECTION = "httpbench_vl"  # unusual on purpose: other benchmarks on this machine use "bench"
 
 
 # ---- data ---------------------------------------------------------------------------------
@@ -384,7 +384,7 @@ class RedisTarget:
 
     def setup(self, conn: Conn, dim: int, ef: int):
         conn.resp(resp_command("FLUSHALL"))
-        conn.resp(resp_command("FT.CREATE", "idx", "ON", "HASH", "PREFIX", "1", "v:", "SCHEMA",
+        conn.resp(resp_command("FT.CREATE", "httpbench_idx", "ON", "HASH", "PREFIX", "1", "v:", "SCHEMA",
                                "package", "TAG", "n", "NUMERIC",
                                "vec", "VECTOR", "HNSW", "10", "TYPE", "FLOAT32", "DIM", str(dim),
                                "DISTANCE_METRIC", "COSINE", "M", "16", "EF_CONSTRUCTION", "200"))
@@ -394,7 +394,7 @@ class RedisTarget:
                         for i in rows)
 
     def info(self, conn: Conn) -> dict:
-        raw = conn.resp(resp_command("FT.INFO", "idx"))
+        raw = conn.resp(resp_command("FT.INFO", "httpbench_idx"))
         return {(a.decode() if isinstance(a, bytes) else a): b for a, b in zip(raw[0::2], raw[1::2])}
 
     def indexed(self, conn: Conn, n: int) -> tuple[bool, dict]:
@@ -404,7 +404,7 @@ class RedisTarget:
         return num == n and pct >= 1.0, {"num_docs": num, "percent_indexed": pct}
 
     def search_request(self, qbytes: bytes, ef: int) -> bytes:
-        return resp_command("FT.SEARCH", "idx", f"*=>[KNN {K} @vec $B EF_RUNTIME {ef} AS s]",
+        return resp_command("FT.SEARCH", "httpbench_idx", f"*=>[KNN {K} @vec $B EF_RUNTIME {ef} AS s]",
                             "PARAMS", "2", "B", qbytes, "SORTBY", "s", "LIMIT", "0", str(K),
                             "RETURN", "1", "s", "DIALECT", "2")
 

@@ -43,6 +43,15 @@ class Server:
         self.proc: subprocess.Popen | None = None
 
     def start(self, timeout: float = 120.0):
+        # Another benchmark on this machine may use the same port: answering it would measure the wrong server.
+        for _ in range(50):
+            try:
+                load.Conn(self.port, timeout=1).close()
+            except OSError:
+                break
+            time.sleep(0.2)
+        else:
+            raise RuntimeError(f"port {self.port} is already in use: refusing to start {self.name}")
         fh = open(self.logfile, "ab")
         self.proc = subprocess.Popen(self.argv, stdout=fh, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                      env=self.env)
@@ -237,9 +246,10 @@ def main():
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--efs", default="16,24,32,48,64,96,128")
     ap.add_argument("--target-recall", type=float, default=0.95)
-    ap.add_argument("--vl-port", type=int, default=3011)
-    ap.add_argument("--chroma-port", type=int, default=8011)
-    ap.add_argument("--redis-port", type=int, default=6390)
+    ap.add_argument("--budget", type=float, default=900.0, help="seconds; later search rounds are skipped to stay within")
+    ap.add_argument("--vl-port", type=int, default=39311)
+    ap.add_argument("--chroma-port", type=int, default=39312)
+    ap.add_argument("--redis-port", type=int, default=39313)
     args = ap.parse_args()
     args.servers = args.servers.split(",")
     conns = [int(c) for c in args.conns.split(",")]
@@ -252,7 +262,7 @@ def main():
     signal.signal(signal.SIGINT, on_term)
 
     t_start = time.time()
-    results = {"started": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()), "machine": lscpu_summary(),
+    results = {"rounds_planned": args.repeats, "started": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()), "machine": lscpu_summary(),
                "loadavg_start": os.getloadavg(), "args": vars(args), "servers": {}}
     log(f"loading data ({args.data}, limit {args.limit})")
     ds = load.Dataset(args.data, args.limit, args.cache)
@@ -276,6 +286,11 @@ def main():
                 c.close()
         order = list(servers)
         for rnd in range(args.repeats):
+            spent = time.time() - t_start
+            per_round = len(conns) * len(servers) * (args.seconds + args.warmup + 2.0)
+            if rnd > 0 and spent + per_round > args.budget - 45:
+                log(f"stopping after {rnd} round(s): {spent:.0f} s spent, budget {args.budget:.0f} s")
+                break
             for c in conns:
                 for n in order:
                     r = load.search(targets[n], ds, results["servers"][n]["ef"], c, args.seconds,
@@ -315,6 +330,9 @@ def main():
                 srv.stop()
             except Exception as e:  # keep stopping the others
                 log(f"stopping {srv.name}: {e!r}")
+        # whatever was measured survives an interruption
+        with open(os.path.join(args.work, "results.json"), "w") as fh:
+            json.dump(results, fh, indent=1, default=str)
     results["loadavg_end"] = os.getloadavg()
     results["seconds_total"] = time.time() - t_start
     with open(os.path.join(args.work, "results.json"), "w") as fh:

@@ -45,6 +45,7 @@ cc -O2 -pthread -o "$LOADGEN" "$ROOT/tools/bench/http/loadgen.c"
 PIDS=$WORK/pids
 : > "$PIDS"
 cleanup() {
+  local rc=$?
   while read -r pid; do
     if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
       echo "stopping leftover pid $pid" >&2
@@ -53,10 +54,11 @@ cleanup() {
       kill -KILL "$pid" 2>/dev/null || true
     fi
   done < "$PIDS"
+  exit "$rc"
 }
 trap cleanup EXIT
 
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg); work folder $WORK" >&2
 timeout --signal=TERM --kill-after=60 "$BUDGET_SECONDS" \
   "$VENV/bin/python" "$ROOT/tools/bench/http/run_all.py" --work "$WORK" --venv "$VENV" --vectorlogic "$BIN" \
-  --redis-ld-library-path "$SSL_DIR" --loadgen "$LOADGEN" "$@" | tee "$WORK/summary.txt"
+  --redis-ld-library-path "$SSL_DIR" --loadgen "$LOADGEN" --budget "$((BUDGET_SECONDS - 60))" "$@" | tee "$WORK/summary.txt"

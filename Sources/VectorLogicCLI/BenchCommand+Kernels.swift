@@ -1,0 +1,46 @@
+import VectorLogicDistance
+import VectorLogicIndex
+
+/// `vectorlogic bench --kernels`: times each distance kernel on the base vectors, L1-resident (one pair, repeated)
+/// and random (pairs spread over all rows, memory-bound), to choose between the C kernel and Swift SIMD.
+enum KernelBench {
+    typealias Kernel = (UnsafePointer<Float>, UnsafePointer<Float>, Int) -> Float
+
+    static func run(_ source: FlatVectorSource) -> String {
+        let kernels: [(String, Kernel)] = [
+            ("C dispatched dot (\(Distance.usesAVX2 ? "AVX2+FMA" : "portable"))", { Distance.dot($0, $1, count: $2) }),
+            ("C portable dot", { Distance.dotPortable($0, $1, count: $2) }),
+            ("Swift SIMD8 dot", { Distance.dotSIMD($0, $1, count: $2) }),
+            ("C dispatched squared L2", { Distance.squaredL2($0, $1, count: $2) }),
+            ("Swift SIMD8 squared L2", { Distance.squaredL2SIMD($0, $1, count: $2) }),
+        ]
+        var lines = ["kernel ns/distance at d = \(source.dimension): L1-resident, random rows (median of 3)"]
+        for (name, kernel) in kernels {
+            let hot = BenchRunner.median((0..<3).map { _ in time(kernel, source: source, random: false) })
+            let cold = BenchRunner.median((0..<3).map { _ in time(kernel, source: source, random: true) })
+            lines.append("  \(name): \(BenchReport.number(hot, 1)) ns, \(BenchReport.number(cold, 1)) ns")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    private static func time(_ kernel: Kernel, source: FlatVectorSource, random: Bool) -> Double {
+        let iterations = 2_000_000
+        let n = UInt64(max(source.count, 1))
+        var state: UInt64 = 0x1234_5678
+        var sink: Float = 0
+        let clock = ContinuousClock()
+        let start = clock.now
+        let query = source.vector(0)
+        for _ in 0..<iterations {
+            var row: UInt32 = 1
+            if random {
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                row = UInt32((state >> 33) % n)
+            }
+            sink += kernel(query, source.vector(row), source.dimension)
+        }
+        let ns = BenchRunner.seconds(clock.now - start) * 1e9 / Double(iterations)
+        if sink.isNaN { print("") }  // keeps the work observable
+        return ns
+    }
+}
