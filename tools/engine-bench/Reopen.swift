@@ -4,10 +4,13 @@ import VectorLogicEngine
 import VectorLogicIndex
 import VectorLogicIO
 
+/// Databases left open on purpose (their process exits instead of closing them).
+nonisolated(unsafe) var keptOpen: [Database] = []
+
 /// Time from `Database.open` to the first search answer, for clean and crashed directories.
 enum Reopen {
     /// Opens `directory`, runs one k=10 search, closes; returns (ms to first answer, ms of the open alone).
-    static func measure(directory: String, query: [Float], collection: String) async throws -> (firstAnswer: Double, open: Double) {
+    static func measure(directory: String, query: [Float], collection: String, close: Bool = true) async throws -> (firstAnswer: Double, open: Double) {
         let clock = ContinuousClock()
         let start = clock.now
         let database = try Database.open(at: directory)
@@ -15,7 +18,7 @@ enum Reopen {
         let hits = try database.search(collection, SearchRequest(vector: query, k: 10))
         let answered = clock.now
         guard !hits.isEmpty else { throw EngineError.io("reopened database answered no hits") }
-        try await database.close()
+        if close { try await database.close() } else { keptOpen.append(database) }
         return (Timing.milliseconds(answered - start), Timing.milliseconds(opened - start))
     }
 
