@@ -102,8 +102,13 @@ final class PosixFileLock: FileLock {
 
     deinit { release() }
 
+    /// Unlocks before closing: a child forked (before its exec) shares the open file description, and closing our
+    /// descriptor alone would leave the lock held by the child until it exits.
     func release() {
         let fd = descriptor.exchange(-1, ordering: .acquiringAndReleasing)
-        if fd >= 0 { _ = Glibc.close(fd) }
+        if fd >= 0 {
+            _ = flock(fd, LOCK_UN)
+            _ = Glibc.close(fd)
+        }
     }
 }
