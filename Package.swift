@@ -93,10 +93,10 @@ let package = Package(
             path: "Tests/VectorLogicTestSupport",
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "VectorLogicJSONTests", dependencies: ["VectorLogicJSON", "VectorLogicFilter"]),
-        .testTarget(name: "VectorLogicFormatTests", dependencies: ["VectorLogicFormat", "VectorLogicTestSupport"]),
+        .testTarget(name: "VectorLogicJSONTests", dependencies: ["VectorLogicJSON", "VectorLogicFilter", "VectorLogicIO"]),
+        .testTarget(name: "VectorLogicFormatTests", dependencies: ["VectorLogicFormat", "VectorLogicTestSupport", "VectorLogicIO"]),
         .testTarget(name: "VectorLogicIOTests", dependencies: ["VectorLogicIO", "VectorLogicFormat"]),
-        .testTarget(name: "VectorLogicIndexTests", dependencies: ["VectorLogicIndex", "VectorLogicDistance", "VectorLogicTestSupport"]),
+        .testTarget(name: "VectorLogicIndexTests", dependencies: ["VectorLogicIndex", "VectorLogicDistance", "VectorLogicTestSupport", "VectorLogicIO"]),
         .testTarget(
             name: "VectorLogicEngineTests",
             dependencies: ["VectorLogicEngine", "VectorLogicIO", "VectorLogicFormat", "VectorLogicTestSupport", "crash-writer"]
@@ -106,7 +106,7 @@ let package = Package(
         .testTarget(
             name: "VectorLogicServerTests",
             dependencies: [
-                "VectorLogicServer", "VectorLogicEngine", "VectorLogicJSON", "VectorLogicTestSupport", "vectorlogic",
+                "VectorLogicServer", "VectorLogicEngine", "VectorLogicJSON", "VectorLogicTestSupport", "VectorLogicIO", "vectorlogic",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

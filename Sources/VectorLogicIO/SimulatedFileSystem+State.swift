@@ -248,13 +248,16 @@ struct SimulatedState {
     }
 }
 
-/// A tiny seeded generator (SplitMix64) so crashes are reproducible from the file system's seed.
-struct SplitMix64 {
-    var state: UInt64
+/// SplitMix64 (Steele, Lea & Flood 2014): a tiny seeded generator, so simulated crashes and every random test
+/// replay exactly from a printed seed. The one generator of the project; tests use it too.
+public struct SplitMix64: RandomNumberGenerator, Sendable {
+    private var state: UInt64
 
-    init(seed: UInt64) { state = seed }
+    /// A generator whose whole output is determined by `seed`.
+    public init(seed: UInt64) { state = seed }
 
-    mutating func next() -> UInt64 {
+    /// The next 64 random bits.
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9

@@ -1,3 +1,4 @@
+import VectorLogicIO
 import Testing
 import VectorLogicFormat
 
@@ -76,7 +77,7 @@ struct ByteCodecTests {
     @Test func readerIsTotalOnRandomGarbage() {
         let seed: UInt64 = 0xB17E5
         print("ByteReader totality seed \(seed)")
-        var random = FormatTestRandom(seed: seed)
+        var random = SplitMix64(seed: seed)
         var failures = 0
         for _ in 0..<2000 {
             let input = random.bytes(Int.random(in: 0...40, using: &random))

@@ -1,3 +1,4 @@
+import VectorLogicIO
 import Testing
 import VectorLogicFormat
 
@@ -142,7 +143,7 @@ struct LogFramingTests {
     @Test func scanIsTotalOnRandomGarbage() {
         let seed: UInt64 = 0x10_6F
         print("log scan garbage seed \(seed)")
-        var random = FormatTestRandom(seed: seed)
+        var random = SplitMix64(seed: seed)
         let header = LogFraming.encodeFileHeader(logNumber: 1)
         for round in 0..<500 {
             let tail = random.bytes(Int.random(in: 0...200, using: &random))

@@ -1,3 +1,4 @@
+import VectorLogicIO
 import Testing
 import VectorLogicFormat
 
@@ -98,7 +99,7 @@ struct SegmentContainerTests {
     @Test func openIsTotalOnRandomGarbage() {
         let seed: UInt64 = 0x5E6
         print("segment garbage seed \(seed)")
-        var random = FormatTestRandom(seed: seed)
+        var random = SplitMix64(seed: seed)
         let valid = SegmentContainer.build(sections: Self.sections)
         for _ in 0..<500 {
             var bytes = valid

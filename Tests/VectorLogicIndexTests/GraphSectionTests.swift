@@ -1,3 +1,4 @@
+import VectorLogicIO
 import Testing
 import VectorLogicDistance
 import VectorLogicIndex
@@ -48,7 +49,7 @@ import VectorLogicIndex
     @Test func garbageBytesThrowOrStaySafe() throws {
         let seed: UInt64 = 0x6A7
         print("garbageBytesThrowOrStaySafe seed \(seed)")
-        var rng = IndexTestRNG(seed: seed)
+        var rng = SplitMix64(seed: seed)
         let n = 200
         let data = IndexTestData.uniform(count: n, dimension: 8, seed: seed)
         let source = FlatVectorSource(dimension: 8, vectors: data)

@@ -1,30 +1,21 @@
+import VectorLogicIO
 import VectorLogicDistance
 import VectorLogicIndex
 
-/// SplitMix64: small, seeded, reproducible.
-struct IndexTestRNG: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+extension SplitMix64 {
     mutating func unit() -> Float { Float(next() >> 40) * 0x1p-24 * 2 - 1 }
 }
 
 enum IndexTestData {
     /// Uniform random vectors in [-1, 1)^d, row-major.
     static func uniform(count: Int, dimension: Int, seed: UInt64) -> [Float] {
-        var rng = IndexTestRNG(seed: seed)
+        var rng = SplitMix64(seed: seed)
         return (0..<(count * dimension)).map { _ in rng.unit() }
     }
 
     /// Gaussian-ish clusters: `clusters` random centres, points = centre + small noise.
     static func clustered(count: Int, dimension: Int, clusters: Int, seed: UInt64) -> [Float] {
-        var rng = IndexTestRNG(seed: seed)
+        var rng = SplitMix64(seed: seed)
         let centres = (0..<(clusters * dimension)).map { _ in rng.unit() * 3 }
         var out: [Float] = []
         out.reserveCapacity(count * dimension)

@@ -1,17 +1,6 @@
+import VectorLogicIO
 import VectorLogicJSON
 
-/// SplitMix64: a tiny seeded generator so random tests can print and replay their seed.
-struct JSONTestRNG: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// Parses UTF-8 bytes given as an array literal.
 func parseBytes(_ bytes: [UInt8]) throws(JSONParseError) -> JSONValue {
@@ -19,7 +8,7 @@ func parseBytes(_ bytes: [UInt8]) throws(JSONParseError) -> JSONValue {
 }
 
 /// A random JSON value of bounded size, for round-trip tests.
-func randomJSONValue(_ rng: inout JSONTestRNG, depth: Int = 0) -> JSONValue {
+func randomJSONValue(_ rng: inout SplitMix64, depth: Int = 0) -> JSONValue {
     let choice = depth > 3 ? Int.random(in: 0..<4, using: &rng) : Int.random(in: 0..<6, using: &rng)
     switch choice {
     case 0: return .null
@@ -46,7 +35,7 @@ func randomJSONValue(_ rng: inout JSONTestRNG, depth: Int = 0) -> JSONValue {
 }
 
 /// A random string mixing ASCII, escapes-needing characters and multi-byte scalars.
-func randomString(_ rng: inout JSONTestRNG) -> String {
+func randomString(_ rng: inout SplitMix64) -> String {
     let alphabet: [Unicode.Scalar] = ["a", "Z", "0", " ", "\"", "\\", "/", "\n", "\t", "\u{01}", "\u{1F}", "<", ">", "&",
                                       "é", "€", "\u{2028}", "😀", "\u{10FFFF}", "\u{7F}"]
     var scalars = String.UnicodeScalarView()

@@ -1,3 +1,4 @@
+import VectorLogicIO
 import Testing
 import VectorLogicJSON
 
@@ -14,7 +15,7 @@ import VectorLogicJSON
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for writer in 0..<writers {
                     group.addTask {
-                        var rng = SeededGenerator(seed: seed &+ UInt64(writer))
+                        var rng = SplitMix64(seed: seed &+ UInt64(writer))
                         for batch in 0..<batches {
                             let items = (0..<perBatch).map { index -> String in
                                 let values = (0..<8).map { _ in String(Float.random(in: -1...1, using: &rng)) }.joined(separator: ",")

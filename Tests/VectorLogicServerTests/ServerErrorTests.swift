@@ -1,3 +1,4 @@
+import VectorLogicIO
 import Testing
 import VectorLogicJSON
 
@@ -165,7 +166,7 @@ import VectorLogicJSON
     @Test func randomGarbageNeverCausesServerErrors() async throws {
         let seed = UInt64.random(in: 0...UInt64.max)
         print("randomGarbageNeverCausesServerErrors seed \(seed)")
-        var rng = SeededGenerator(seed: seed)
+        var rng = SplitMix64(seed: seed)
         try await withServer { server in
             try await ServerErrorTests.prepare(server)
             let paths = ["/v1/collections/bad/vectors", "/v1/collections/bad/search", "/v1/collections/bad/scroll",
@@ -185,15 +186,3 @@ import VectorLogicJSON
     }
 }
 
-/// SplitMix64, so random tests print and replay their seed.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
