@@ -1,4 +1,7 @@
 public import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The `vectorlogic` root command; each subcommand is a thin call into a library (see `../shared/cli.md`).
 public struct VectorLogicCommand: AsyncParsableCommand {
@@ -25,7 +28,35 @@ public enum ExitCodes {
 
 extension VectorLogicCommand {
     /// Parses the process arguments, runs the chosen subcommand and exits with its code.
+    ///
+    /// ArgumentParser exits 64 (`EX_USAGE`) on bad usage; `../shared/cli.md` says 2, so usage errors are mapped here.
     public static func runFromCommandLine() async {
-        await main()
+        let command: any ParsableCommand
+        do {
+            command = try parseAsRoot()
+        } catch {
+            exitForUsage(error)
+        }
+        do {
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                var syncCommand = command
+                try syncCommand.run()
+            }
+        } catch {
+            exitForUsage(error)
+        }
+    }
+
+    /// Prints ArgumentParser's message for `error` and exits, with 2 for usage errors as the contract asks.
+    private static func exitForUsage(_ error: any Error) -> Never {
+        if exitCode(for: error) == .validationFailure {
+            let message = fullMessage(for: error) + "\n"
+            var bytes = Array(message.utf8)
+            bytes.withUnsafeMutableBytes { buffer in _ = write(2, buffer.baseAddress, buffer.count) }
+            exit(withError: ExitCodes.usage)
+        }
+        exit(withError: error)
     }
 }
