@@ -75,6 +75,8 @@ let package = Package(
             dependencies: [
                 "VectorLogicEngine", "VectorLogicServer", "VectorLogicIndex", "VectorLogicFormat", "VectorLogicDistance",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: strictSettings
         ),
@@ -96,7 +98,7 @@ let package = Package(
         .testTarget(name: "VectorLogicJSONTests", dependencies: ["VectorLogicJSON", "VectorLogicFilter", "VectorLogicIO"]),
         .testTarget(name: "VectorLogicFormatTests", dependencies: ["VectorLogicFormat", "VectorLogicTestSupport", "VectorLogicIO"]),
         .testTarget(name: "VectorLogicIOTests", dependencies: ["VectorLogicIO", "VectorLogicFormat"]),
-        .testTarget(name: "VectorLogicIndexTests", dependencies: ["VectorLogicIndex", "VectorLogicDistance", "VectorLogicTestSupport", "VectorLogicIO"]),
+        .testTarget(name: "VectorLogicIndexTests", dependencies: ["VectorLogicIndex", "VectorLogicDistance", "VectorLogicTestSupport", "VectorLogicIO", "CVectorLogicKernels"]),
         .testTarget(
             name: "VectorLogicEngineTests",
             dependencies: ["VectorLogicEngine", "VectorLogicIO", "VectorLogicFormat", "VectorLogicTestSupport", "crash-writer"]

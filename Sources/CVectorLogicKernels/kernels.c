@@ -94,6 +94,80 @@ __attribute__((target("avx2,fma"))) static float vl_l2sq_f32_avx2(const float *a
 }
 #endif
 
+
+// SQ8 (8-bit scalar quantisation, per-dimension affine: x ≈ lo[d] + step[d] * code[d]) for graph traversal.
+// The query stays float32 (asymmetric distance), so only the rows lose precision; results are re-ranked in float32.
+
+float vl_sq8_dot_portable(const float *weights, const uint8_t *codes, size_t n) {
+    float acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        for (int j = 0; j < 8; j++) acc[j] += weights[i + j] * (float)codes[i + j];
+    }
+    float s = ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
+    for (; i < n; i++) s += weights[i] * (float)codes[i];
+    return s;
+}
+
+float vl_sq8_l2sq_portable(const float *offset, const float *step, const uint8_t *codes, size_t n) {
+    float acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        for (int j = 0; j < 8; j++) {
+            float d = offset[i + j] - step[i + j] * (float)codes[i + j];
+            acc[j] += d * d;
+        }
+    }
+    float s = ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
+    for (; i < n; i++) {
+        float d = offset[i] - step[i] * (float)codes[i];
+        s += d * d;
+    }
+    return s;
+}
+
+#ifdef VL_X86
+__attribute__((target("avx2,fma"))) static inline __m256 vl_load_u8x8(const uint8_t *p) {
+    return _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)p)));
+}
+
+__attribute__((target("avx2,fma"))) static float vl_sq8_dot_avx2(const float *w, const uint8_t *c, size_t n) {
+    __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps(), s2 = _mm256_setzero_ps(), s3 = _mm256_setzero_ps();
+    size_t i = 0;
+    for (; i + 32 <= n; i += 32) {
+        s0 = _mm256_fmadd_ps(_mm256_loadu_ps(w + i), vl_load_u8x8(c + i), s0);
+        s1 = _mm256_fmadd_ps(_mm256_loadu_ps(w + i + 8), vl_load_u8x8(c + i + 8), s1);
+        s2 = _mm256_fmadd_ps(_mm256_loadu_ps(w + i + 16), vl_load_u8x8(c + i + 16), s2);
+        s3 = _mm256_fmadd_ps(_mm256_loadu_ps(w + i + 24), vl_load_u8x8(c + i + 24), s3);
+    }
+    for (; i + 8 <= n; i += 8) s0 = _mm256_fmadd_ps(_mm256_loadu_ps(w + i), vl_load_u8x8(c + i), s0);
+    float s = vl_hsum256(_mm256_add_ps(_mm256_add_ps(s0, s1), _mm256_add_ps(s2, s3)));
+    for (; i < n; i++) s += w[i] * (float)c[i];
+    return s;
+}
+
+__attribute__((target("avx2,fma"))) static float vl_sq8_l2sq_avx2(const float *o, const float *st, const uint8_t *c, size_t n) {
+    __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps();
+    size_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        __m256 d0 = _mm256_fnmadd_ps(_mm256_loadu_ps(st + i), vl_load_u8x8(c + i), _mm256_loadu_ps(o + i));
+        __m256 d1 = _mm256_fnmadd_ps(_mm256_loadu_ps(st + i + 8), vl_load_u8x8(c + i + 8), _mm256_loadu_ps(o + i + 8));
+        s0 = _mm256_fmadd_ps(d0, d0, s0);
+        s1 = _mm256_fmadd_ps(d1, d1, s1);
+    }
+    for (; i + 8 <= n; i += 8) {
+        __m256 d0 = _mm256_fnmadd_ps(_mm256_loadu_ps(st + i), vl_load_u8x8(c + i), _mm256_loadu_ps(o + i));
+        s0 = _mm256_fmadd_ps(d0, d0, s0);
+    }
+    float s = vl_hsum256(_mm256_add_ps(s0, s1));
+    for (; i < n; i++) {
+        float d = o[i] - st[i] * (float)c[i];
+        s += d * d;
+    }
+    return s;
+}
+#endif
+
 // -1 = not yet detected, 0 = portable, 1 = AVX2+FMA. Relaxed atomics: every thread computes the same answer.
 static int vl_level = -1;
 
@@ -149,3 +223,33 @@ void vl_spin_lock(uint32_t *word) {
 }
 
 void vl_spin_unlock(uint32_t *word) { __atomic_store_n(word, 0u, __ATOMIC_RELEASE); }
+
+float vl_sq8_dot(const float *weights, const uint8_t *codes, size_t n) {
+#ifdef VL_X86
+    if (__builtin_expect(vl_kernels_use_avx2(), 1)) return vl_sq8_dot_avx2(weights, codes, n);
+#endif
+    return vl_sq8_dot_portable(weights, codes, n);
+}
+
+float vl_sq8_l2sq(const float *offset, const float *step, const uint8_t *codes, size_t n) {
+#ifdef VL_X86
+    if (__builtin_expect(vl_kernels_use_avx2(), 1)) return vl_sq8_l2sq_avx2(offset, step, codes, n);
+#endif
+    return vl_sq8_l2sq_portable(offset, step, codes, n);
+}
+
+void vl_sq8_bounds(const float *row, float scale, float *lo, float *hi, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        float x = row[i] * scale;
+        lo[i] = x < lo[i] ? x : lo[i];
+        hi[i] = x > hi[i] ? x : hi[i];
+    }
+}
+
+void vl_sq8_encode(const float *row, float scale, const float *lo, const float *inverse_step, uint8_t *out, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        float t = (row[i] * scale - lo[i]) * inverse_step[i] + 0.5f;
+        // NaN (impossible for stored rows, but total anyway) and values below the range map to 0.
+        out[i] = t >= 255.0f ? 255 : (t >= 0.0f ? (uint8_t)t : 0);
+    }
+}

@@ -15,6 +15,9 @@ struct BenchReport {
     var efConstruction: Int
     var k: Int
     var graph: String
+    /// Seconds to build the SQ8 codes after the graph (0 with float traversal).
+    var quantizeSeconds: Double
+    var quantizedBytes: Int
     var kernel: String
     var results: [BenchRunner.EfResult]
     var filtered: [BenchRunner.FilteredResult]
@@ -34,6 +37,7 @@ struct BenchReport {
         out += ",\"threads\":\(threads),\"m\":\(m),\"ef_construction\":\(efConstruction),\"k\":\(k)"
         out += ",\"graph\":\"\(graph)\",\"kernel\":\"\(kernel)\",\"max_level\":\(statistics.maxLevel)"
         out += ",\"mean_degree\":\(Self.number(statistics.meanDegree, 2))"
+        out += ",\"quantize_seconds\":\(Self.number(quantizeSeconds, 3)),\"quantized_bytes\":\(quantizedBytes)"
         if !filtered.isEmpty {
             let f = filtered.map { r in
                 "{\"selectivity\":\(r.selectivity),\"ef\":\(r.ef),\"recall\":\(Self.number(r.recall, 4)),"
@@ -51,6 +55,7 @@ struct BenchReport {
             "build \(Self.number(buildSeconds, 2)) s (\(Self.number(vectorsPerSecond, 0)) vectors/s)",
             "graph \(indexBytes) bytes (+ \(vectorBytes) bytes of vectors), max level \(statistics.maxLevel), "
                 + "mean degree \(Self.number(statistics.meanDegree, 2)), resident \(rssBytes / 1_048_576) MiB",
+            "sq8 codes \(quantizedBytes) bytes, built in \(Self.number(quantizeSeconds, 3)) s",
             "searching the \(graph) graph, k = \(k), one thread, one query at a time",
             "    ef   recall@\(k)        QPS",
         ]

@@ -28,6 +28,8 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Timed passes over the queries per ef; the median is reported.") var repeats: Int = 3
     @Option(help: "Use only the first N base vectors (ground truth then no longer matches).") var limit: Int?
     @Option(help: "frozen (serialised graph, default) or mutable.") var graph: String = "frozen"
+    @Option(help: "Traversal of the frozen graph: sq8 (8-bit codes, float32 re-rank; what segments use) or float.")
+    var traversal: String = "sq8"
     @Option(name: .customLong("filter-selectivity"),
             help: "Comma-separated fractions; adds filtered recall/QPS against the exact filtered answer.")
     var filterSelectivity: String?
@@ -45,6 +47,7 @@ struct BenchCommand: ParsableCommand {
         }
         guard !efValues.isEmpty else { throw ValidationError("--ef must list positive integers") }
         guard graph == "frozen" || graph == "mutable" else { throw ValidationError("--graph must be frozen or mutable") }
+        guard traversal == "sq8" || traversal == "float" else { throw ValidationError("--traversal must be sq8 or float") }
         guard filterSelectivity == nil || !selectivities.isEmpty else {
             throw ValidationError("--filter-selectivity must list fractions in (0, 1]")
         }
@@ -94,6 +97,13 @@ struct BenchCommand: ParsableCommand {
         graphBytes.copyBytes(from: bytes)
         let frozen = try FrozenHNSW(graph: UnsafeRawBufferPointer(graphBytes), source: source, metric: metric,
                                     count: source.count)
+        var quantizeSeconds = 0.0
+        if traversal == "sq8" {
+            let clock = ContinuousClock()
+            let start = clock.now
+            frozen.prepareQuantizedTraversal()
+            quantizeSeconds = BenchRunner.seconds(clock.now - start)
+        }
         let searcher: BenchRunner.Searcher
         if graph == "mutable", let index {
             searcher = { q, k, ef, accept in index.search(q, k: k, ef: ef, accept: accept) }
@@ -113,7 +123,9 @@ struct BenchCommand: ParsableCommand {
         let report = BenchReport(
             vectors: source.count, dimension: source.dimension, buildSeconds: buildSeconds, indexBytes: bytes.count,
             vectorBytes: source.count * source.dimension * 4, rssBytes: BenchRunner.residentBytes(), threads: threads,
-            m: m, efConstruction: efConstruction, k: k, graph: graph, kernel: Distance.usesAVX2 ? "c-avx2-fma" : "c-portable",
+            m: m, efConstruction: efConstruction, k: k,
+            graph: graph == "frozen" && frozen.usesQuantizedTraversal ? "frozen-sq8" : graph,
+            quantizeSeconds: quantizeSeconds, quantizedBytes: frozen.quantizedBytes, kernel: Distance.usesAVX2 ? "c-avx2-fma" : "c-portable",
             results: results, filtered: filtered, statistics: frozen.statistics)
         print(json ? report.json() : report.text())
     }

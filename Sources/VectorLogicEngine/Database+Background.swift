@@ -30,7 +30,7 @@ extension Database {
     }
 
     /// Runs a checkpoint when a memtable is over its bounds or compaction is due; verifies one segment's vectors
-    /// checksum per call until all are verified. True when it did work.
+    /// checksum (and builds its SQ8 traversal codes) per call until all are done. True when it did work.
     func maintenanceStep(verified: VerifiedSegments) -> Bool {
         guard isWritable else { return verifyOneSegment(verified) }
         let due = core.withLock { state -> Bool in
@@ -64,6 +64,9 @@ extension Database {
         if let damage = segment.verifyVectors() {
             options.logger.error("segment failed its checksum", metadata: ["error": "\(damage)"])
             core.withLock { state in state.collections[name]?.damage = damage }
+        } else {
+            // The rows were just read for the checksum: encode them now for SQ8 traversal (see QuantizedRows).
+            segment.graph?.prepareQuantizedTraversal()
         }
         return true
     }

@@ -1,13 +1,19 @@
 /// Decides between filtered graph search and exact search over the matching rows.
 ///
-/// Rule: a filtered HNSW search keeps expanding until it holds `ef` accepted rows, so it costs about
-/// `graphCostFactor · ef / s` distance computations for selectivity `s` (measured ≈ 40 per ef on 100k × 384), while
-/// exact search over the matches costs `s · n` distances plus `n` predicate calls. Exact search wins when
+/// Rule: a filtered HNSW search keeps expanding until it holds `ef` accepted rows, so its time grows like `ef / s`
+/// for selectivity `s`, while exact search over the matches costs `s · n` float32 distances plus `n` predicate calls.
+/// In units of one exact distance the graph costs about `graphCostFactor · ef / s`; exact search wins when
 /// `s · n ≤ graphCostFactor · ef / s`, and is also used whenever fewer than `minimumMatches` rows are expected, where
 /// a graph walk would starve.
+///
+/// Calibration (100,000 × 384 MiniLM rows, SQ8 traversal, `vectorlogic bench --filter-selectivity 0.1,0.01`, see
+/// BENCHMARKS.md): one unit of `ef / s` cost 1.1–1.4 µs of graph search, one exact distance 0.34 µs, so the factor is
+/// ≈ 4 with SQ8 traversal; 8 is used to also cover float32 traversal (memtables, small segments). With 8 the planner
+/// picks the faster side in every measured row (s = 0.1: graph at ef 32/64/128, 2.3–4.7× faster than exact;
+/// s = 0.01: exact, 3.7× faster than the graph at ef 32).
 public enum FilteredSearchPlanner {
-    /// Distance computations per unit of ef of an unfiltered layer-0 search (empirical; see BENCHMARKS.md).
-    public static let graphCostFactor = 40.0
+    /// Cost of one unit of `ef / s` of filtered graph search, in exact float32 distances (empirical, see above).
+    public static let graphCostFactor = 8.0
     /// Below this many expected matches exact search is always used.
     public static let minimumMatches = 2_000.0
 

@@ -1,4 +1,5 @@
 public import VectorLogicDistance
+import VectorLogicSync
 
 /// A read-only HNSW graph read in place from a segment's graph section (mmapped): no copy, no rebuild.
 ///
@@ -20,6 +21,11 @@ public final class FrozenHNSW: @unchecked Sendable {
     let pool: ScratchPool
     /// Holds an aligned copy when the caller's bytes were not 4-byte aligned.
     private let ownedCopy: UnsafeMutableRawBufferPointer?
+    /// SQ8 codes for traversal, once `prepareQuantizedTraversal()` has built them.
+    private let quantized = Locked<QuantizedRows?>(nil)
+
+    /// Graphs with fewer rows keep float32 traversal: their rows stay in cache anyway.
+    public static let quantizedTraversalMinimumRows = 4096
 
     /// Validates the header and bounds (total: garbage throws, never traps); `bytes` must outlive the object.
     public init(graph bytes: UnsafeRawBufferPointer, source: any VectorSource, metric: DistanceMetric, count: Int) throws {
@@ -52,6 +58,27 @@ public final class FrozenHNSW: @unchecked Sendable {
 
     deinit { ownedCopy?.deallocate() }
 
+    /// Builds the SQ8 codes that later searches traverse (see `QuantizedRows`); a no-op for graphs under
+    /// `quantizedTraversalMinimumRows` rows, for sources that are not contiguous, and when already built.
+    /// Safe to call while searches run: they switch over when the codes are published.
+    public func prepareQuantizedTraversal() {
+        guard count >= FrozenHNSW.quantizedTraversalMinimumRows, let rows = contiguous,
+              quantized.withLock({ $0 == nil }) else { return }
+        let reader = FrozenGraphReader(vectors: ContiguousVectors(base: rows.base, stride: rows.stride),
+                                       dimension: dimension, kind: kind, rowBound: count, graph: graph)
+        let codes = QuantizedRows(rows: rows, count: count, dimension: dimension, kind: kind,
+                                  inverseNorm: { reader.inverseNorm($0) })
+        quantized.withLock { slot in
+            if slot == nil { slot = codes }
+        }
+    }
+
+    /// Whether searches traverse SQ8 codes (and re-rank with float32 rows).
+    public var usesQuantizedTraversal: Bool { quantized.withLock { $0 != nil } }
+
+    /// Bytes of the in-memory SQ8 codes (0 before `prepareQuantizedTraversal()`).
+    public var quantizedBytes: Int { quantized.withLock { $0?.byteCount ?? 0 } }
+
     /// The k nearest accepted rows, best first (`ef` ≥ k trades speed for recall).
     public func search(_ query: UnsafePointer<Float>, k: Int, ef: Int, accept: RowPredicate?) -> [Neighbor] {
         guard k > 0, count > 0, header.entryPoint < UInt32(count) else { return [] }
@@ -60,6 +87,12 @@ public final class FrozenHNSW: @unchecked Sendable {
         if let rows = contiguous {
             let reader = FrozenGraphReader(vectors: ContiguousVectors(base: rows.base, stride: rows.stride),
                                            dimension: dimension, kind: kind, rowBound: count, graph: graph)
+            if let codes = quantized.withLock({ $0 }) {
+                return pool.withScratch(rows: count) { scratch in
+                    reader.knnReranked(query, k: k, ef: ef, accept: accept, entry: entry, maxLevel: top,
+                                       quantized: codes, scratch: scratch)
+                }
+            }
             return pool.withScratch(rows: count) { scratch in
                 reader.knn(query, k: k, ef: ef, accept: accept, entry: entry, maxLevel: top, scratch: scratch)
             }

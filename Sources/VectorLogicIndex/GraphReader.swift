@@ -15,13 +15,32 @@ protocol GraphReader {
     func neighbors(of row: UInt32, level: Int, into out: UnsafeMutablePointer<UInt32>) -> Int
     /// Starts loading the row's layer-0 list (the next frontier candidate's, while this one is processed).
     func prefetchLinks(_ row: UInt32)
+    /// Distance from the prepared query to a row (float32 rows by default; `QuantizedGraphReader` reads codes).
+    func distance(_ query: UnsafePointer<Float>, _ row: UInt32) -> Float
+    /// Starts loading the first lines of a row that will be measured soon (all of it when it is small).
+    func prefetchRow(_ row: UInt32)
+    /// Starts loading the rest of a row (called one row ahead of its distance).
+    func prefetchRowTail(_ row: UInt32)
 }
 
 extension GraphReader {
+    /// Lines of a float32 row loaded when it is first seen; the rest is loaded one row ahead of its distance.
+    @inline(__always)
+    private var rowHeadBytes: Int { min(dimension * 4, 256) }
+
     @inline(__always)
     func distance(_ query: UnsafePointer<Float>, _ row: UInt32) -> Float {
         let inv = kind == .cosine ? inverseNorm(row) : 1
         return kind.distance(query, vectors.pointer(row), dimension: dimension, inverseNorm: inv)
+    }
+
+    @inline(__always)
+    func prefetchRow(_ row: UInt32) { vl_prefetch(vectors.pointer(row), rowHeadBytes) }
+
+    @inline(__always)
+    func prefetchRowTail(_ row: UInt32) {
+        let tail = dimension * 4 - rowHeadBytes
+        if tail > 0 { vl_prefetch(UnsafeRawPointer(vectors.pointer(row)) + rowHeadBytes, tail) }
     }
 
     /// Distance between two rows (neighbour selection while building).
@@ -81,9 +100,6 @@ extension GraphReader {
         if accept?(entry.row) ?? true { results.push(entry) }
         var bound = results.isEmpty ? Float.infinity : results.top.distance
         let buffer = scratch.neighbors
-        let vectorBytes = dimension * 4
-        let headBytes = min(vectorBytes, 256)
-        let tailBytes = vectorBytes - headBytes
         while !frontier.isEmpty {
             let current = frontier.pop()
             if current.distance > bound && results.count >= ef { break }
@@ -104,11 +120,11 @@ extension GraphReader {
                 visited[slot] = mark
                 buffer[fresh] = row
                 fresh += 1
-                vl_prefetch(vectors.pointer(row), headBytes)
+                prefetchRow(row)
             }
             for i in 0..<fresh {
                 let row = buffer[i]
-                if tailBytes > 0 && i + 1 < fresh { vl_prefetch(vectors.pointer(buffer[i + 1]) + 64, tailBytes) }
+                if i + 1 < fresh { prefetchRowTail(buffer[i + 1]) }
                 let d = distance(query, row)
                 if results.count < ef || d < bound {
                     frontier.push(Candidate(distance: d, row: row))
@@ -131,6 +147,36 @@ extension GraphReader {
         searchLayer(query, entry: start, ef: max(ef, k), level: 0, accept: accept, scratch: scratch)
         scratch.results.drainSorted(into: &scratch.sorted)
         let n = min(k, scratch.sorted.count)
+        var out: [Neighbor] = []
+        out.reserveCapacity(n)
+        for i in 0..<n { out.append(Neighbor(row: scratch.sorted[i].row, distance: scratch.sorted[i].distance)) }
+        return out
+    }
+}
+
+extension FrozenGraphReader where Vectors == ContiguousVectors {
+    /// k-NN query that walks the graph over SQ8 codes, then re-ranks the `ef` candidates it kept with the float32
+    /// rows: returned distances are exact, only the choice of candidates is approximate.
+    func knnReranked(_ rawQuery: UnsafePointer<Float>, k: Int, ef: Int, accept: RowPredicate?,
+                     entry: UInt32, maxLevel: Int, quantized: QuantizedRows, scratch: SearchScratch) -> [Neighbor] {
+        kind.prepare(rawQuery, dimension: dimension, into: scratch.query)
+        let query = UnsafePointer(scratch.query)
+        let bias = quantized.prepare(query, into: scratch.quantizedTerms)
+        let approximate = QuantizedGraphReader(exact: self, quantized: quantized,
+                                               terms: UnsafePointer(scratch.quantizedTerms), bias: bias)
+        let start = approximate.greedyDescend(query, entry: entry, fromLevel: maxLevel, toLevel: 0, scratch: scratch)
+        approximate.searchLayer(query, entry: start, ef: max(ef, k), level: 0, accept: accept, scratch: scratch)
+        scratch.results.drainSorted(into: &scratch.sorted)
+        let candidates = scratch.sorted.count
+        for i in 0..<candidates {
+            prefetchRow(scratch.sorted[i].row)
+            prefetchRowTail(scratch.sorted[i].row)
+        }
+        for i in 0..<candidates {
+            scratch.sorted[i].distance = distance(query, scratch.sorted[i].row)
+        }
+        scratch.sorted.sort(by: Candidate.closer)
+        let n = min(k, candidates)
         var out: [Neighbor] = []
         out.reserveCapacity(n)
         for i in 0..<n { out.append(Neighbor(row: scratch.sorted[i].row, distance: scratch.sorted[i].distance)) }

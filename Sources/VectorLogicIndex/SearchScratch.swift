@@ -12,6 +12,8 @@ final class SearchScratch: @unchecked Sendable {
     var neighbors: UnsafeMutablePointer<UInt32>
     let neighborCapacity: Int
     var query: UnsafeMutablePointer<Float>
+    /// Per-dimension query terms for SQ8 traversal (`QuantizedRows.prepare`).
+    let quantizedTerms: UnsafeMutablePointer<Float>
     let dimension: Int
     var sorted: [Candidate] = []
     var selected: [Candidate] = []
@@ -26,6 +28,7 @@ final class SearchScratch: @unchecked Sendable {
         neighbors = .allocate(capacity: neighborCapacity)
         self.dimension = dimension
         query = .allocate(capacity: max(dimension, 1))
+        quantizedTerms = .allocate(capacity: max(dimension, 1))
     }
 
     deinit {
@@ -34,6 +37,7 @@ final class SearchScratch: @unchecked Sendable {
         results.deallocate()
         neighbors.deallocate()
         query.deallocate()
+        quantizedTerms.deallocate()
     }
 
     /// The stamp that marks rows visited in the current search.

@@ -1,3 +1,4 @@
 import VectorLogicCLI
 
+VectorLogicCommand.prepareProcess()
 await VectorLogicCommand.runFromCommandLine()

@@ -41,6 +41,36 @@ private func floats(_ text: String) throws(JSONParseError) -> [Float] {
         }
     }
 
+    /// Texts of 17–19 significant digits (how float32 embeddings arrive) at and around the midpoints between two
+    /// Floats decode exactly as strtof does: the no-strtod shortcut must give up wherever it cannot prove its answer.
+    @Test func longMantissasNearMidpointsMatchStrtof() throws {
+        let seed = UInt64.random(in: 0...UInt64.max)
+        print("longMantissasNearMidpointsMatchStrtof seed \(seed)")
+        var rng = SplitMix64(seed: seed)
+        var texts: [String] = []
+        for _ in 0..<20_000 {
+            let single = Float(bitPattern: UInt32.random(in: 0x2000_0000...0x5F00_0000, using: &rng))
+            let midpoint = (Double(single) + Double(single.nextUp)) / 2
+            for nudge in [-2, -1, 0, 1, 2] {
+                var value = midpoint
+                for _ in 0..<abs(nudge) { value = nudge < 0 ? value.nextDown : value.nextUp }
+                texts.append(value.description)
+                texts.append(String(format19(value)))
+            }
+            texts.append(Double(Float.random(in: -0.5...0.5, using: &rng)).description)
+        }
+        var mismatches = 0
+        for text in texts {
+            guard let expected = Float(text), expected.isFinite else { continue }
+            let decoded = try floats("[\(text)]")
+            if decoded.first?.bitPattern != expected.bitPattern {
+                mismatches += 1
+                Issue.record("\(text): got \(decoded), strtof gives \(expected) (seed \(seed))")
+                if mismatches > 5 { break }
+            }
+        }
+    }
+
     /// Float-overflowing values, NaN/Infinity literals, strings, nulls and nested arrays are rejected.
     @Test(arguments: ["[3.5e38]", "[-1e39]", "[1e400]", "[NaN]", "[Infinity]", "[-Infinity]", "[\"1\"]", "[null]",
                       "[[1]]", "[true]", "[1,]", "[1", "1", "{}", "[1 2]", "[1]x"])
@@ -69,4 +99,21 @@ private func pow10(_ exponent: Int) -> Int64 {
     var result: Int64 = 1
     for _ in 0..<exponent { result *= 10 }
     return result
+}
+
+/// `value` as `0.dddd…e±x` with 19 significant digits (exact digits of the Double, truncated).
+private func format19(_ value: Double) -> String {
+    guard value != 0, value.isFinite else { return "0" }
+    var exponent = 0
+    var scaled = abs(value)
+    while scaled >= 1 { scaled /= 10; exponent += 1 }
+    while scaled < 0.1 { scaled *= 10; exponent -= 1 }
+    var digits = ""
+    for _ in 0..<19 {
+        scaled *= 10
+        let digit = min(9, Int(scaled))
+        digits.append(Character(String(digit)))
+        scaled -= Double(digit)
+    }
+    return (value < 0 ? "-" : "") + "0." + digits + "e" + String(exponent)
 }

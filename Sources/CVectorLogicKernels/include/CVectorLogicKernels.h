@@ -22,6 +22,19 @@ float vl_l2sq_f32_portable(const float *a, const float *b, size_t n);
 /// 1 when the dispatched kernels use AVX2+FMA on this CPU, else 0.
 int vl_kernels_use_avx2(void);
 
+/// SQ8 inner product `sum(weights[i] * codes[i])` (dispatched). With weights = query * step this is the row-dependent
+/// part of `q · decode(codes)`.
+float vl_sq8_dot(const float *weights, const uint8_t *codes, size_t n);
+/// SQ8 squared distance `sum((offset[i] - step[i] * codes[i])^2)`; with offset = query - lo this is |q - decode(codes)|^2.
+float vl_sq8_l2sq(const float *offset, const float *step, const uint8_t *codes, size_t n);
+/// Portable fallbacks of the two SQ8 kernels.
+float vl_sq8_dot_portable(const float *weights, const uint8_t *codes, size_t n);
+float vl_sq8_l2sq_portable(const float *offset, const float *step, const uint8_t *codes, size_t n);
+/// Widens the per-dimension range [lo, hi] to hold `row * scale`.
+void vl_sq8_bounds(const float *row, float scale, float *lo, float *hi, size_t n);
+/// Encodes `row * scale` as codes: round((x - lo) * inverse_step), clamped to 0...255.
+void vl_sq8_encode(const float *row, float scale, const float *lo, const float *inverse_step, uint8_t *out, size_t n);
+
 /// Spin lock on a 32-bit word (0 = free). Yields the CPU after a short spin so a preempted holder can run.
 void vl_spin_lock(uint32_t *word);
 /// Releases a lock taken by vl_spin_lock.

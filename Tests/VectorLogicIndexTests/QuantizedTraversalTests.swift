@@ -1,0 +1,102 @@
+import CVectorLogicKernels
+import Testing
+import VectorLogicDistance
+import VectorLogicIndex
+import VectorLogicIO
+
+/// SQ8 traversal (`FrozenHNSW.prepareQuantizedTraversal`): recall against brute force, exact returned distances,
+/// filters, and the kernels against a scalar reference.
+@Suite struct QuantizedTraversalTests {
+    static let n = FrozenHNSW.quantizedTraversalMinimumRows + 400
+    static let dimension = 24
+
+    /// recall@10 ≥ 0.98 at high ef against brute force for every metric; every returned distance is the float32
+    /// distance of that row (re-ranked), best first; rejected rows are never returned.
+    @Test(arguments: DistanceMetric.allCases)
+    func quantizedTraversalKeepsRecallAndExactDistances(metric: DistanceMetric) throws {
+        let seed: UInt64 = 0x5C8
+        print("quantizedTraversalKeepsRecallAndExactDistances seed \(seed) metric \(metric)")
+        let data = IndexTestData.clustered(count: Self.n, dimension: Self.dimension, clusters: 16, seed: seed)
+        let source = FlatVectorSource(dimension: Self.dimension, vectors: data)
+        let bytes = IndexTestData.build(source, count: Self.n, metric: metric).serialized()
+        try bytes.withUnsafeBytes { raw in
+            let frozen = try FrozenHNSW(graph: raw, source: source, metric: metric, count: Self.n)
+            #expect(!frozen.usesQuantizedTraversal)
+            frozen.prepareQuantizedTraversal()
+            #expect(frozen.usesQuantizedTraversal)
+            #expect(frozen.quantizedBytes >= Self.n * Self.dimension)
+            let queries = IndexTestData.clustered(count: 30, dimension: Self.dimension, clusters: 16, seed: seed)
+            let accept: RowPredicate = { $0 % 3 == 1 }
+            var total = 0.0
+            for qi in 0..<30 {
+                let q = Array(queries[(qi * Self.dimension)..<((qi + 1) * Self.dimension)])
+                let truth = IndexTestData.bruteForce(q, source: source, metric: metric, k: 10)
+                let found = q.withUnsafeBufferPointer { frozen.search($0.baseAddress!, k: 10, ef: 200, accept: nil) }
+                #expect(found.count == 10)
+                #expect(zip(found, found.dropFirst()).allSatisfy { $0.distance <= $1.distance }, "best first")
+                for hit in found {
+                    let exact = IndexTestData.referenceDistance(q, source.vector(hit.row), metric: metric)
+                    #expect(abs(Double(hit.distance) - exact) <= 1e-4 * max(1, abs(exact)), "re-ranked distance")
+                }
+                total += IndexTestData.recall(found, truth)
+                let filtered = q.withUnsafeBufferPointer { frozen.search($0.baseAddress!, k: 10, ef: 200, accept: accept) }
+                #expect(filtered.count == 10 && filtered.allSatisfy { accept($0.row) })
+            }
+            print("sq8 recall@10 \(metric): \(total / 30)")
+            #expect(total / 30 >= 0.98)
+        }
+    }
+
+    /// Small graphs keep float32 traversal (their rows stay in cache).
+    @Test func smallGraphsKeepFloatTraversal() throws {
+        let n = 300
+        let data = IndexTestData.uniform(count: n, dimension: 8, seed: 0x5A)
+        let source = FlatVectorSource(dimension: 8, vectors: data)
+        let bytes = IndexTestData.build(source, count: n, metric: .cosine).serialized()
+        try bytes.withUnsafeBytes { raw in
+            let frozen = try FrozenHNSW(graph: raw, source: source, metric: .cosine, count: n)
+            frozen.prepareQuantizedTraversal()
+            #expect(!frozen.usesQuantizedTraversal)
+            #expect(frozen.quantizedBytes == 0)
+        }
+    }
+
+    /// The SQ8 kernels (dispatched and portable) agree with a Double reference, and encoding keeps every value
+    /// within half a step of the original.
+    @Test func kernelsAndEncodingMatchReference() {
+        let seed: UInt64 = 0x5EC8
+        print("kernelsAndEncodingMatchReference seed \(seed)")
+        var rng = SplitMix64(seed: seed)
+        for dimension in [1, 7, 8, 15, 16, 31, 32, 33, 100, 384, 385] {
+            let row = (0..<dimension).map { _ in rng.unit() * 2 }
+            let query = (0..<dimension).map { _ in rng.unit() }
+            var lo = [Float](repeating: .infinity, count: dimension)
+            var hi = [Float](repeating: -.infinity, count: dimension)
+            vl_sq8_bounds(row, 1, &lo, &hi, dimension)
+            #expect(lo == row && hi == row)
+            lo = lo.map { $0 - 0.5 }
+            hi = hi.map { $0 + 0.5 }
+            let step = zip(lo, hi).map { ($1 - $0) / 255 }
+            let inverse = step.map { 1 / $0 }
+            var codes = [UInt8](repeating: 0, count: dimension)
+            vl_sq8_encode(row, 1, lo, inverse, &codes, dimension)
+            var refDot = 0.0, refL2 = 0.0
+            for d in 0..<dimension {
+                let decoded = lo[d] + step[d] * Float(codes[d])
+                #expect(abs(decoded - row[d]) <= step[d] * 0.5001, "d=\(d) of \(dimension)")
+                refDot += Double(query[d] * step[d]) * Double(codes[d])
+                let diff = Double(query[d] - lo[d]) - Double(step[d]) * Double(codes[d])
+                refL2 += diff * diff
+            }
+            let weights = zip(query, step).map { $0 * $1 }
+            let offsets = zip(query, lo).map { $0 - $1 }
+            let tolerance = 1e-4 * Double(dimension) + 1e-5
+            for dot in [vl_sq8_dot, vl_sq8_dot_portable] {
+                #expect(abs(Double(dot(weights, codes, dimension)) - refDot) <= tolerance, "dot d=\(dimension)")
+            }
+            for l2 in [vl_sq8_l2sq, vl_sq8_l2sq_portable] {
+                #expect(abs(Double(l2(offsets, step, codes, dimension)) - refL2) <= tolerance, "l2 d=\(dimension)")
+            }
+        }
+    }
+}
