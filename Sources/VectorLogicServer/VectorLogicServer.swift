@@ -6,7 +6,7 @@ import NIOCore
 
 /// Builds and runs the HTTP server over an open `Database`.
 public enum VectorLogicServer {
-    /// The application: every route of api.md except keys, personas and snapshots, behind the request-log and
+    /// The application: every route of api.md except keys and personas, behind the request-log and
     /// error-envelope middleware. `onListening` gets the bound host and port once the server accepts connections.
     public static func buildApplication(
         database: Database,
@@ -24,6 +24,7 @@ public enum VectorLogicServer {
         Routes.addVectors(to: router, state: state)
         Routes.addSearch(to: router, state: state)
         Routes.addShortRoutes(to: router, state: state)
+        Routes.addSnapshots(to: router, state: state)
         let host = configuration.host
         return Application(
             router: router,
