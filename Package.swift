@@ -110,7 +110,7 @@ let package = Package(
         .testTarget(
             name: "VectorLogicServerTests",
             dependencies: [
-                "VectorLogicServer", "VectorLogicEngine", "VectorLogicJSON", "VectorLogicTestSupport", "VectorLogicIO", "vectorlogic",
+                "VectorLogicServer", "VectorLogicEngine", "VectorLogicJSON", "VectorLogicTestSupport", "VectorLogicIO", "VectorLogicFormat", "vectorlogic",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
