@@ -104,3 +104,24 @@ struct SnapshotFormatTests {
         #expect(!valid.isEmpty)
     }
 }
+
+/// The version-1 bytes of data-format.md's worked example: every later build must still read them.
+struct SnapshotGoldenTests {
+    /// Header (magic, version 1, flags 0, no extension, created_at, 0 entries, crc) | index | trailer.
+    static let emptySnapshotHex = "564c534e500d0a1a" + "0100" + "0000" + "00000000" + "0044bebb9a010000" + "00000000" + "178067f5"
+        + "564c5349" + "00000000" + "7dec18d5"
+        + "2000000000000000" + "0c00000000000000" + "00000000" + "c6f194c2" + "564c534e50454e44"
+
+    static func bytes(_ hex: String) -> [UInt8] {
+        let digits = Array(hex.utf8)
+        return stride(from: 0, to: digits.count, by: 2).compactMap { UInt8(String(decoding: digits[$0..<$0 + 2], as: UTF8.self), radix: 16) }
+    }
+
+    /// An empty snapshot taken at 2025-11-25T16:00:00Z encodes to exactly the documented 76 bytes, which decode.
+    @Test func emptySnapshotMatchesTheDocumentedBytes() throws {
+        let golden = Self.bytes(Self.emptySnapshotHex)
+        #expect(golden.count == 76)
+        #expect(try SnapshotFile.encode(createdAtMs: 1_764_086_400_000, files: []) == golden)
+        #expect(try SnapshotFile.decode(golden).header.createdAtMs == 1_764_086_400_000)
+    }
+}
