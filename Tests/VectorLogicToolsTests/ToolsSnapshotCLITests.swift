@@ -27,13 +27,35 @@ extension ToolsSuite {
             let generic = try VectorLogicProcess.run(["inspect", file])
             #expect(generic.status == 0 && generic.stdout.contains("all checksums ok"))
 
+            try Self.expectLZ4ToolReadsEntry(file, name: "MANIFEST", original: try ToolsFixture.read(data + "/MANIFEST"), in: directory.path)
+
             let restore = try VectorLogicProcess.run(["snapshot", "restore", file, "--data-dir", restored])
             #expect(restore.status == 0, "\(restore.stderr)")
             #expect(try VectorLogicProcess.run(["verify", "--data-dir", restored]).status == 0)
             #expect(try VectorLogicProcess.run(["verify", "--data-dir", data]).status == 0)
+            #expect(try VectorLogicProcess.run(["inspect", data]).status == 0)
+            #expect(try VectorLogicProcess.run(["repair", "--data-dir", data, "--dry-run"]).stdout.contains("nothing to repair"))
             let database = try Database.open(at: restored)
             #expect(try database.count(ToolsFixture.collection, filter: nil) == 65)
             try await database.close()
+        }
+
+        /// The `lz4` tool (installed by tools/setup; skipped when absent) decompresses an entry's frame cut from the file.
+        static func expectLZ4ToolReadsEntry(_ file: String, name: String, original: [UInt8], in directory: String) throws {
+            guard FileManager.default.isExecutableFile(atPath: "/usr/bin/lz4") else { return }
+            let bytes = try ToolsFixture.read(file)
+            let catalog = try SnapshotReader.catalog(of: SnapshotMemorySource(bytes))
+            let entry = try #require(catalog.entries.first { $0.name == name })
+            let start = Int(entry.offset) + 18 + name.utf8.count
+            try ToolsFixture.write(Array(bytes[start..<(start + Int(entry.compressedLength))]), to: directory + "/entry.lz4")
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/lz4")
+            process.arguments = ["-d", "-f", directory + "/entry.lz4", directory + "/entry.out"]
+            process.standardError = Pipe()
+            try process.run()
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0)
+            #expect(try ToolsFixture.read(directory + "/entry.out") == original)
         }
 
         /// Restore refuses a non-empty directory (1), a damaged snapshot (1, nothing written), bad usage (2);
