@@ -70,7 +70,9 @@ public enum SnapshotTool {
     /// Restores `snapshot` into `directory`, which must be absent or empty: verifies every entry first (nothing is
     /// written if any check fails), writes the files into a temporary sibling directory (each fsync'd, then the
     /// directory), renames it into place and fsyncs the parent, so a crash leaves either no directory or a whole one.
-    public static func restore(snapshot: String, into directory: String, fileSystem: any FileSystem = PosixFileSystem()) throws(ToolError) -> SnapshotRestoreReport {
+    public static func restore(snapshot: String, into target: String, fileSystem: any FileSystem = PosixFileSystem()) throws(ToolError) -> SnapshotRestoreReport {
+        var directory = target
+        while directory.count > 1, directory.hasSuffix("/") { directory.removeLast() }  // "restored/" names "restored"
         try checkTarget(directory, fileSystem: fileSystem)
         let source: SnapshotFileSource
         let catalog: SnapshotCatalog
