@@ -29,6 +29,10 @@ struct SnapshotCreateCommand: AsyncParsableCommand {
         case (let dataDir?, nil) where !dataDir.isEmpty:
             info = try ToolOutput.run { () throws(ToolError) in try SnapshotTool.create(dataDirectory: dataDir, out: out) }
         case (nil, let server?) where !server.isEmpty:
+            guard server.hasPrefix("http://") || server.hasPrefix("https://") else {
+                ToolOutput.error("--server must be an http:// or https:// URL, not \(server)")
+                throw ExitCodes.usage
+            }
             do {
                 info = try await SnapshotDownloadClient.create(server: server, apiKey: apiKey, out: out)
             } catch {

@@ -87,6 +87,7 @@ extension ToolsSuite {
             #expect(try VectorLogicProcess.run(["snapshot", "restore", file]).status == 2)
             #expect(try VectorLogicProcess.run(["snapshot", "create", "--out", file]).status == 2)
             #expect(try VectorLogicProcess.run(["snapshot", "create", "--data-dir", data, "--server", "http://x", "--out", file]).status == 2)
+            #expect(try VectorLogicProcess.run(["snapshot", "create", "--server", "ftp://x", "--out", file]).status == 2)
             #expect(try VectorLogicProcess.run(["snapshot", "--help"]).status == 0)
 
             let database = try Database.open(at: data)
