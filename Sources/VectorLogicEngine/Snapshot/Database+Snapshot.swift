@@ -75,7 +75,7 @@ extension Database {
     }
 
     /// Unpins a snapshot's segments and deletes those a checkpoint made obsolete meanwhile.
-    private func unpinSnapshot(_ segments: [UInt64]) {
+    func unpinSnapshot(_ segments: [UInt64]) {
         let released = snapshotPins.withLock { $0.unpin(segments) }
         guard !released.isEmpty else { return }
         do {
