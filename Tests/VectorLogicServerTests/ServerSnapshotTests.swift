@@ -47,6 +47,26 @@ import VectorLogicJSON
         }
     }
 
+    /// A snapshot larger than one download chunk (float32 rows barely compress) streams whole and intact.
+    @Test func downloadLargerThanOneChunkArrivesWhole() async throws {
+        try await withServer(configure: { $0.defaultDimension = 512 }) { server in
+            let rows = (0..<150).map { i in
+                #"{"id":"v\#(i)","values":["# + (0..<512).map { j in "\(Float(sin(Double(i * 512 + j))))" }.joined(separator: ",") + "]}"
+            }
+            let upsert = try await server.call("POST", "/v1/collections/default/vectors", #"{"vectors":["# + rows.joined(separator: ",") + "]}")
+            #expect(upsert.status == 200)
+            let created = try await server.call("POST", "/v1/snapshots")
+            let name = try #require(created.data?["name"]?.string)
+            let download = try await server.call("GET", "/v1/snapshots/\(name)")
+            #expect(download.body.count > 256 * 1024)  // more than one chunk of the download route
+            #expect(Double(download.body.count) == created.data?["bytes"]?.number)
+            var hasher = SHA256()
+            hasher.update(download.body)
+            #expect(hasher.hexDigest() == created.data?["sha256"]?.string)
+            #expect(try SnapshotReader.verify(SnapshotMemorySource(download.body)).entries.count >= 2)
+        }
+    }
+
     /// `vectorlogic snapshot create --server URL --api-key K --out FILE` downloads a verified snapshot that restores.
     @Test func onlineCreateThroughTheCommandLine() async throws {
         try await withServer { server in
