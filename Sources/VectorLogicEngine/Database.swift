@@ -25,6 +25,8 @@ public final class Database: Sendable {
     let readOnlyReason = Locked<EngineError?>(nil)
     /// Segments being copied by snapshots, kept from deletion by checkpoints until unpinned.
     let snapshotPins = Locked<SnapshotPins>(SnapshotPins())
+    /// Names of the stored snapshots being written now (their `.tmp` files are not leftovers).
+    let snapshotsInFlight = Locked<Set<String>>([])
     /// What `open` found and did: replayed records, a cut torn tail, leftovers removed.
     public let recovery: RecoveryReport
 

@@ -13,8 +13,13 @@ import VectorLogicJSON
             let upsert = try await server.call("POST", "/v1/collections/default/vectors",
                                                #"{"vectors":[{"id":"a","values":[1,0,0,0]},{"id":"b","values":[0,1,0,0]}]}"#)
             #expect(upsert.status == 200)
+            // A leftover of a snapshot a crash interrupted is removed by the next one.
+            let leftover = server.directory + "/snapshots/snapshot-20000101T000000Z-0000.vlsnap.tmp"
+            try FileManager.default.createDirectory(atPath: server.directory + "/snapshots", withIntermediateDirectories: true)
+            #expect(FileManager.default.createFile(atPath: leftover, contents: Data([1, 2, 3])))
             let created = try await server.call("POST", "/v1/snapshots")
             #expect(created.status == 201)
+            #expect(!FileManager.default.fileExists(atPath: leftover))
             let name = try #require(created.data?["name"]?.string)
             let sha256 = try #require(created.data?["sha256"]?.string)
             #expect(name.hasPrefix("snapshot-") && name.hasSuffix(".vlsnap"))

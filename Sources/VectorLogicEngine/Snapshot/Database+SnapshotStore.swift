@@ -1,5 +1,6 @@
 import VectorLogicFormat
 import VectorLogicIO
+import VectorLogicSync
 
 /// The server's snapshots, kept in `<data dir>/snapshots/` (data-format.md "Data directory layout": recovery, verify,
 /// repair and inspect leave unknown sub-folders alone). Names are made here and checked on every lookup.
@@ -20,9 +21,26 @@ extension Database {
         } catch {
             throw EngineError.io(error.description)
         }
-        var name = SnapshotNames.make(milliseconds: WallClock.milliseconds())
-        while fileSystem.exists(snapshotsDirectory + "/" + name) { name = SnapshotNames.make(milliseconds: WallClock.milliseconds()) }
+        let name = snapshotsInFlight.withLock { inFlight in
+            var name = SnapshotNames.make(milliseconds: WallClock.milliseconds())
+            while inFlight.contains(name) || fileSystem.exists(snapshotsDirectory + "/" + name) {
+                name = SnapshotNames.make(milliseconds: WallClock.milliseconds())
+            }
+            inFlight.insert(name)
+            return name
+        }
+        defer { snapshotsInFlight.withLock { _ = $0.remove(name) } }
+        removeSnapshotLeftovers()
         return try await snapshot(to: snapshotsDirectory + "/" + name)
+    }
+
+    /// Deletes `<name>.tmp` files of snapshots a crash interrupted (never those being written now). Best effort.
+    private func removeSnapshotLeftovers() {
+        guard let names = try? fileSystem.contents(ofDirectory: snapshotsDirectory) else { return }
+        let writing = snapshotsInFlight.withLock { $0 }
+        for name in names where name.hasSuffix(SnapshotNames.suffix + ".tmp") && !writing.contains(String(name.dropLast(4))) {
+            try? fileSystem.remove(snapshotsDirectory + "/" + name)
+        }
     }
 
     /// The stored snapshots, oldest first (names sort by time).
