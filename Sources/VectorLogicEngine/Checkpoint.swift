@@ -119,7 +119,8 @@ extension Database {
             let count = job.memtable.table.count
             job.memtable.graph.indexPending(upTo: count, budget: Int.max)
             let info = EngineSegmentInfo(collectionID: job.collectionID, dimension: job.definition.dimension, metric: job.definition.metric,
-                                         indexType: job.definition.indexType, rows: UInt32(count), maxLSN: plan.checkpointLSN)
+                                         indexType: job.definition.indexType, rows: UInt32(count), maxLSN: plan.checkpointLSN,
+                                         definition: job.definition)
             try SegmentBuilder.write(rows: MemtableRows(table: job.memtable.table, count: count), info: info,
                                      graph: job.memtable.graph.serialized(), path: path(FileNames.segment(job.number)),
                                      fileSystem: fileSystem)
