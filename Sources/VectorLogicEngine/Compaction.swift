@@ -31,7 +31,7 @@ enum Compaction {
             }
         }
         let graph = MemtableGraph(table: table, metric: job.config.metric, index: job.config.index)
-        graph.indexPending(upTo: table.count, budget: Int.max)
+        graph.indexPending(upTo: table.count, budget: Int.max, threads: Database.indexingThreads)
         let info = EngineSegmentInfo(collectionID: job.collectionID, dimension: job.definition.dimension, metric: job.definition.metric,
                                      indexType: job.definition.indexType, rows: UInt32(table.count), maxLSN: checkpointLSN,
                                      definition: job.definition)
