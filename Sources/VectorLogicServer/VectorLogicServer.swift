@@ -24,6 +24,7 @@ public enum VectorLogicServer {
         Routes.addVectors(to: router, state: state)
         Routes.addSearch(to: router, state: state)
         Routes.addShortRoutes(to: router, state: state)
+        Routes.addAdminPage(to: router)
         let host = configuration.host
         return Application(
             router: router,
