@@ -18,6 +18,9 @@ public enum VectorLogicServer {
         let state = ServerState(database: database, configuration: configuration, residentBytes: residentBytes)
         let router = Router(context: AppRequestContext.self)
         router.add(middleware: RequestLogMiddleware(state: state, logger: logger))
+        if configuration.rateLimitPerClient > 0 || configuration.searchRateLimitPerClient > 0 {
+            router.add(middleware: RateLimitMiddleware(configuration: configuration, metrics: state.metrics))
+        }
         router.add(middleware: ErrorEnvelopeMiddleware())
         Routes.addOperations(to: router, state: state)
         Routes.addCollections(to: router, state: state)
