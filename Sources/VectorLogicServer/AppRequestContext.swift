@@ -8,6 +8,10 @@ public struct AppRequestContext: RequestContext {
     public var requestID: String = ""
     /// The peer's IP address (rate limits key on it); "unknown" when the channel has none (e.g. a Unix socket).
     public let clientAddress: String
+    /// The authenticated key's id (set by `AuthMiddleware`; nil when auth is off or the route is open).
+    public var apiKeyID: String?
+    /// The authenticated key's own requests-per-minute limit.
+    public var apiKeyRateLimit: Int = 0
 
     /// Called by Hummingbird for every request.
     public init(source: ApplicationRequestContextSource) {

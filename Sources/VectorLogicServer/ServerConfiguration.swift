@@ -34,6 +34,13 @@ public struct ServerConfiguration: Sendable {
     public var searchRateLimitPerClient: Int = 0
     /// The rate-limit window; buckets refill continuously at limit per window.
     public var rateLimitWindowMilliseconds: Int = 60_000
+    /// Whether every route but /health, /ready, /metrics and /admin needs an API key. Off unless `--auth on`,
+    /// `VECTORLOGIC_AUTH=on` or `VECTORLOGIC_ADMIN_KEY` is given (see README "Decisions").
+    public var authEnabled: Bool = false
+    /// The first admin key's secret, from `VECTORLOGIC_ADMIN_KEY` (used only when the key store is empty).
+    public var adminKey: String?
+    /// Whether `?api_key=` is accepted (it ends up in proxies' and browsers' logs, so it is off by default).
+    public var allowQueryAPIKey: Bool = false
 
     /// The defaults.
     public init() {}
@@ -81,6 +88,10 @@ public struct ServeFlags: Sendable {
     public var searchRateLimitPerClient: Int?
     /// `--rate-limit-window-ms`
     public var rateLimitWindowMilliseconds: Int?
+    /// `--auth on|off`
+    public var auth: String?
+    /// `--allow-query-api-key`
+    public var allowQueryAPIKey: Bool?
 
     /// No flags given.
     public init() {}
@@ -185,6 +196,26 @@ extension ServerConfiguration {
         if let window = try integer(flags.rateLimitWindowMilliseconds, "--rate-limit-window-ms",
                                     ["VECTORLOGIC_RATE_LIMIT_WINDOW_MS", "RATE_LIMIT_WINDOW_MS"], range: 1...86_400_000) {
             config.rateLimitWindowMilliseconds = window
+        }
+        if let admin = env("VECTORLOGIC_ADMIN_KEY") {
+            guard admin.value.utf8.count >= 16, admin.value.utf8.count <= 256,
+                  admin.value.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
+                throw ConfigurationError("VECTORLOGIC_ADMIN_KEY must be 16-256 visible ASCII characters")
+            }
+            config.adminKey = admin.value
+            config.authEnabled = true
+        }
+        if let auth = text(flags.auth, ["VECTORLOGIC_AUTH"]) {
+            switch auth.value.lowercased() {
+            case "on", "true", "1", "required": config.authEnabled = true
+            case "off", "false", "0": config.authEnabled = false
+            default: throw ConfigurationError("unknown auth mode \"\(auth.value)\" (from \(auth.source)): use on or off")
+            }
+        }
+        if let allow = flags.allowQueryAPIKey {
+            config.allowQueryAPIKey = allow
+        } else if let variable = env("VECTORLOGIC_ALLOW_QUERY_API_KEY") {
+            config.allowQueryAPIKey = ["1", "true", "yes", "on"].contains(variable.value.lowercased())
         }
         let interval = try integer(flags.syncIntervalMilliseconds, "--sync-interval-ms",
                                    ["VECTORLOGIC_SYNC_INTERVAL_MS", "SYNC_INTERVAL_MS"], range: 1...60_000) ?? 10

@@ -60,6 +60,11 @@ final class ServerMetrics: Sendable {
             .increment()
     }
 
+    /// Counts a request refused by authentication or permissions (`vectorlogic_auth_failures_total{reason}`).
+    func recordAuthFailure(reason: String) {
+        CoreMetrics.Counter(label: "vectorlogic_auth_failures_total", dimensions: [("reason", reason)], factory: factory).increment()
+    }
+
     /// Refreshes the engine figures (called at scrape time).
     func refreshEngine(_ stats: DatabaseStats, collections: [CollectionInfo]) {
         gauge("vectorlogic_vectors", stats.vectors)

@@ -5,14 +5,16 @@ import VectorLogicJSON
 /// Per-client-IP limits (api.md "Rate limits"): every route but `/health`, `/ready` and `/metrics` takes a token from
 /// the client's bucket, and search routes also from the client's (lower) search bucket. A limited request gets 429
 /// `rate_limited` with `Retry-After` and the `RateLimit-Limit/Remaining/Reset` headers and reaches no handler, so it
-/// changes nothing; allowed answers carry the `RateLimit-*` headers too. Per-key limits join once API keys exist.
+/// changes nothing; allowed answers carry the `RateLimit-*` headers too. An authenticated request also takes a token
+/// from its key's bucket (the key's `rate_limit_per_minute`, per minute).
 struct RateLimitMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
 
     let limiter: RateLimiter
+    /// Per-key buckets: always a one-minute window, whatever `--rate-limit-window-ms` says.
+    let keyLimiter = RateLimiter(windowMilliseconds: 60_000)
     let perClient: Int
     let searchPerClient: Int
-    let windowMilliseconds: Int
     let metrics: ServerMetrics
     private let origin = ContinuousClock.now
 
@@ -25,7 +27,6 @@ struct RateLimitMiddleware: RouterMiddleware {
         limiter = RateLimiter(windowMilliseconds: configuration.rateLimitWindowMilliseconds)
         perClient = configuration.rateLimitPerClient
         searchPerClient = configuration.searchRateLimitPerClient
-        windowMilliseconds = configuration.rateLimitWindowMilliseconds
         self.metrics = metrics
     }
 
@@ -37,15 +38,23 @@ struct RateLimitMiddleware: RouterMiddleware {
         var charges: [RateLimiter.Charge] = []
         if perClient > 0 { charges.append(.init(key: "ip " + client, limit: perClient)) }
         if isSearch && searchPerClient > 0 { charges.append(.init(key: "search " + client, limit: searchPerClient)) }
-        guard !charges.isEmpty else { return try await next(request, context) }
+        let keyCharge = context.apiKeyID.map { RateLimiter.Charge(key: $0, limit: max(1, context.apiKeyRateLimit)) }
+        guard !charges.isEmpty || keyCharge != nil else { return try await next(request, context) }
         let elapsed = ContinuousClock.now - origin
         let now = UInt64(elapsed.components.seconds) * 1_000_000_000 + UInt64(elapsed.components.attoseconds / 1_000_000_000)
-        let decision = limiter.take(charges, now: now)
+        var decision = keyCharge.map { keyLimiter.take([$0], now: now) }
+        if decision?.allowed ?? true, !charges.isEmpty {
+            let clientDecision = limiter.take(charges, now: now)
+            if decision == nil || !clientDecision.allowed || clientDecision.remaining < (decision?.remaining ?? .max) {
+                decision = clientDecision
+            }
+        }
+        guard let decision else { return try await next(request, context) }
         guard decision.allowed else {
             metrics.recordRateLimited(endpointClass: isSearch ? "search" : "other")
             var error = APIError(
                 .tooManyRequests, "rate_limited",
-                "too many requests: at most \(decision.limit) per \(windowMilliseconds) ms from this client; retry in \(decision.retryAfterSeconds) s",
+                "too many requests: at most \(decision.limit) in the window; retry in \(decision.retryAfterSeconds) s",
                 details: .object(JSONObject([("limit", .number(Double(decision.limit))),
                                              ("retry_after_seconds", .number(Double(decision.retryAfterSeconds)))])))
             error.headers[.retryAfter] = String(decision.retryAfterSeconds)
