@@ -30,6 +30,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("metrics-enabled"), help: "Serve /metrics (default true).") var metricsEnabled: Bool?
     @Option(name: .customLong("max-body-bytes"), help: "Largest request body (default 67108864).") var maxBodyBytes: Int?
     @Option(name: .customLong("slow-request-ms"), help: "Requests slower than this log a warning (default 1000).") var slowRequestMs: Int?
+    @Option(name: .customLong("persona-decay-interval-ms"),
+            help: "How often decayed persona memories are removed (default 60000).") var personaDecayIntervalMs: Int?
     @Option(name: .customLong("tls-cert"), help: "TLS certificate (not supported by this build).") var tlsCert: String?
     @Option(name: .customLong("tls-key"), help: "TLS private key (not supported by this build).") var tlsKey: String?
 
@@ -54,6 +56,7 @@ struct ServeCommand: AsyncParsableCommand {
         flags.metricsEnabled = metricsEnabled
         flags.maxBodyBytes = maxBodyBytes
         flags.slowRequestMilliseconds = slowRequestMs
+        flags.personaDecayIntervalMilliseconds = personaDecayIntervalMs
         let configuration: ServerConfiguration
         do {
             configuration = try ServerConfiguration.resolve(flags: flags, environment: ProcessInfo.processInfo.environment)

@@ -36,9 +36,20 @@ extension PersonaStore {
     /// Replaces the persona's settings; lowering `maxMemorySize` removes the oldest memories over it in the same
     /// transaction. Throws `.personaNotFound` or `.invalid`.
     public func updatePersona(_ id: String, _ settings: PersonaSettings) throws -> Persona {
-        try settings.validate()
+        try updatePersona(id) { $0 = settings }
+    }
+
+    /// Reads the persona's settings, lets `change` edit them, validates and stores the result, all under one lock and
+    /// one transaction (so two concurrent partial updates cannot lose each other's fields). Lowering `maxMemorySize`
+    /// removes the oldest memories over it at once. Throws `.personaNotFound`, `.invalid`, or what `change` throws.
+    public func updatePersona(_ id: String, _ change: (inout PersonaSettings) throws -> Void) throws -> Persona {
         let time = now()
         return try locked { state in
+            guard var settings = try PersonaStore.persona(id, in: state.connection)?.settings else {
+                throw PersonaStoreError.personaNotFound(id)
+            }
+            try change(&settings)
+            try settings.validate()
             let persona = try state.connection.transaction { () throws(PersonaStoreError) -> Persona in
                 let update = try state.connection.statement("""
                     UPDATE personas SET name = ?2, system_prompt = ?3, max_memory_size = ?4, memory_decay_ms = ?5,

@@ -27,6 +27,8 @@ public struct ServerConfiguration: Sendable {
     public var maxBodyBytes: Int = 64 << 20
     /// Requests slower than this log a warning.
     public var slowRequestMilliseconds: Int = 1_000
+    /// How often the persona decay job removes memories older than their persona's `memory_decay_ms`.
+    public var personaDecayIntervalMilliseconds: Int = 60_000
 
     /// The defaults.
     public init() {}
@@ -68,6 +70,8 @@ public struct ServeFlags: Sendable {
     public var maxBodyBytes: Int?
     /// `--slow-request-ms`
     public var slowRequestMilliseconds: Int?
+    /// `--persona-decay-interval-ms`
+    public var personaDecayIntervalMilliseconds: Int?
 
     /// No flags given.
     public init() {}
@@ -160,6 +164,10 @@ extension ServerConfiguration {
         if let slow = try integer(flags.slowRequestMilliseconds, "--slow-request-ms",
                                   ["VECTORLOGIC_SLOW_REQUEST_MS", "SLOW_REQUEST_MS"], range: 1...86_400_000) {
             config.slowRequestMilliseconds = slow
+        }
+        if let decay = try integer(flags.personaDecayIntervalMilliseconds, "--persona-decay-interval-ms",
+                                   ["VECTORLOGIC_PERSONA_DECAY_INTERVAL_MS"], range: 10...86_400_000) {
+            config.personaDecayIntervalMilliseconds = decay
         }
         let interval = try integer(flags.syncIntervalMilliseconds, "--sync-interval-ms",
                                    ["VECTORLOGIC_SYNC_INTERVAL_MS", "SYNC_INTERVAL_MS"], range: 1...60_000) ?? 10

@@ -1,0 +1,108 @@
+import HTTPTypes
+import Hummingbird
+import VectorLogicJSON
+import VectorLogicPersonas
+
+extension Routes {
+    /// Personas and their memories (api.md "Personas and memories"), under the seed's short paths and under `/v1`.
+    ///
+    /// No API keys exist yet: once they do, every route here that changes something (POST, PUT, DELETE, but not the
+    /// POST search) needs the `write` permission and the rest need `read`.
+    static func addPersonas(to router: Router<AppRequestContext>, state: ServerState) {
+        for prefix in ["", "/v1"] {
+            addPersonaRoutes(to: router, prefix: prefix, state: state)
+            addMemoryRoutes(to: router, prefix: prefix, state: state)
+        }
+    }
+
+    static func addPersonaRoutes(to router: Router<AppRequestContext>, prefix: String, state: ServerState) {
+        router.post("\(prefix)/personas") { request, _ -> Response in
+            let fields = try await state.body.decode(request) { reader in try PersonaFields.decode(&reader) }
+            let persona = try state.personaStore().createPersona(id: UUIDv4.make(), try fields.newSettings())
+            return JSONResponse.success(status: .created, PersonaResponses.persona(persona))
+        }
+        router.get("\(prefix)/personas") { _, _ -> Response in
+            let personas = try state.personaStore().listPersonas()
+            return JSONResponse.success(.array(personas.map(PersonaResponses.persona)), meta: [("count", .int(personas.count))])
+        }
+        router.get("\(prefix)/personas/:id") { _, context -> Response in
+            let id = try parameter(context, "id")
+            guard let persona = try state.personaStore().persona(id) else { throw APIError(PersonaStoreError.personaNotFound(id)) }
+            return JSONResponse.success(PersonaResponses.persona(persona))
+        }
+        router.put("\(prefix)/personas/:id") { request, context -> Response in
+            let id = try parameter(context, "id")
+            let fields = try await state.body.decode(request) { reader in try PersonaFields.decode(&reader) }
+            let persona = try state.personaStore().updatePersona(id) { settings in fields.apply(to: &settings) }
+            return JSONResponse.success(PersonaResponses.persona(persona))
+        }
+        router.delete("\(prefix)/personas/:id") { _, context -> Response in
+            let id = try parameter(context, "id")
+            guard try state.personaStore().deletePersona(id) else { throw APIError(PersonaStoreError.personaNotFound(id)) }
+            return JSONResponse.success(PersonaResponses.deleted(id))
+        }
+    }
+
+    static func addMemoryRoutes(to router: Router<AppRequestContext>, prefix: String, state: ServerState) {
+        router.post("\(prefix)/personas/:id/memories") { request, context -> Response in
+            let id = try parameter(context, "id")
+            let memory = try await state.body.decode(request) { reader in try MemoryBody.decode(&reader) }
+            let stored = try state.personaStore().addMemory(id: UUIDv4.make(), to: id, memory)
+            return JSONResponse.success(status: .created, PersonaResponses.memory(stored))
+        }
+        router.get("\(prefix)/personas/:id/memories") { request, context -> Response in
+            let id = try parameter(context, "id")
+            let parameters = request.uri.queryParameters
+            let limit = try integerParameter(request, "limit", default: 100)
+            let cursor = parameters.get("cursor").flatMap { $0.isEmpty ? nil : $0 }
+            let page = try state.personaStore().memories(of: id, limit: limit, cursor: cursor)
+            let data = JSONValue.object(JSONObject([
+                ("memories", .array(page.memories.map(PersonaResponses.memory))),
+                ("next_cursor", page.nextCursor.map { .string($0) } ?? .null),
+            ]))
+            return JSONResponse.success(data, meta: [("count", .int(page.memories.count))])
+        }
+        router.post("\(prefix)/personas/:id/memories/search") { request, context -> Response in
+            let id = try parameter(context, "id")
+            let body = try await state.body.decode(request) { reader in try MemorySearchBody.decode(&reader) }
+            return try searchMemories(body, of: id, state: state)
+        }
+        router.get("\(prefix)/personas/:id/memories/search") { request, context -> Response in
+            let id = try parameter(context, "id")
+            var body = MemorySearchBody()
+            body.query = request.uri.queryParameters.get("query")
+            body.limit = try integerParameter(request, "limit", default: body.limit)
+            if let text = request.uri.queryParameters.get("threshold") {
+                guard let value = Double(text), value.isFinite else { throw APIError.invalid("threshold must be a number", field: "threshold") }
+                body.threshold = value
+            }
+            return try searchMemories(body, of: id, state: state)
+        }
+        router.delete("\(prefix)/personas/:id/memories/:mid") { _, context -> Response in
+            let id = try parameter(context, "id")
+            let memoryID = try parameter(context, "mid")
+            try state.personaStore().deleteMemory(memoryID, of: id)
+            return JSONResponse.success(PersonaResponses.deleted(memoryID))
+        }
+    }
+
+    /// One memory search; answers `{"matches":[…],"query_time_ms":t}` with meta `{"count","limit","threshold"}`.
+    static func searchMemories(_ body: MemorySearchBody, of id: String, state: ServerState) throws -> Response {
+        let vector = try body.requireVector()
+        let start = ContinuousClock.now
+        let matches = try state.personaStore().searchMemories(of: id, vector: vector, limit: body.limit, threshold: Float(body.threshold))
+        let data = JSONValue.object(JSONObject([
+            ("matches", .array(matches.map(PersonaResponses.match))),
+            ("query_time_ms", .number(milliseconds(since: start))),
+        ]))
+        return JSONResponse.success(data, meta: [("count", .int(matches.count)), ("limit", .int(body.limit)),
+                                                 ("threshold", .number(body.threshold))])
+    }
+
+    /// An integer query parameter, or `defaultValue` when absent or empty.
+    static func integerParameter(_ request: Request, _ name: String, default defaultValue: Int) throws -> Int {
+        guard let text = request.uri.queryParameters.get(name), !text.isEmpty else { return defaultValue }
+        guard let value = Int(text) else { throw APIError.invalid("query parameter \(name) must be an integer", field: name) }
+        return value
+    }
+}
