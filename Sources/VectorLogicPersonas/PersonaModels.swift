@@ -2,7 +2,7 @@ public import VectorLogicJSON
 
 /// The fields of a persona a client sets (api.md "Personas and memories"); `validate()` states every limit.
 public struct PersonaSettings: Sendable, Hashable {
-    /// Display name, 1…256 characters.
+    /// Display name, 1…256 Unicode scalars.
     public var name: String
     /// The system prompt, at most 64 KiB of UTF-8 (may be empty).
     public var systemPrompt: String = ""
@@ -86,7 +86,7 @@ public struct MemoryPage: Sendable, Hashable {
 
 /// The limits of the persona API, in one place so validation, the server and the OpenAPI text agree.
 public enum PersonaLimits {
-    /// Longest name, in characters.
+    /// Longest name, in Unicode scalars.
     public static let nameCharacters = 256
     /// Largest system prompt, memory content and serialised context, in UTF-8 bytes.
     public static let textBytes = 64 << 10

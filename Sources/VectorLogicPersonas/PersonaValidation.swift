@@ -3,7 +3,8 @@ import VectorLogicJSON
 extension PersonaSettings {
     /// Throws `.invalid` naming the first field out of range (api.md: a rejected request changes nothing).
     public func validate() throws(PersonaStoreError) {
-        let nameLength = name.count
+        // Unicode scalars, as JSON Schema's maxLength counts, so the OpenAPI limit and this one agree.
+        let nameLength = name.unicodeScalars.count
         guard nameLength >= 1, nameLength <= PersonaLimits.nameCharacters else {
             throw .invalid(field: "name", message: "name must be 1 to \(PersonaLimits.nameCharacters) characters")
         }

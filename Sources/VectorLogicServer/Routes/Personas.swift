@@ -90,7 +90,9 @@ extension Routes {
     static func searchMemories(_ body: MemorySearchBody, of id: String, state: ServerState) throws -> Response {
         let vector = try body.requireVector()
         let start = ContinuousClock.now
-        let matches = try state.personaStore().searchMemories(of: id, vector: vector, limit: body.limit, threshold: Float(body.threshold))
+        // Cosine scores lie in -1…1, so clamping keeps every threshold's meaning and keeps huge ones finite as Float.
+        let threshold = Float(min(2, max(-2, body.threshold)))
+        let matches = try state.personaStore().searchMemories(of: id, vector: vector, limit: body.limit, threshold: threshold)
         let data = JSONValue.object(JSONObject([
             ("matches", .array(matches.map(PersonaResponses.match))),
             ("query_time_ms", .number(milliseconds(since: start))),
