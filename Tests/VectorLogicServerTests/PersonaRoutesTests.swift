@@ -1,5 +1,6 @@
 import Testing
 import VectorLogicJSON
+import VectorLogicServer
 
 /// The persona and memory routes over real HTTP on 127.0.0.1, under both the short paths and `/v1`.
 @Suite struct PersonaRoutesTests {
@@ -179,6 +180,23 @@ import VectorLogicJSON
             }
             #expect(remaining == 0)
             #expect(try await server.call("GET", "/personas/\(longLived)").data?["memory_count"]?.number == 1)
+        }
+    }
+}
+
+/// `--persona-decay-interval-ms` and `VECTORLOGIC_PERSONA_DECAY_INTERVAL_MS` set the decay job's interval; bad values are refused.
+@Suite struct PersonaConfigurationTests {
+    @Test func decayIntervalResolvesFromFlagThenEnvironment() throws {
+        #expect(try ServerConfiguration.resolve(flags: ServeFlags(), environment: [:]).personaDecayIntervalMilliseconds == 60_000)
+        let fromEnvironment = try ServerConfiguration.resolve(flags: ServeFlags(),
+                                                              environment: ["VECTORLOGIC_PERSONA_DECAY_INTERVAL_MS": "250"])
+        #expect(fromEnvironment.personaDecayIntervalMilliseconds == 250)
+        var flags = ServeFlags()
+        flags.personaDecayIntervalMilliseconds = 500
+        #expect(try ServerConfiguration.resolve(flags: flags, environment: ["VECTORLOGIC_PERSONA_DECAY_INTERVAL_MS": "250"])
+            .personaDecayIntervalMilliseconds == 500)
+        #expect(throws: ConfigurationError.self) {
+            try ServerConfiguration.resolve(flags: ServeFlags(), environment: ["VECTORLOGIC_PERSONA_DECAY_INTERVAL_MS": "0"])
         }
     }
 }
