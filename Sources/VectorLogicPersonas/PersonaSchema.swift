@@ -5,12 +5,16 @@ enum PersonaSchema {
     /// `PRAGMA user_version` of this layout; a file with a larger one was written by a newer VectorLogic.
     static let version = 1
 
-    /// WAL so readers do not block the writer; `synchronous=FULL` so a committed transaction is on disk before a 2xx.
-    static let pragmas = """
+    /// WAL so readers do not block the writer; `synchronous=FULL` (the default) so a committed transaction is on disk
+    /// before a 2xx, or NORMAL when the operator chose a weaker durability (still crash-consistent, but the newest
+    /// commits may be lost on power failure).
+    static func pragmas(durable: Bool) -> String {
+        """
         PRAGMA journal_mode=WAL;
-        PRAGMA synchronous=FULL;
+        PRAGMA synchronous=\(durable ? "FULL" : "NORMAL");
         PRAGMA foreign_keys=ON;
         """
+    }
 
     /// `seq` orders memories (AUTOINCREMENT never reuses a value, so cursors stay valid after deletes);
     /// `timestamp` is only the decay job's age reference, since an injected or stepped clock may repeat values.

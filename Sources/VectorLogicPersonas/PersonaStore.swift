@@ -19,11 +19,12 @@ public final class PersonaStore: Sendable {
     /// Milliseconds since the Unix epoch; injected by tests to age memories without waiting.
     let now: @Sendable () -> Int64
 
-    /// Opens or creates the store at `path` and makes its tables.
-    public init(path: String, now: @escaping @Sendable () -> Int64 = PersonaStore.systemMilliseconds) throws {
+    /// Opens or creates the store at `path` and makes its tables. `durable` (the default) fsyncs every commit; false
+    /// keeps commits crash-consistent but lets the newest ones be lost on power failure (the server's weaker modes).
+    public init(path: String, durable: Bool = true, now: @escaping @Sendable () -> Int64 = PersonaStore.systemMilliseconds) throws {
         let connection = try SQLiteConnection(path: path)
         do {
-            try connection.execute(PersonaSchema.pragmas)
+            try connection.execute(PersonaSchema.pragmas(durable: durable))
             let version = try connection.statement("PRAGMA user_version")
             let found = try version.step() ? version.int(0) : 0
             version.reset()
@@ -43,8 +44,9 @@ public final class PersonaStore: Sendable {
     }
 
     /// Opens `<directory>/personas.sqlite`.
-    public convenience init(dataDirectory: String, now: @escaping @Sendable () -> Int64 = PersonaStore.systemMilliseconds) throws {
-        try self.init(path: dataDirectory + "/" + PersonaStore.fileName, now: now)
+    public convenience init(dataDirectory: String, durable: Bool = true,
+                            now: @escaping @Sendable () -> Int64 = PersonaStore.systemMilliseconds) throws {
+        try self.init(path: dataDirectory + "/" + PersonaStore.fileName, durable: durable, now: now)
     }
 
     /// Closes the connection (SQLite checkpoints the WAL into the main file); later calls throw `.closed`.

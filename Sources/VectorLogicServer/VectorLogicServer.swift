@@ -93,7 +93,8 @@ public enum VectorLogicServer {
         }
         let personas: PersonaStore
         do {
-            personas = try PersonaStore(dataDirectory: configuration.dataDirectory)
+            // `--durability fsync` (the default) fsyncs every persona commit; batch and none relax it as they do the log.
+            personas = try PersonaStore(dataDirectory: configuration.dataDirectory, durable: configuration.durability == .fsync)
         } catch {
             try? await database.close()
             throw StartError.failed("could not open \(PersonaStore.fileName): \((error as? PersonaStoreError)?.description ?? "\(error)")")
