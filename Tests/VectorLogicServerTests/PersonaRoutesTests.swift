@@ -200,3 +200,16 @@ import VectorLogicServer
         }
     }
 }
+
+/// Persona-store errors become the contract's answers; storage trouble is 503 `unavailable`, never a 500.
+@Suite struct PersonaErrorMappingTests {
+    @Test func storeErrorsMapToContractStatuses() async throws {
+        try await withServer { server in
+            let id = try await PersonaRoutesTests.createPersona(server)
+            server.personas.close()  // every later call fails as the store would after losing its file
+            let answer = try await server.call("POST", "/personas/\(id)/memories", #"{"content":"c"}"#)
+            #expect(answer.status == 503 && answer.errorCode == "unavailable" && answer.isCleanErrorEnvelope, "\(answer.text)")
+            #expect(try await server.call("GET", "/personas").status == 503)
+        }
+    }
+}
