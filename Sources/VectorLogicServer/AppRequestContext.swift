@@ -6,9 +6,12 @@ public struct AppRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The client's `X-Request-Id`, or one made up by `RequestIDMiddleware`.
     public var requestID: String = ""
+    /// The peer's IP address (rate limits key on it); "unknown" when the channel has none (e.g. a Unix socket).
+    public let clientAddress: String
 
     /// Called by Hummingbird for every request.
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
+        clientAddress = source.channel.remoteAddress?.ipAddress ?? "unknown"
     }
 }

@@ -27,6 +27,13 @@ public struct ServerConfiguration: Sendable {
     public var maxBodyBytes: Int = 64 << 20
     /// Requests slower than this log a warning.
     public var slowRequestMilliseconds: Int = 1_000
+    /// Requests per window from one client IP (0: no limit, the default — a server on 127.0.0.1 behind a proxy sees
+    /// one client, so a default limit would throttle everyone at once).
+    public var rateLimitPerClient: Int = 0
+    /// Search requests per window from one client IP, on top of `rateLimitPerClient` (0: no separate limit).
+    public var searchRateLimitPerClient: Int = 0
+    /// The rate-limit window; buckets refill continuously at limit per window.
+    public var rateLimitWindowMilliseconds: Int = 60_000
     /// How often the persona decay job removes memories older than their persona's `memory_decay_ms`.
     public var personaDecayIntervalMilliseconds: Int = 60_000
 
@@ -70,6 +77,12 @@ public struct ServeFlags: Sendable {
     public var maxBodyBytes: Int?
     /// `--slow-request-ms`
     public var slowRequestMilliseconds: Int?
+    /// `--rate-limit`
+    public var rateLimitPerClient: Int?
+    /// `--search-rate-limit`
+    public var searchRateLimitPerClient: Int?
+    /// `--rate-limit-window-ms`
+    public var rateLimitWindowMilliseconds: Int?
     /// `--persona-decay-interval-ms`
     public var personaDecayIntervalMilliseconds: Int?
 
@@ -164,6 +177,18 @@ extension ServerConfiguration {
         if let slow = try integer(flags.slowRequestMilliseconds, "--slow-request-ms",
                                   ["VECTORLOGIC_SLOW_REQUEST_MS", "SLOW_REQUEST_MS"], range: 1...86_400_000) {
             config.slowRequestMilliseconds = slow
+        }
+        if let limit = try integer(flags.rateLimitPerClient, "--rate-limit",
+                                   ["VECTORLOGIC_RATE_LIMIT", "RATE_LIMIT_MAX_REQUESTS"], range: 0...100_000_000) {
+            config.rateLimitPerClient = limit
+        }
+        if let limit = try integer(flags.searchRateLimitPerClient, "--search-rate-limit",
+                                   ["VECTORLOGIC_SEARCH_RATE_LIMIT", "SEARCH_RATE_LIMIT_MAX_REQUESTS"], range: 0...100_000_000) {
+            config.searchRateLimitPerClient = limit
+        }
+        if let window = try integer(flags.rateLimitWindowMilliseconds, "--rate-limit-window-ms",
+                                    ["VECTORLOGIC_RATE_LIMIT_WINDOW_MS", "RATE_LIMIT_WINDOW_MS"], range: 1...86_400_000) {
+            config.rateLimitWindowMilliseconds = window
         }
         if let decay = try integer(flags.personaDecayIntervalMilliseconds, "--persona-decay-interval-ms",
                                    ["VECTORLOGIC_PERSONA_DECAY_INTERVAL_MS"], range: 10...86_400_000) {

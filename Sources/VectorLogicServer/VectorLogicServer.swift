@@ -21,12 +21,16 @@ public enum VectorLogicServer {
         let state = ServerState(database: database, personas: personas, configuration: configuration, residentBytes: residentBytes)
         let router = Router(context: AppRequestContext.self)
         router.add(middleware: RequestLogMiddleware(state: state, logger: logger))
+        if configuration.rateLimitPerClient > 0 || configuration.searchRateLimitPerClient > 0 {
+            router.add(middleware: RateLimitMiddleware(configuration: configuration, metrics: state.metrics))
+        }
         router.add(middleware: ErrorEnvelopeMiddleware())
         Routes.addOperations(to: router, state: state)
         Routes.addCollections(to: router, state: state)
         Routes.addVectors(to: router, state: state)
         Routes.addSearch(to: router, state: state)
         Routes.addShortRoutes(to: router, state: state)
+        Routes.addAdminPage(to: router)
         Routes.addPersonas(to: router, state: state)
         let host = configuration.host
         return Application(

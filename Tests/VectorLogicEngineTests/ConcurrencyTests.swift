@@ -58,4 +58,44 @@ struct ConcurrencyTests {
         #expect(reopened.stats().vectors > 0)
         try await reopened.close()
     }
+
+    /// A bulk load past `parallelIndexingBacklog` is indexed on every core (rows published to the graph a batch at a
+    /// time) while searches run: an acknowledged row is always found as its own nearest neighbour, during indexing
+    /// and after it, and a search never returns an id twice.
+    @Test func bulkLoadIndexedOnAllCoresNeverHidesARow() async throws {
+        var options = DatabaseOptions(durability: .fsync, memtableFlushRows: 1_000_000, maxUnindexedBacklog: 1_000_000)
+        options.logger.logLevel = .critical
+        let database = try Database.open(at: "/db", fileSystem: SimulatedFileSystem(seed: 21), options: options)
+        _ = try await database.createCollection(CollectionConfig(name: "bulk", dimension: 8, metric: .euclidean,
+                                                                 index: IndexConfig(m: 8, efConstruction: 32)))
+        let rows = Database.parallelIndexingBacklog + 2_000
+        var random = EngineRandom(seed: 0xB01C)
+        let vectors = (0..<rows).map { _ in random.vector(8) }
+        for start in stride(from: 0, to: rows, by: 1_000) {
+            let batch = (start..<min(start + 1_000, rows)).map { VectorRecord(id: "r\($0)", values: vectors[$0]) }
+            _ = try await database.upsert("bulk", batch)
+        }
+        var probes = 0
+        var sawBacklog = false
+        for round in 0..<400 {
+            let unindexed = database.stats().unindexedVectors
+            sawBacklog = sawBacklog || unindexed > 0
+            let row = (round * 7_919) % rows
+            let hits = try database.search("bulk", SearchRequest(vector: vectors[row], k: 3))
+            #expect(hits.first?.id == "r\(row)", "row \(row) not its own nearest neighbour (\(unindexed) unindexed)")
+            #expect(Set(hits.map(\.id)).count == hits.count)
+            probes += 1
+            if unindexed == 0 && round > 20 { break }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        #expect(sawBacklog, "the search loop should have overlapped the indexing")
+        for _ in 0..<2_000 where database.stats().unindexedVectors > 0 { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(database.stats().unindexedVectors == 0)
+        for row in stride(from: 0, to: rows, by: 97) {
+            let hits = try database.search("bulk", SearchRequest(vector: vectors[row], k: 1))
+            #expect(hits.first?.id == "r\(row)")
+        }
+        try await database.close()
+        print("bulk load: \(probes) searches during indexing")
+    }
 }

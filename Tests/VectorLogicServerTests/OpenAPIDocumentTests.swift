@@ -4,7 +4,7 @@ import VectorLogicJSON
 /// `/openapi.json` is a valid OpenAPI 3.1 document listing exactly the routes the server serves.
 @Suite struct OpenAPIDocumentTests {
     static let served: [String: Set<String>] = [
-        "/health": ["get"], "/ready": ["get"], "/metrics": ["get"], "/openapi.json": ["get"], "/v1/stats": ["get"],
+        "/admin": ["get"], "/health": ["get"], "/ready": ["get"], "/metrics": ["get"], "/openapi.json": ["get"], "/v1/stats": ["get"],
         "/v1/collections": ["get", "post"], "/v1/collections/{collection}": ["get", "delete"],
         "/v1/collections/{collection}/vectors": ["post"], "/v1/collections/{collection}/vectors/delete": ["post"],
         "/v1/collections/{collection}/vectors/{id}": ["get", "put", "patch", "delete"],

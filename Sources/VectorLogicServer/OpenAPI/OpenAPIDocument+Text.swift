@@ -15,6 +15,24 @@ extension OpenAPIDocument {
       }
      ],
      "paths": {
+      "/admin": {
+       "get": {
+        "operationId": "adminPage",
+        "summary": "The operators' web page (HTML; reads the JSON API from the browser).",
+        "responses": {
+         "200": {
+          "description": "The page.",
+          "content": {
+           "text/html": {
+            "schema": {
+             "type": "string"
+            }
+           }
+          }
+         }
+        }
+       }
+      },
       "/health": {
        "get": {
         "operationId": "health",
