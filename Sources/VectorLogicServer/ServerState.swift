@@ -1,3 +1,4 @@
+import Dispatch
 import VectorLogicEngine
 import VectorLogicPersonas
 
@@ -27,9 +28,18 @@ final class ServerState: Sendable {
         self.residentBytes = residentBytes
     }
 
-    /// The persona store, or 503 when this app has none.
-    func personaStore() throws(APIError) -> PersonaStore {
+    /// Where persona-store calls run. A store write blocks for its fsync (~4 ms), and handlers run on the event loop
+    /// that read the request (`serve` makes NIO the global executor), so the calls go to this one thread instead of
+    /// stalling every connection of that loop. One thread suits the store, which serialises calls behind one lock anyway.
+    let personaQueue = DispatchQueue(label: "vectorlogic.personas")
+
+    /// Runs `body` with the persona store on `personaQueue`; 503 when this app has none.
+    func withPersonas<T: Sendable>(_ body: @escaping @Sendable (PersonaStore) throws -> T) async throws -> T {
         guard let personas else { throw APIError.personasUnavailable }
-        return personas
+        return try await withCheckedThrowingContinuation { continuation in
+            personaQueue.async {
+                continuation.resume(with: Result { try body(personas) })
+            }
+        }
     }
 }

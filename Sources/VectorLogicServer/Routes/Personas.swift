@@ -18,27 +18,30 @@ extension Routes {
     static func addPersonaRoutes(to router: Router<AppRequestContext>, prefix: String, state: ServerState) {
         router.post("\(prefix)/personas") { request, _ -> Response in
             let fields = try await state.body.decode(request) { reader in try PersonaFields.decode(&reader) }
-            let persona = try state.personaStore().createPersona(id: UUIDv4.make(), try fields.newSettings())
+            let settings = try fields.newSettings()
+            let persona = try await state.withPersonas { try $0.createPersona(id: UUIDv4.make(), settings) }
             return JSONResponse.success(status: .created, PersonaResponses.persona(persona))
         }
         router.get("\(prefix)/personas") { _, _ -> Response in
-            let personas = try state.personaStore().listPersonas()
+            let personas = try await state.withPersonas { try $0.listPersonas() }
             return JSONResponse.success(.array(personas.map(PersonaResponses.persona)), meta: [("count", .int(personas.count))])
         }
         router.get("\(prefix)/personas/:id") { _, context -> Response in
             let id = try parameter(context, "id")
-            guard let persona = try state.personaStore().persona(id) else { throw APIError(PersonaStoreError.personaNotFound(id)) }
+            guard let persona = try await state.withPersonas({ try $0.persona(id) }) else { throw APIError(PersonaStoreError.personaNotFound(id)) }
             return JSONResponse.success(PersonaResponses.persona(persona))
         }
         router.put("\(prefix)/personas/:id") { request, context -> Response in
             let id = try parameter(context, "id")
             let fields = try await state.body.decode(request) { reader in try PersonaFields.decode(&reader) }
-            let persona = try state.personaStore().updatePersona(id) { settings in fields.apply(to: &settings) }
+            let persona = try await state.withPersonas { store in try store.updatePersona(id) { fields.apply(to: &$0) } }
             return JSONResponse.success(PersonaResponses.persona(persona))
         }
         router.delete("\(prefix)/personas/:id") { _, context -> Response in
             let id = try parameter(context, "id")
-            guard try state.personaStore().deletePersona(id) else { throw APIError(PersonaStoreError.personaNotFound(id)) }
+            guard try await state.withPersonas({ try $0.deletePersona(id) }) else {
+                throw APIError(PersonaStoreError.personaNotFound(id))
+            }
             return JSONResponse.success(PersonaResponses.deleted(id))
         }
     }
@@ -47,7 +50,7 @@ extension Routes {
         router.post("\(prefix)/personas/:id/memories") { request, context -> Response in
             let id = try parameter(context, "id")
             let memory = try await state.body.decode(request) { reader in try MemoryBody.decode(&reader) }
-            let stored = try state.personaStore().addMemory(id: UUIDv4.make(), to: id, memory)
+            let stored = try await state.withPersonas { try $0.addMemory(id: UUIDv4.make(), to: id, memory) }
             return JSONResponse.success(status: .created, PersonaResponses.memory(stored))
         }
         router.get("\(prefix)/personas/:id/memories") { request, context -> Response in
@@ -55,7 +58,7 @@ extension Routes {
             let parameters = request.uri.queryParameters
             let limit = try integerParameter(request, "limit", default: 100)
             let cursor = parameters.get("cursor").flatMap { $0.isEmpty ? nil : $0 }
-            let page = try state.personaStore().memories(of: id, limit: limit, cursor: cursor)
+            let page = try await state.withPersonas { try $0.memories(of: id, limit: limit, cursor: cursor) }
             let data = JSONValue.object(JSONObject([
                 ("memories", .array(page.memories.map(PersonaResponses.memory))),
                 ("next_cursor", page.nextCursor.map { .string($0) } ?? .null),
@@ -65,7 +68,7 @@ extension Routes {
         router.post("\(prefix)/personas/:id/memories/search") { request, context -> Response in
             let id = try parameter(context, "id")
             let body = try await state.body.decode(request) { reader in try MemorySearchBody.decode(&reader) }
-            return try searchMemories(body, of: id, state: state)
+            return try await searchMemories(body, of: id, state: state)
         }
         router.get("\(prefix)/personas/:id/memories/search") { request, context -> Response in
             let id = try parameter(context, "id")
@@ -76,23 +79,24 @@ extension Routes {
                 guard let value = Double(text), value.isFinite else { throw APIError.invalid("threshold must be a number", field: "threshold") }
                 body.threshold = value
             }
-            return try searchMemories(body, of: id, state: state)
+            return try await searchMemories(body, of: id, state: state)
         }
         router.delete("\(prefix)/personas/:id/memories/:mid") { _, context -> Response in
             let id = try parameter(context, "id")
             let memoryID = try parameter(context, "mid")
-            try state.personaStore().deleteMemory(memoryID, of: id)
+            try await state.withPersonas { try $0.deleteMemory(memoryID, of: id) }
             return JSONResponse.success(PersonaResponses.deleted(memoryID))
         }
     }
 
     /// One memory search; answers `{"matches":[…],"query_time_ms":t}` with meta `{"count","limit","threshold"}`.
-    static func searchMemories(_ body: MemorySearchBody, of id: String, state: ServerState) throws -> Response {
+    static func searchMemories(_ body: MemorySearchBody, of id: String, state: ServerState) async throws -> Response {
         let vector = try body.requireVector()
         let start = ContinuousClock.now
         // Cosine scores lie in -1…1, so clamping keeps every threshold's meaning and keeps huge ones finite as Float.
         let threshold = Float(min(2, max(-2, body.threshold)))
-        let matches = try state.personaStore().searchMemories(of: id, vector: vector, limit: body.limit, threshold: threshold)
+        let limit = body.limit
+        let matches = try await state.withPersonas { try $0.searchMemories(of: id, vector: vector, limit: limit, threshold: threshold) }
         let data = JSONValue.object(JSONObject([
             ("matches", .array(matches.map(PersonaResponses.match))),
             ("query_time_ms", .number(milliseconds(since: start))),
