@@ -28,7 +28,9 @@ extension Routes {
         }
         router.get("\(prefix)/personas/:id") { _, context -> Response in
             let id = try parameter(context, "id")
-            guard let persona = try await state.withPersonas({ try $0.persona(id) }) else { throw APIError(PersonaStoreError.personaNotFound(id)) }
+            guard let persona = try await state.withPersonas({ try $0.persona(id) }) else {
+                throw APIError(PersonaStoreError.personaNotFound(id))
+            }
             return JSONResponse.success(PersonaResponses.persona(persona))
         }
         router.put("\(prefix)/personas/:id") { request, context -> Response in
