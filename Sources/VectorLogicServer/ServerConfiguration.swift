@@ -34,6 +34,8 @@ public struct ServerConfiguration: Sendable {
     public var searchRateLimitPerClient: Int = 0
     /// The rate-limit window; buckets refill continuously at limit per window.
     public var rateLimitWindowMilliseconds: Int = 60_000
+    /// How often the persona decay job removes memories older than their persona's `memory_decay_ms`.
+    public var personaDecayIntervalMilliseconds: Int = 60_000
 
     /// The defaults.
     public init() {}
@@ -81,6 +83,8 @@ public struct ServeFlags: Sendable {
     public var searchRateLimitPerClient: Int?
     /// `--rate-limit-window-ms`
     public var rateLimitWindowMilliseconds: Int?
+    /// `--persona-decay-interval-ms`
+    public var personaDecayIntervalMilliseconds: Int?
 
     /// No flags given.
     public init() {}
@@ -185,6 +189,10 @@ extension ServerConfiguration {
         if let window = try integer(flags.rateLimitWindowMilliseconds, "--rate-limit-window-ms",
                                     ["VECTORLOGIC_RATE_LIMIT_WINDOW_MS", "RATE_LIMIT_WINDOW_MS"], range: 1...86_400_000) {
             config.rateLimitWindowMilliseconds = window
+        }
+        if let decay = try integer(flags.personaDecayIntervalMilliseconds, "--persona-decay-interval-ms",
+                                   ["VECTORLOGIC_PERSONA_DECAY_INTERVAL_MS"], range: 10...86_400_000) {
+            config.personaDecayIntervalMilliseconds = decay
         }
         let interval = try integer(flags.syncIntervalMilliseconds, "--sync-interval-ms",
                                    ["VECTORLOGIC_SYNC_INTERVAL_MS", "SYNC_INTERVAL_MS"], range: 1...60_000) ?? 10
