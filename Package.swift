@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "VectorLogicEngine", targets: ["VectorLogicEngine"]),
         .library(name: "VectorLogicJSON", targets: ["VectorLogicJSON"]),
         .library(name: "VectorLogicFilter", targets: ["VectorLogicFilter"]),
+        .library(name: "VectorLogicPersonas", targets: ["VectorLogicPersonas"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -54,11 +55,19 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // Personas and memories in <data-dir>/personas.sqlite (the system SQLite; no HTTP).
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .target(
+            name: "VectorLogicPersonas",
+            dependencies: ["CSQLite", "VectorLogicJSON", "VectorLogicSync", "VectorLogicDistance"],
+            swiftSettings: strictSettings
+        ),
+
         // Thin HTTP layer over the engine.
         .target(
             name: "VectorLogicServer",
             dependencies: [
-                "VectorLogicEngine", "VectorLogicJSON", "VectorLogicFilter", "VectorLogicSync",
+                "VectorLogicEngine", "VectorLogicJSON", "VectorLogicFilter", "VectorLogicSync", "VectorLogicPersonas",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -109,9 +118,11 @@ let package = Package(
             name: "VectorLogicServerTests",
             dependencies: [
                 "VectorLogicServer", "VectorLogicEngine", "VectorLogicJSON", "VectorLogicTestSupport", "VectorLogicIO", "vectorlogic",
+                "VectorLogicPersonas",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .testTarget(name: "VectorLogicPersonasTests", dependencies: ["VectorLogicPersonas", "VectorLogicJSON", "VectorLogicSync"]),
 
         // Offline tools (inspect/verify/repair) end to end, incl. the built `vectorlogic` executable's exit codes.
         .testTarget(

@@ -35,6 +35,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("search-rate-limit"), help: "Search requests per window per client IP; 0 = no separate limit.")
     var searchRateLimit: Int?
     @Option(name: .customLong("rate-limit-window-ms"), help: "Rate-limit window (default 60000).") var rateLimitWindowMs: Int?
+    @Option(name: .customLong("persona-decay-interval-ms"),
+            help: "How often decayed persona memories are removed (default 60000).") var personaDecayIntervalMs: Int?
     @Option(name: .customLong("tls-cert"), help: "TLS certificate (not supported by this build).") var tlsCert: String?
     @Option(name: .customLong("tls-key"), help: "TLS private key (not supported by this build).") var tlsKey: String?
 
@@ -62,6 +64,7 @@ struct ServeCommand: AsyncParsableCommand {
         flags.rateLimitPerClient = rateLimit
         flags.searchRateLimitPerClient = searchRateLimit
         flags.rateLimitWindowMilliseconds = rateLimitWindowMs
+        flags.personaDecayIntervalMilliseconds = personaDecayIntervalMs
         let configuration: ServerConfiguration
         do {
             configuration = try ServerConfiguration.resolve(flags: flags, environment: ProcessInfo.processInfo.environment)

@@ -41,6 +41,8 @@ public struct ServerConfiguration: Sendable {
     public var adminKey: String?
     /// Whether `?api_key=` is accepted (it ends up in proxies' and browsers' logs, so it is off by default).
     public var allowQueryAPIKey: Bool = false
+    /// How often the persona decay job removes memories older than their persona's `memory_decay_ms`.
+    public var personaDecayIntervalMilliseconds: Int = 60_000
 
     /// The defaults.
     public init() {}
@@ -92,6 +94,8 @@ public struct ServeFlags: Sendable {
     public var auth: String?
     /// `--allow-query-api-key`
     public var allowQueryAPIKey: Bool?
+    /// `--persona-decay-interval-ms`
+    public var personaDecayIntervalMilliseconds: Int?
 
     /// No flags given.
     public init() {}
@@ -216,6 +220,10 @@ extension ServerConfiguration {
             config.allowQueryAPIKey = allow
         } else if let variable = env("VECTORLOGIC_ALLOW_QUERY_API_KEY") {
             config.allowQueryAPIKey = ["1", "true", "yes", "on"].contains(variable.value.lowercased())
+        }
+        if let decay = try integer(flags.personaDecayIntervalMilliseconds, "--persona-decay-interval-ms",
+                                   ["VECTORLOGIC_PERSONA_DECAY_INTERVAL_MS"], range: 10...86_400_000) {
+            config.personaDecayIntervalMilliseconds = decay
         }
         let interval = try integer(flags.syncIntervalMilliseconds, "--sync-interval-ms",
                                    ["VECTORLOGIC_SYNC_INTERVAL_MS", "SYNC_INTERVAL_MS"], range: 1...60_000) ?? 10

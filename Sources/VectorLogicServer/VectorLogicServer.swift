@@ -1,21 +1,24 @@
 public import Hummingbird
 public import Logging
 public import VectorLogicEngine
+public import VectorLogicPersonas
 import VectorLogicDistance
 import NIOCore
 
 /// Builds and runs the HTTP server over an open `Database`.
 public enum VectorLogicServer {
-    /// The application: every route of api.md except keys, personas and snapshots, behind the request-log and
+    /// The application: every route of api.md except keys and snapshots, behind the request-log and
     /// error-envelope middleware. `onListening` gets the bound host and port once the server accepts connections.
+    /// Without `personas` the persona routes answer 503 (the store and its decay job belong to the caller).
     public static func buildApplication(
         database: Database,
+        personas: PersonaStore? = nil,
         configuration: ServerConfiguration,
         logger: Logger,
         residentBytes: @escaping @Sendable () -> Int64? = { nil },
         onListening: @escaping @Sendable (_ host: String, _ port: Int) async -> Void = { _, _ in }
     ) -> some ApplicationProtocol {
-        let state = ServerState(database: database, configuration: configuration, residentBytes: residentBytes)
+        let state = ServerState(database: database, personas: personas, configuration: configuration, residentBytes: residentBytes)
         let router = Router(context: AppRequestContext.self)
         router.add(middleware: RequestLogMiddleware(state: state, logger: logger))
         if configuration.rateLimitPerClient > 0 || configuration.searchRateLimitPerClient > 0 {
@@ -28,6 +31,7 @@ public enum VectorLogicServer {
         Routes.addSearch(to: router, state: state)
         Routes.addShortRoutes(to: router, state: state)
         Routes.addAdminPage(to: router)
+        Routes.addPersonas(to: router, state: state)
         let host = configuration.host
         return Application(
             router: router,
@@ -91,7 +95,16 @@ public enum VectorLogicServer {
             try? await database.close()
             throw StartError.failed("could not create the default collection: \((error as? EngineError)?.description ?? "\(error)")")
         }
-        let app = buildApplication(database: database, configuration: configuration, logger: logger,
+        let personas: PersonaStore
+        do {
+            // `--durability fsync` (the default) fsyncs every persona commit; batch and none relax it as they do the log.
+            personas = try PersonaStore(dataDirectory: configuration.dataDirectory, durable: configuration.durability == .fsync)
+        } catch {
+            try? await database.close()
+            throw StartError.failed("could not open \(PersonaStore.fileName): \((error as? PersonaStoreError)?.description ?? "\(error)")")
+        }
+        let decay = startDecayJob(personas, configuration: configuration, logger: logger)
+        let app = buildApplication(database: database, personas: personas, configuration: configuration, logger: logger,
                                    residentBytes: residentBytes) { host, port in
             let shownHost = host.contains(":") ? "[\(host)]" : host
             await onListening("http://\(shownHost):\(port)")
@@ -99,10 +112,26 @@ public enum VectorLogicServer {
         do {
             try await app.runService()
         } catch {
+            await decay.stop()
+            personas.close()
             try? await database.close()
             throw StartError.failed("the server stopped: \(error)")
         }
+        await decay.stop()
+        personas.close()
         try await database.close()
         logger.info("stopped", metadata: ["data_dir": .string(configuration.dataDirectory)])
+    }
+
+    /// Starts the persona decay job at the configured interval; failures are logged, removals at debug level.
+    public static func startDecayJob(_ personas: PersonaStore, configuration: ServerConfiguration, logger: Logger) -> PersonaDecayJob {
+        PersonaDecayJob(store: personas, interval: .milliseconds(configuration.personaDecayIntervalMilliseconds)) { result in
+            switch result {
+            case .success(let removed):
+                if removed > 0 { logger.debug("persona memories decayed", metadata: ["removed": .stringConvertible(removed)]) }
+            case .failure(let error):
+                logger.warning("persona decay sweep failed", metadata: ["error": .string("\(error)")])
+            }
+        }
     }
 }

@@ -11,7 +11,16 @@ import VectorLogicJSON
         "/v1/collections/{collection}/search": ["post"], "/v1/collections/{collection}/scroll": ["post"],
         "/v1/collections/{collection}/count": ["post"],
         "/vectors": ["post"], "/vectors/batch": ["post", "delete"], "/vectors/search": ["get", "post"], "/vectors/{id}": ["put", "delete"],
-    ]
+    ].merging(personaRoutes(prefix: "")) { $1 }.merging(personaRoutes(prefix: "/v1")) { $1 }
+
+    /// The persona routes, served under the seed's short paths and under `/v1`.
+    static func personaRoutes(prefix: String) -> [String: Set<String>] {
+        [
+            "\(prefix)/personas": ["get", "post"], "\(prefix)/personas/{id}": ["get", "put", "delete"],
+            "\(prefix)/personas/{id}/memories": ["get", "post"], "\(prefix)/personas/{id}/memories/search": ["get", "post"],
+            "\(prefix)/personas/{id}/memories/{mid}": ["delete"],
+        ]
+    }
 
     @Test func documentListsEveryServedRoute() async throws {
         try await withServer { server in

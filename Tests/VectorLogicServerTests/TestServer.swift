@@ -3,6 +3,7 @@ import Logging
 import Synchronization
 import VectorLogicEngine
 import VectorLogicJSON
+import VectorLogicPersonas
 import VectorLogicServer
 
 /// Collects log lines in memory so tests can read what the server logged.
@@ -17,13 +18,18 @@ final class TestServer: Sendable {
     let port: Int
     let directory: String
     let database: Database
+    let personas: PersonaStore
     let logs: LogCollector
     private let task: Task<Void, any Error>
+    private let decay: PersonaDecayJob
 
-    private init(port: Int, directory: String, database: Database, logs: LogCollector, task: Task<Void, any Error>) {
+    private init(port: Int, directory: String, database: Database, personas: PersonaStore, decay: PersonaDecayJob,
+                 logs: LogCollector, task: Task<Void, any Error>) {
         self.port = port
         self.directory = directory
         self.database = database
+        self.personas = personas
+        self.decay = decay
         self.logs = logs
         self.task = task
     }
@@ -43,8 +49,11 @@ final class TestServer: Sendable {
         }
         let database = try Database.open(at: directory, options: DatabaseOptions(durability: configuration.durability))
         try await VectorLogicServer.ensureDefaultCollection(database, configuration: configuration)
+        let personas = try PersonaStore(dataDirectory: directory)
+        let decay = VectorLogicServer.startDecayJob(personas, configuration: configuration, logger: logger)
         let (portStream, portContinuation) = AsyncStream.makeStream(of: Int.self)
-        let app = VectorLogicServer.buildApplication(database: database, configuration: configuration, logger: logger, onListening: { _, port in
+        let app = VectorLogicServer.buildApplication(database: database, personas: personas, configuration: configuration,
+                                                     logger: logger, onListening: { _, port in
             portContinuation.yield(port)
             portContinuation.finish()
         })
@@ -52,15 +61,19 @@ final class TestServer: Sendable {
         var iterator = portStream.makeAsyncIterator()
         guard let port = await iterator.next() else {
             task.cancel()
+            await decay.stop()
+            personas.close()
             throw HTTPClientError(description: "server did not start")
         }
-        return TestServer(port: port, directory: directory, database: database, logs: logs, task: task)
+        return TestServer(port: port, directory: directory, database: database, personas: personas, decay: decay, logs: logs, task: task)
     }
 
-    /// Stops serving and closes the database (releasing its lock).
+    /// Stops serving, the decay job and the persona store, and closes the database (releasing its lock).
     func stop() async throws {
         task.cancel()
         _ = try? await task.value
+        await decay.stop()
+        personas.close()
         try await database.close()
     }
 
