@@ -59,7 +59,7 @@ let package = Package(
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .target(
             name: "VectorLogicPersonas",
-            dependencies: ["CSQLite", "VectorLogicJSON", "VectorLogicSync", "VectorLogicDistance"],
+            dependencies: ["CSQLite", "VectorLogicJSON", "VectorLogicSync", "VectorLogicDistance", "VectorLogicFormat"],
             swiftSettings: strictSettings
         ),
 
@@ -82,7 +82,7 @@ let package = Package(
         .target(
             name: "VectorLogicCLI",
             dependencies: [
-                "VectorLogicEngine", "VectorLogicServer", "VectorLogicIndex", "VectorLogicFormat", "VectorLogicDistance",
+                "VectorLogicEngine", "VectorLogicServer", "VectorLogicPersonas", "VectorLogicIndex", "VectorLogicFormat", "VectorLogicDistance",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -14,7 +14,8 @@ struct ServeCommand: AsyncParsableCommand {
         VECTORLOGIC_DEFAULT_METRIC/DISTANCE_METRIC, VECTORLOGIC_INDEX_TYPE/INDEX_TYPE, VECTORLOGIC_LOG_FORMAT,
         VECTORLOGIC_LOG_LEVEL/LOG_LEVEL, VECTORLOGIC_METRICS_ENABLED/METRICS_ENABLED, VECTORLOGIC_MAX_BODY_BYTES,
         VECTORLOGIC_SLOW_REQUEST_MS, VECTORLOGIC_RATE_LIMIT/RATE_LIMIT_MAX_REQUESTS,
-        VECTORLOGIC_SEARCH_RATE_LIMIT, VECTORLOGIC_RATE_LIMIT_WINDOW_MS/RATE_LIMIT_WINDOW_MS. Exit codes: 0 after SIGTERM/SIGINT, 2 bad arguments, 3 data directory locked.
+        VECTORLOGIC_SEARCH_RATE_LIMIT, VECTORLOGIC_RATE_LIMIT_WINDOW_MS/RATE_LIMIT_WINDOW_MS, VECTORLOGIC_AUTH,
+        VECTORLOGIC_ADMIN_KEY (turns auth on; the first admin key's secret), VECTORLOGIC_ALLOW_QUERY_API_KEY. Exit codes: 0 after SIGTERM/SIGINT, 2 bad arguments, 3 data directory locked.
         """
     )
 
@@ -37,6 +38,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("rate-limit-window-ms"), help: "Rate-limit window (default 60000).") var rateLimitWindowMs: Int?
     @Option(name: .customLong("persona-decay-interval-ms"),
             help: "How often decayed persona memories are removed (default 60000).") var personaDecayIntervalMs: Int?
+    @Option(help: "on: every route but /health, /ready, /metrics and /admin needs an API key; off (default unless VECTORLOGIC_ADMIN_KEY is set).")
+    var auth: String?
+    @Flag(name: .customLong("allow-query-api-key"), help: "Also accept the key as ?api_key= (it is never logged).")
+    var allowQueryAPIKey = false
     @Option(name: .customLong("tls-cert"), help: "TLS certificate (not supported by this build).") var tlsCert: String?
     @Option(name: .customLong("tls-key"), help: "TLS private key (not supported by this build).") var tlsKey: String?
 
@@ -62,6 +67,8 @@ struct ServeCommand: AsyncParsableCommand {
         flags.maxBodyBytes = maxBodyBytes
         flags.slowRequestMilliseconds = slowRequestMs
         flags.rateLimitPerClient = rateLimit
+        flags.auth = auth
+        flags.allowQueryAPIKey = allowQueryAPIKey ? true : nil
         flags.searchRateLimitPerClient = searchRateLimit
         flags.rateLimitWindowMilliseconds = rateLimitWindowMs
         flags.personaDecayIntervalMilliseconds = personaDecayIntervalMs
@@ -77,6 +84,7 @@ struct ServeCommand: AsyncParsableCommand {
                 configuration: configuration,
                 logSink: { line in ServeOutput.write(line + "\n", to: 2) },
                 residentBytes: ServeOutput.residentBytes,
+                announce: { line in ServeOutput.write(line + "\n", to: 1) },
                 onListening: { url in ServeOutput.write("listening on \(url)\n", to: 1) }
             )
         } catch VectorLogicServer.StartError.locked(let reason) {

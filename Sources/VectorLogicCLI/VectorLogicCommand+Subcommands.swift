@@ -8,5 +8,6 @@ extension VectorLogicCommand {
         VerifyCommand.self,
         RepairCommand.self,
         BenchCommand.self,
+        KeysCommand.self,
     ]
 }

@@ -66,7 +66,7 @@ public final class KeyStore: Sendable {
     public init(path: String, now: @escaping @Sendable () -> Int64 = PersonaStore.systemMilliseconds) throws {
         let connection = try SQLiteConnection(path: path)
         do {
-            try connection.execute(PersonaSchema.pragmas)
+            try connection.execute(PersonaSchema.pragmas(durable: true))
             try connection.transaction { () throws(PersonaStoreError) in
                 try connection.execute(KeyStore.schema)
             }
@@ -126,13 +126,19 @@ public final class KeyStore: Sendable {
         return digits.count == 64 && digits.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }
     }
 
+    /// Whether `secret` can be a key at all: made keys are `vdb_` + 64 hex; an adopted `VECTORLOGIC_ADMIN_KEY` may be
+    /// any 16–256 visible ASCII characters.
+    static func isAcceptable(_ secret: String) -> Bool {
+        (16...256).contains(secret.utf8.count) && secret.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F }
+    }
+
     /// Makes a key; returns its record and the secret (shown to the caller once, never stored).
-    /// `secret` lets the server adopt `VECTORLOGIC_ADMIN_KEY`; it must be well formed.
+    /// `secret` lets the server adopt `VECTORLOGIC_ADMIN_KEY`: 16–256 visible ASCII characters.
     public func create(name: String, permissions: Set<APIKeyPermission>, rateLimitPerMinute: Int, expiresInDays: Int?,
                        id: String, secret: String = KeyStore.newSecret()) throws -> (record: APIKeyRecord, secret: String) {
         try Self.validate(name: name, permissions: permissions, rateLimitPerMinute: rateLimitPerMinute, expiresInDays: expiresInDays)
-        guard Self.isWellFormed(secret) else {
-            throw PersonaStoreError.invalid(field: "key", message: "an API key must be vdb_ followed by 64 lowercase hex digits")
+        guard Self.isAcceptable(secret) else {
+            throw PersonaStoreError.invalid(field: "key", message: "an API key must be 16-256 visible ASCII characters")
         }
         let created = now()
         let record = APIKeyRecord(
@@ -209,7 +215,7 @@ public final class KeyStore: Sendable {
 
     /// Checks a presented secret (constant work per call: one SHA-256 and one lookup).
     public func authenticate(_ secret: String) -> KeyCheck {
-        guard Self.isWellFormed(secret) else { return .unknown }
+        guard Self.isAcceptable(secret) else { return .unknown }
         let digest = SHA256.hash(Array(secret.utf8))
         let time = now()
         return state.withLock { state in

@@ -7,12 +7,13 @@ import NIOCore
 
 /// Builds and runs the HTTP server over an open `Database`.
 public enum VectorLogicServer {
-    /// The application: every route of api.md except keys and snapshots, behind the request-log and
-    /// error-envelope middleware. `onListening` gets the bound host and port once the server accepts connections.
+    /// The application: the routes of api.md behind the request-log, authentication (when `configuration.authEnabled`
+    /// and `keys` is given), rate-limit and error-envelope middleware. `onListening` gets the bound host and port once the server accepts connections.
     /// Without `personas` the persona routes answer 503 (the store and its decay job belong to the caller).
     public static func buildApplication(
         database: Database,
         personas: PersonaStore? = nil,
+        keys: KeyStore? = nil,
         configuration: ServerConfiguration,
         logger: Logger,
         residentBytes: @escaping @Sendable () -> Int64? = { nil },
@@ -21,7 +22,11 @@ public enum VectorLogicServer {
         let state = ServerState(database: database, personas: personas, configuration: configuration, residentBytes: residentBytes)
         let router = Router(context: AppRequestContext.self)
         router.add(middleware: RequestLogMiddleware(state: state, logger: logger))
-        if configuration.rateLimitPerClient > 0 || configuration.searchRateLimitPerClient > 0 {
+        let authenticating = configuration.authEnabled && keys != nil
+        if authenticating, let keys {
+            router.add(middleware: AuthMiddleware(keys: keys, allowQueryKey: configuration.allowQueryAPIKey, metrics: state.metrics))
+        }
+        if authenticating || configuration.rateLimitPerClient > 0 || configuration.searchRateLimitPerClient > 0 {
             router.add(middleware: RateLimitMiddleware(configuration: configuration, metrics: state.metrics))
         }
         router.add(middleware: ErrorEnvelopeMiddleware())
@@ -32,6 +37,7 @@ public enum VectorLogicServer {
         Routes.addShortRoutes(to: router, state: state)
         Routes.addAdminPage(to: router)
         Routes.addPersonas(to: router, state: state)
+        if let keys { Routes.addKeys(to: router, state: state, keys: keys) }
         let host = configuration.host
         return Application(
             router: router,
@@ -69,6 +75,7 @@ public enum VectorLogicServer {
         configuration: ServerConfiguration,
         logSink: @escaping LogSink,
         residentBytes: @escaping @Sendable () -> Int64? = { nil },
+        announce: @escaping @Sendable (String) -> Void = { _ in },
         onListening: @escaping @Sendable (String) async -> Void
     ) async throws {
         let level = Logger.Level(rawValue: configuration.logLevel) ?? .info
@@ -103,8 +110,22 @@ public enum VectorLogicServer {
             try? await database.close()
             throw StartError.failed("could not open \(PersonaStore.fileName): \((error as? PersonaStoreError)?.description ?? "\(error)")")
         }
+        let keys: KeyStore
+        do {
+            keys = try KeyStore(dataDirectory: configuration.dataDirectory)
+            if configuration.authEnabled, keys.isEmpty() {
+                let made = try keys.create(name: "admin", permissions: [.admin], rateLimitPerMinute: 1_000_000, expiresInDays: nil,
+                                           id: UUIDv4.make(), secret: configuration.adminKey ?? KeyStore.newSecret())
+                if configuration.adminKey == nil { announce("admin API key (shown this once only): \(made.secret)") }
+                logger.notice("created the first admin API key", metadata: ["id": .string(made.record.id), "prefix": .string(made.record.prefix)])
+            }
+        } catch {
+            personas.close()
+            try? await database.close()
+            throw StartError.failed("could not open \(KeyStore.fileName): \((error as? PersonaStoreError)?.description ?? "\(error)")")
+        }
         let decay = startDecayJob(personas, configuration: configuration, logger: logger)
-        let app = buildApplication(database: database, personas: personas, configuration: configuration, logger: logger,
+        let app = buildApplication(database: database, personas: personas, keys: keys, configuration: configuration, logger: logger,
                                    residentBytes: residentBytes) { host, port in
             let shownHost = host.contains(":") ? "[\(host)]" : host
             await onListening("http://\(shownHost):\(port)")
@@ -114,11 +135,13 @@ public enum VectorLogicServer {
         } catch {
             await decay.stop()
             personas.close()
+            keys.close()
             try? await database.close()
             throw StartError.failed("the server stopped: \(error)")
         }
         await decay.stop()
         personas.close()
+        keys.close()
         try await database.close()
         logger.info("stopped", metadata: ["data_dir": .string(configuration.dataDirectory)])
     }
