@@ -32,12 +32,14 @@ let package = Package(
         // C kernels: CRC32C (SSE4.2) for the formats, distance kernels (AVX2/FMA) for the index.
         .target(name: "CVectorLogicCRC", path: "Sources/CVectorLogicCRC"),
         .target(name: "CVectorLogicKernels", path: "Sources/CVectorLogicKernels"),
+        // The system LZ4 library (frame format): compresses snapshot entries. tools/setup apt-installs liblz4-dev.
+        .systemLibrary(name: "CLZ4", path: "Sources/CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
 
         // Pure layers: no I/O.
         .target(name: "VectorLogicSync", swiftSettings: strictSettings),
         .target(name: "VectorLogicJSON", swiftSettings: strictSettings),
         .target(name: "VectorLogicFilter", dependencies: ["VectorLogicJSON"], swiftSettings: strictSettings),
-        .target(name: "VectorLogicFormat", dependencies: ["CVectorLogicCRC"], swiftSettings: strictSettings),
+        .target(name: "VectorLogicFormat", dependencies: ["CVectorLogicCRC", "CLZ4"], swiftSettings: strictSettings),
         .target(name: "VectorLogicDistance", dependencies: ["CVectorLogicKernels"], swiftSettings: strictSettings),
         .target(name: "VectorLogicIndex", dependencies: ["VectorLogicDistance", "VectorLogicFormat", "CVectorLogicKernels", "VectorLogicSync"], swiftSettings: strictSettings),
 
@@ -110,14 +112,14 @@ let package = Package(
         .testTarget(name: "VectorLogicIndexTests", dependencies: ["VectorLogicIndex", "VectorLogicDistance", "VectorLogicTestSupport", "VectorLogicIO", "CVectorLogicKernels"]),
         .testTarget(
             name: "VectorLogicEngineTests",
-            dependencies: ["VectorLogicEngine", "VectorLogicIO", "VectorLogicFormat", "VectorLogicTestSupport", "crash-writer"]
+            dependencies: ["VectorLogicEngine", "VectorLogicIO", "VectorLogicFormat", "VectorLogicTestSupport", "VectorLogicSync", "crash-writer"]
         ),
         // Engine crash test helper: writes with concurrent writers and prints acknowledged ids (killed by the tests).
         .executableTarget(name: "crash-writer", dependencies: ["VectorLogicEngine"], path: "tools/crash-writer", swiftSettings: strictSettings),
         .testTarget(
             name: "VectorLogicServerTests",
             dependencies: [
-                "VectorLogicServer", "VectorLogicEngine", "VectorLogicJSON", "VectorLogicTestSupport", "VectorLogicIO", "vectorlogic",
+                "VectorLogicServer", "VectorLogicEngine", "VectorLogicJSON", "VectorLogicTestSupport", "VectorLogicIO", "VectorLogicFormat", "vectorlogic",
                 "VectorLogicPersonas",
                 .product(name: "Logging", package: "swift-log"),
             ]

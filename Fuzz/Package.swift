@@ -23,6 +23,7 @@ let package = Package(
         fuzzTarget("FuzzLogFraming", ["VectorLogicFormat"]),
         fuzzTarget("FuzzSegmentContainer", ["VectorLogicFormat"]),
         fuzzTarget("FuzzManifestContainer", ["VectorLogicFormat"]),
+        fuzzTarget("FuzzSnapshot", ["VectorLogicFormat"]),
         fuzzTarget("FuzzJSON", ["VectorLogicJSON"]),
         fuzzTarget("FuzzFilter", ["VectorLogicJSON", "VectorLogicFilter"]),
     ]

@@ -7,12 +7,13 @@ import VectorLogicEngine
 struct InspectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inspect",
-        abstract: "Show what a data directory, segment, write-ahead log or manifest holds.",
+        abstract: "Show what a data directory, segment, write-ahead log, manifest or snapshot holds.",
         discussion: "Exit codes: 0 done (damage is shown, not an error), 1 the path could not be read, 2 bad arguments, "
-            + "3 the directory is locked by a running server (pass --force-read-only to read it anyway)."
+            + "3 the directory is locked by a running server (pass --force-read-only to read it anyway). "
+            + "A snapshot file is verified as `snapshot inspect` does it (exit 1 when a check fails)."
     )
 
-    @Argument(help: "A data directory, a .seg segment, a .log write-ahead log or a MANIFEST.") var path: String?
+    @Argument(help: "A data directory, a .seg segment, a .log write-ahead log, a MANIFEST or a snapshot file.") var path: String?
     @Flag(help: "Print one JSON object instead of text.") var json = false
     @Flag(name: .customLong("force-read-only"), help: "Read a directory even while a server holds its lock.") var forceReadOnly = false
 
@@ -24,6 +25,10 @@ struct InspectCommand: ParsableCommand {
             throw ExitCodes.usage
         }
         let isDirectory = Inspector.isDirectory(path)
+        if !isDirectory, SnapshotTool.isSnapshot(path) {
+            try SnapshotInspectCommand.inspect(path, json: json)
+            return
+        }
         let report = try ToolOutput.run {
             () throws(ToolError) -> InspectReport in
             guard isDirectory else { return try Inspector.inspect(path: path) }

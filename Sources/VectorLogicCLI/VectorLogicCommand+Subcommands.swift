@@ -7,6 +7,7 @@ extension VectorLogicCommand {
         InspectCommand.self,
         VerifyCommand.self,
         RepairCommand.self,
+        SnapshotCommand.self,
         BenchCommand.self,
         KeysCommand.self,
     ]

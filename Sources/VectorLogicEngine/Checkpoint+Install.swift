@@ -54,7 +54,9 @@ extension Database {
                     try fileSystem.remove(path(name))
                 }
             }
-            for number in plan.obsolete where fileSystem.exists(path(FileNames.segment(number))) {
+            // A segment a snapshot is copying stays until the snapshot unpins it (`SnapshotPins`).
+            let deferred = snapshotPins.withLock { $0.deferDeletion(of: plan.obsolete) }
+            for number in plan.obsolete where !deferred.contains(number) && fileSystem.exists(path(FileNames.segment(number))) {
                 try fileSystem.remove(path(FileNames.segment(number)))
             }
             try fileSystem.syncDirectory(directory)

@@ -83,32 +83,36 @@ extension Database {
     /// segments it makes obsolete. Runs on an engine thread (blocking I/O); checkpoints are serialised.
     /// Any I/O failure switches the engine to read-only (never retried) and is rethrown.
     func checkpoint(compact: Bool) throws(EngineError) {
-        try checkpointLock.withLock { _ throws(EngineError) in
-            let plan = try core.withLock { state throws(EngineError) -> CheckpointPlan in
-                try checkNotFailed()
-                let firstLiveLog = commit.rotate()
-                return state.planCheckpoint(firstLiveLog: firstLiveLog, options: options, compact: compact)
-            }
-            do {
-                try commit.waitSyncedBlocking(plan.checkpointLSN)
-                let built = try writeSegments(plan)
-                try fileSystem.syncDirectory(directory)
-                try ManifestStore.write(plan.manifest, directory: directory, fileSystem: fileSystem)
-                let segments = try openSegments(built)
-                install(plan, segments: segments)
-                removeObsolete(plan)
-                counters.flushes.add(plan.flushes.isEmpty ? 0 : 1, ordering: .relaxed)
-                counters.compactions.add(Int64(plan.compactions.count), ordering: .relaxed)
-            } catch let error as IOError {
-                let engineError = EngineError.io(error.description)
-                enterReadOnly(engineError)
-                throw engineError
-            } catch let error as EngineError {
-                enterReadOnly(error)
-                throw error
-            } catch {
-                throw EngineError.io("\(error)")
-            }
+        try checkpointLock.withLock { _ throws(EngineError) in try checkpointHoldingLock(compact: compact) }
+    }
+
+    /// The body of `checkpoint(compact:)`, for callers that already hold `checkpointLock` and must act on the manifest it
+    /// writes before another checkpoint replaces it (a snapshot pins the segments that manifest names).
+    func checkpointHoldingLock(compact: Bool) throws(EngineError) {
+        let plan = try core.withLock { state throws(EngineError) -> CheckpointPlan in
+            try checkNotFailed()
+            let firstLiveLog = commit.rotate()
+            return state.planCheckpoint(firstLiveLog: firstLiveLog, options: options, compact: compact)
+        }
+        do {
+            try commit.waitSyncedBlocking(plan.checkpointLSN)
+            let built = try writeSegments(plan)
+            try fileSystem.syncDirectory(directory)
+            try ManifestStore.write(plan.manifest, directory: directory, fileSystem: fileSystem)
+            let segments = try openSegments(built)
+            install(plan, segments: segments)
+            removeObsolete(plan)
+            counters.flushes.add(plan.flushes.isEmpty ? 0 : 1, ordering: .relaxed)
+            counters.compactions.add(Int64(plan.compactions.count), ordering: .relaxed)
+        } catch let error as IOError {
+            let engineError = EngineError.io(error.description)
+            enterReadOnly(engineError)
+            throw engineError
+        } catch let error as EngineError {
+            enterReadOnly(error)
+            throw error
+        } catch {
+            throw EngineError.io("\(error)")
         }
     }
 

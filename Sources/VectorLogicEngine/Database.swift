@@ -23,6 +23,8 @@ public final class Database: Sendable {
     /// Serialises checkpoints (flush + compaction + manifest writes).
     let checkpointLock = Locked<Void>(())
     let readOnlyReason = Locked<EngineError?>(nil)
+    /// Segments being copied by snapshots, kept from deletion by checkpoints until unpinned.
+    let snapshotPins = Locked<SnapshotPins>(SnapshotPins())
     /// What `open` found and did: replayed records, a cut torn tail, leftovers removed.
     public let recovery: RecoveryReport
 

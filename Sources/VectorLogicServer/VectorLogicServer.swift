@@ -38,6 +38,7 @@ public enum VectorLogicServer {
         Routes.addAdminPage(to: router)
         Routes.addPersonas(to: router, state: state)
         if let keys { Routes.addKeys(to: router, state: state, keys: keys) }
+        Routes.addSnapshots(to: router, state: state)
         let host = configuration.host
         return Application(
             router: router,

@@ -9,7 +9,7 @@ struct FailCaseReplayTests {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Fuzz/FailCases")
 
-    static let formatTargets = ["FuzzLogFraming", "FuzzSegmentContainer", "FuzzManifestContainer"]
+    static let formatTargets = ["FuzzLogFraming", "FuzzSegmentContainer", "FuzzManifestContainer", "FuzzSnapshot"]
 
     /// Every fail case decodes without trapping and, when accepted, re-encodes to the accepted bytes.
     @Test func everyFailCaseReplaysCleanly() throws {
@@ -23,6 +23,7 @@ struct FailCaseReplayTests {
                 switch target {
                 case "FuzzLogFraming": Self.checkLog(input, name)
                 case "FuzzSegmentContainer": Self.checkSegment(input, name)
+                case "FuzzSnapshot": Self.checkSnapshot(Array(input), name)
                 default: Self.checkManifest(input, name)
                 }
             }
@@ -37,6 +38,15 @@ struct FailCaseReplayTests {
         let result = log.withUnsafeBytes { LogFraming.scan($0) }
         #expect(Self.reencode(result) == log)
         #expect(Self.reencode(LogScanResult(header: result.header, records: [], offsets: [], validEnd: 32, ending: .clean)) != log)
+    }
+
+    /// The FuzzSnapshot check: an accepted snapshot re-encodes to one with the same time, names and bytes.
+    static func checkSnapshot(_ input: [UInt8], _ name: String) {
+        guard let decoded = try? SnapshotFile.decode(input) else { return }
+        let again = (try? SnapshotFile.encode(createdAtMs: decoded.header.createdAtMs, files: decoded.files)).flatMap { try? SnapshotFile.decode($0) }
+        #expect(again?.header.createdAtMs == decoded.header.createdAtMs, "\(name)")
+        #expect(again?.files.map(\.name) == decoded.files.map(\.name), "\(name)")
+        #expect(again?.files.map(\.bytes) == decoded.files.map(\.bytes), "\(name)")
     }
 
     static func reencode(_ result: LogScanResult) -> [UInt8] {

@@ -46,6 +46,8 @@ public enum ToolError: Error, Sendable, Hashable, CustomStringConvertible {
     case invalidPath(String)
     /// An I/O call failed.
     case io(String)
+    /// The operation could not complete for the reason given (one sentence), e.g. a damaged snapshot (exit code 1).
+    case failed(String)
 
     /// One sentence for stderr.
     public var description: String {
@@ -53,6 +55,7 @@ public enum ToolError: Error, Sendable, Hashable, CustomStringConvertible {
         case .locked(let path): return "the data directory \(path) is locked by a running server; stop it first (or pass --force-read-only to inspect/verify)"
         case .invalidPath(let reason): return reason
         case .io(let reason): return "I/O error: \(reason)"
+        case .failed(let reason): return reason
         }
     }
 }

@@ -3234,6 +3234,227 @@ extension OpenAPIDocument {
          }
         }
        }
+      },
+      "/v1/snapshots": {
+       "post": {
+        "operationId": "createSnapshot",
+        "summary": "Take a consistent point-in-time snapshot of every collection while writes go on (admin once API keys exist).",
+        "responses": {
+         "201": {
+          "description": "The snapshot, kept in the server's data directory.",
+          "headers": {
+           "X-Request-Id": {
+            "$ref": "#/components/headers/RequestId"
+           }
+          },
+          "content": {
+           "application/json": {
+            "schema": {
+             "type": "object",
+             "required": [
+              "status",
+              "data",
+              "meta"
+             ],
+             "properties": {
+              "status": {
+               "const": "success"
+              },
+              "data": {
+               "$ref": "#/components/schemas/Snapshot"
+              },
+              "meta": {
+               "type": "object",
+               "properties": {
+                "timestamp": {
+                 "type": "integer"
+                },
+                "count": {
+                 "type": "integer"
+                }
+               },
+               "required": [
+                "timestamp"
+               ]
+              }
+             }
+            }
+           }
+          }
+         },
+         "503": {
+          "$ref": "#/components/responses/Unavailable"
+         }
+        }
+       },
+       "get": {
+        "operationId": "listSnapshots",
+        "summary": "The snapshots the server keeps, oldest first (admin once API keys exist).",
+        "responses": {
+         "200": {
+          "description": "The snapshots.",
+          "headers": {
+           "X-Request-Id": {
+            "$ref": "#/components/headers/RequestId"
+           }
+          },
+          "content": {
+           "application/json": {
+            "schema": {
+             "type": "object",
+             "required": [
+              "status",
+              "data",
+              "meta"
+             ],
+             "properties": {
+              "status": {
+               "const": "success"
+              },
+              "data": {
+               "type": "array",
+               "items": {
+                "$ref": "#/components/schemas/SnapshotListItem"
+               }
+              },
+              "meta": {
+               "type": "object",
+               "properties": {
+                "timestamp": {
+                 "type": "integer"
+                },
+                "count": {
+                 "type": "integer"
+                }
+               },
+               "required": [
+                "timestamp"
+               ]
+              }
+             }
+            }
+           }
+          }
+         },
+         "503": {
+          "$ref": "#/components/responses/Unavailable"
+         }
+        }
+       }
+      },
+      "/v1/snapshots/{name}": {
+       "parameters": [
+        {
+         "name": "name",
+         "in": "path",
+         "required": true,
+         "description": "Snapshot name as POST /v1/snapshots returned it.",
+         "schema": {
+          "type": "string",
+          "pattern": "^[A-Za-z0-9._-]{1,128}$"
+         }
+        }
+       ],
+       "get": {
+        "operationId": "downloadSnapshot",
+        "summary": "Download the snapshot file (restore it with `vectorlogic snapshot restore`).",
+        "responses": {
+         "200": {
+          "description": "The snapshot file.",
+          "headers": {
+           "X-Request-Id": {
+            "$ref": "#/components/headers/RequestId"
+           }
+          },
+          "content": {
+           "application/octet-stream": {
+            "schema": {
+             "type": "string",
+             "format": "binary"
+            }
+           }
+          }
+         },
+         "400": {
+          "$ref": "#/components/responses/BadRequest"
+         },
+         "404": {
+          "$ref": "#/components/responses/NotFound"
+         },
+         "503": {
+          "$ref": "#/components/responses/Unavailable"
+         }
+        }
+       },
+       "delete": {
+        "operationId": "deleteSnapshot",
+        "summary": "Delete a snapshot file.",
+        "responses": {
+         "200": {
+          "description": "Deleted.",
+          "headers": {
+           "X-Request-Id": {
+            "$ref": "#/components/headers/RequestId"
+           }
+          },
+          "content": {
+           "application/json": {
+            "schema": {
+             "type": "object",
+             "required": [
+              "status",
+              "data",
+              "meta"
+             ],
+             "properties": {
+              "status": {
+               "const": "success"
+              },
+              "data": {
+               "type": "object",
+               "required": [
+                "name",
+                "deleted"
+               ],
+               "properties": {
+                "name": {
+                 "type": "string"
+                },
+                "deleted": {
+                 "type": "boolean"
+                }
+               }
+              },
+              "meta": {
+               "type": "object",
+               "properties": {
+                "timestamp": {
+                 "type": "integer"
+                },
+                "count": {
+                 "type": "integer"
+                }
+               },
+               "required": [
+                "timestamp"
+               ]
+              }
+             }
+            }
+           }
+          }
+         },
+         "400": {
+          "$ref": "#/components/responses/BadRequest"
+         },
+         "404": {
+          "$ref": "#/components/responses/NotFound"
+         },
+         "503": {
+          "$ref": "#/components/responses/Unavailable"
+         }
+        }
+       }
       }
      },
      "components": {
@@ -4239,6 +4460,55 @@ extension OpenAPIDocument {
          },
          "deleted": {
           "const": true
+         }
+        }
+       },
+       "Snapshot": {
+        "type": "object",
+        "required": [
+         "name",
+         "bytes",
+         "sha256",
+         "created_at"
+        ],
+        "properties": {
+         "name": {
+          "type": "string"
+         },
+         "bytes": {
+          "type": "integer",
+          "minimum": 0
+         },
+         "sha256": {
+          "type": "string",
+          "pattern": "^[0-9a-f]{64}$"
+         },
+         "created_at": {
+          "type": "integer",
+          "description": "Milliseconds since the Unix epoch."
+         }
+        }
+       },
+       "SnapshotListItem": {
+        "type": "object",
+        "required": [
+         "name",
+         "bytes",
+         "created_at"
+        ],
+        "properties": {
+         "name": {
+          "type": "string"
+         },
+         "bytes": {
+          "type": "integer",
+          "minimum": 0
+         },
+         "created_at": {
+          "type": [
+           "integer",
+           "null"
+          ]
          }
         }
        }
