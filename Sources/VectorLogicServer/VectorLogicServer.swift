@@ -114,9 +114,7 @@ public enum VectorLogicServer {
         let keys: KeyStore
         do {
             keys = try KeyStore(dataDirectory: configuration.dataDirectory)
-            if configuration.authEnabled, keys.isEmpty() {
-                let made = try keys.create(name: "admin", permissions: [.admin], rateLimitPerMinute: 1_000_000, expiresInDays: nil,
-                                           id: UUIDv4.make(), secret: configuration.adminKey ?? KeyStore.newSecret())
+            if let made = try ensureAdminKey(keys, configuration: configuration) {
                 if configuration.adminKey == nil { announce("admin API key (shown this once only): \(made.secret)") }
                 logger.notice("created the first admin API key", metadata: ["id": .string(made.record.id), "prefix": .string(made.record.prefix)])
             }
@@ -145,6 +143,14 @@ public enum VectorLogicServer {
         keys.close()
         try await database.close()
         logger.info("stopped", metadata: ["data_dir": .string(configuration.dataDirectory)])
+    }
+
+    /// With auth on and no key at all, makes the first admin key: `VECTORLOGIC_ADMIN_KEY`'s secret when given, else a
+    /// new one (which the caller prints once). Nil when nothing was made.
+    public static func ensureAdminKey(_ keys: KeyStore, configuration: ServerConfiguration) throws -> (record: APIKeyRecord, secret: String)? {
+        guard configuration.authEnabled, keys.isEmpty() else { return nil }
+        return try keys.create(name: "admin", permissions: [.admin], rateLimitPerMinute: 1_000_000, expiresInDays: nil,
+                               id: UUIDv4.make(), secret: configuration.adminKey ?? KeyStore.newSecret())
     }
 
     /// Starts the persona decay job at the configured interval; failures are logged, removals at debug level.

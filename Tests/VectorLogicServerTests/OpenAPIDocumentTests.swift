@@ -10,7 +10,7 @@ import VectorLogicJSON
         "/v1/collections/{collection}/vectors/{id}": ["get", "put", "patch", "delete"],
         "/v1/collections/{collection}/search": ["post"], "/v1/collections/{collection}/scroll": ["post"],
         "/v1/collections/{collection}/count": ["post"],
-        "/v1/snapshots": ["get", "post"], "/v1/snapshots/{name}": ["get", "delete"],
+        "/v1/snapshots": ["get", "post"], "/v1/keys": ["get", "post"], "/v1/keys/{id}/rotate": ["post"], "/v1/keys/{id}": ["delete"], "/v1/snapshots/{name}": ["get", "delete"],
         "/vectors": ["post"], "/vectors/batch": ["post", "delete"], "/vectors/search": ["get", "post"], "/vectors/{id}": ["put", "delete"],
     ].merging(personaRoutes(prefix: "")) { $1 }.merging(personaRoutes(prefix: "/v1")) { $1 }
 

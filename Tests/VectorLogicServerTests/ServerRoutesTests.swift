@@ -212,7 +212,7 @@ import VectorLogicJSON
 
     /// Requests slower than the configured bound log a warning.
     @Test func slowRequestsLogAWarning() async throws {
-        try await withServer(configure: { $0.slowRequestMilliseconds = 1 }) { server in
+        try await withServer(configure: { $0.slowRequestMilliseconds = 0 }) { server in
             _ = try await server.call("POST", "/v1/collections/default/vectors", #"{"vectors":[{"id":"a","values":[1,2,3,4]}]}"#)
             try await Task.sleep(for: .milliseconds(50))
             #expect(server.logs.all.contains { $0.contains(#""level":"warning""#) && $0.contains("slow request") })

@@ -19,12 +19,14 @@ final class TestServer: Sendable {
     let directory: String
     let database: Database
     let personas: PersonaStore
+    let keys: KeyStore
     let logs: LogCollector
     private let task: Task<Void, any Error>
     private let decay: PersonaDecayJob
 
-    private init(port: Int, directory: String, database: Database, personas: PersonaStore, decay: PersonaDecayJob,
+    private init(port: Int, directory: String, database: Database, personas: PersonaStore, keys: KeyStore, decay: PersonaDecayJob,
                  logs: LogCollector, task: Task<Void, any Error>) {
+        self.keys = keys
         self.port = port
         self.directory = directory
         self.database = database
@@ -50,9 +52,11 @@ final class TestServer: Sendable {
         let database = try Database.open(at: directory, options: DatabaseOptions(durability: configuration.durability))
         try await VectorLogicServer.ensureDefaultCollection(database, configuration: configuration)
         let personas = try PersonaStore(dataDirectory: directory)
+        let keys = try KeyStore(dataDirectory: directory)
+        _ = try VectorLogicServer.ensureAdminKey(keys, configuration: configuration)
         let decay = VectorLogicServer.startDecayJob(personas, configuration: configuration, logger: logger)
         let (portStream, portContinuation) = AsyncStream.makeStream(of: Int.self)
-        let app = VectorLogicServer.buildApplication(database: database, personas: personas, configuration: configuration,
+        let app = VectorLogicServer.buildApplication(database: database, personas: personas, keys: keys, configuration: configuration,
                                                      logger: logger, onListening: { _, port in
             portContinuation.yield(port)
             portContinuation.finish()
@@ -63,9 +67,11 @@ final class TestServer: Sendable {
             task.cancel()
             await decay.stop()
             personas.close()
+            keys.close()
             throw HTTPClientError(description: "server did not start")
         }
-        return TestServer(port: port, directory: directory, database: database, personas: personas, decay: decay, logs: logs, task: task)
+        return TestServer(port: port, directory: directory, database: database, personas: personas, keys: keys, decay: decay,
+                          logs: logs, task: task)
     }
 
     /// Stops serving, the decay job and the persona store, and closes the database (releasing its lock).
@@ -74,6 +80,7 @@ final class TestServer: Sendable {
         _ = try? await task.value
         await decay.stop()
         personas.close()
+        keys.close()
         try await database.close()
     }
 

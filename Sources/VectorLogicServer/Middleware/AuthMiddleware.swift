@@ -45,7 +45,7 @@ struct AuthMiddleware: RouterMiddleware {
         if let authorization = request.headers[.authorization] {
             let parts = authorization.split(separator: " ", maxSplits: 1)
             if parts.count == 2, parts[0].lowercased() == "bearer" {
-                let token = parts[1].trimmingCharacters(in: .whitespaces)
+                let token = String(parts[1].drop { $0 == " " || $0 == "\t" })
                 if !token.isEmpty { return token }
             }
         }

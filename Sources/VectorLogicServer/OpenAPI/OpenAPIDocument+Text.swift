@@ -7,7 +7,7 @@ extension OpenAPIDocument {
      "info": {
       "title": "VectorLogic",
       "version": "1.0.0",
-      "description": "Crash-safe vector database. Every success body is {status:'success',data,meta}; every error body is {status:'error',error,message,details}. A 2xx answer to a write means the change is fsync'd in the write-ahead log."
+      "description": "Crash-safe vector database. Every success body is {status:'success',data,meta}; every error body is {status:'error',error,message,details}. A 2xx answer to a write means the change is fsync'd in the write-ahead log. Authentication (when the server runs with --auth on or VECTORLOGIC_ADMIN_KEY): X-API-Key or Authorization: Bearer on every route except /health, /ready, /metrics and /admin; 401 unauthorized without a valid key, 403 forbidden without the permission."
      },
      "servers": [
       {
@@ -3455,6 +3455,256 @@ extension OpenAPIDocument {
          }
         }
        }
+      },
+      "/v1/keys": {
+       "post": {
+        "operationId": "createKey",
+        "summary": "Make an API key (admin). The secret is in this answer only.",
+        "requestBody": {
+         "required": true,
+         "content": {
+          "application/json": {
+           "schema": {
+            "$ref": "#/components/schemas/CreateKey"
+           }
+          }
+         }
+        },
+        "responses": {
+         "201": {
+          "description": "Created.",
+          "headers": {
+           "X-Request-Id": {
+            "$ref": "#/components/headers/RequestId"
+           }
+          },
+          "content": {
+           "application/json": {
+            "schema": {
+             "type": "object",
+             "required": [
+              "status",
+              "data",
+              "meta"
+             ],
+             "properties": {
+              "status": {
+               "const": "success"
+              },
+              "data": {
+               "$ref": "#/components/schemas/APIKeyWithSecret"
+              },
+              "meta": {
+               "type": "object",
+               "properties": {
+                "timestamp": {
+                 "type": "integer"
+                }
+               },
+               "required": [
+                "timestamp"
+               ]
+              }
+             }
+            }
+           }
+          }
+         },
+         "400": {
+          "$ref": "#/components/responses/BadRequest"
+         },
+         "413": {
+          "$ref": "#/components/responses/PayloadTooLarge"
+         },
+         "415": {
+          "$ref": "#/components/responses/UnsupportedMediaType"
+         },
+         "503": {
+          "$ref": "#/components/responses/Unavailable"
+         }
+        }
+       },
+       "get": {
+        "operationId": "listKeys",
+        "summary": "Key records without secrets (admin).",
+        "responses": {
+         "200": {
+          "description": "Keys.",
+          "headers": {
+           "X-Request-Id": {
+            "$ref": "#/components/headers/RequestId"
+           }
+          },
+          "content": {
+           "application/json": {
+            "schema": {
+             "type": "object",
+             "required": [
+              "status",
+              "data",
+              "meta"
+             ],
+             "properties": {
+              "status": {
+               "const": "success"
+              },
+              "data": {
+               "type": "array",
+               "items": {
+                "$ref": "#/components/schemas/APIKey"
+               }
+              },
+              "meta": {
+               "type": "object",
+               "properties": {
+                "timestamp": {
+                 "type": "integer"
+                },
+                "count": {
+                 "type": "integer"
+                }
+               },
+               "required": [
+                "timestamp",
+                "count"
+               ]
+              }
+             }
+            }
+           }
+          }
+         },
+         "503": {
+          "$ref": "#/components/responses/Unavailable"
+         }
+        }
+       }
+      },
+      "/v1/keys/{id}/rotate": {
+       "post": {
+        "operationId": "rotateKey",
+        "summary": "A new secret for the same record; the old one stops working (admin).",
+        "parameters": [
+         {
+          "name": "id",
+          "in": "path",
+          "required": true,
+          "schema": {
+           "type": "string"
+          }
+         }
+        ],
+        "responses": {
+         "200": {
+          "description": "Rotated.",
+          "headers": {
+           "X-Request-Id": {
+            "$ref": "#/components/headers/RequestId"
+           }
+          },
+          "content": {
+           "application/json": {
+            "schema": {
+             "type": "object",
+             "required": [
+              "status",
+              "data",
+              "meta"
+             ],
+             "properties": {
+              "status": {
+               "const": "success"
+              },
+              "data": {
+               "$ref": "#/components/schemas/APIKeyWithSecret"
+              },
+              "meta": {
+               "type": "object",
+               "properties": {
+                "timestamp": {
+                 "type": "integer"
+                }
+               },
+               "required": [
+                "timestamp"
+               ]
+              }
+             }
+            }
+           }
+          }
+         },
+         "404": {
+          "$ref": "#/components/responses/NotFound"
+         },
+         "503": {
+          "$ref": "#/components/responses/Unavailable"
+         }
+        }
+       }
+      },
+      "/v1/keys/{id}": {
+       "delete": {
+        "operationId": "revokeKey",
+        "summary": "Revoke a key at once (admin).",
+        "parameters": [
+         {
+          "name": "id",
+          "in": "path",
+          "required": true,
+          "schema": {
+           "type": "string"
+          }
+         }
+        ],
+        "responses": {
+         "200": {
+          "description": "Revoked.",
+          "headers": {
+           "X-Request-Id": {
+            "$ref": "#/components/headers/RequestId"
+           }
+          },
+          "content": {
+           "application/json": {
+            "schema": {
+             "type": "object",
+             "required": [
+              "status",
+              "data",
+              "meta"
+             ],
+             "properties": {
+              "status": {
+               "const": "success"
+              },
+              "data": {
+               "$ref": "#/components/schemas/APIKey"
+              },
+              "meta": {
+               "type": "object",
+               "properties": {
+                "timestamp": {
+                 "type": "integer"
+                }
+               },
+               "required": [
+                "timestamp"
+               ]
+              }
+             }
+            }
+           }
+          }
+         },
+         "404": {
+          "$ref": "#/components/responses/NotFound"
+         },
+         "503": {
+          "$ref": "#/components/responses/Unavailable"
+         }
+        }
+       }
       }
      },
      "components": {
@@ -4511,6 +4761,161 @@ extension OpenAPIDocument {
           ]
          }
         }
+       },
+       "CreateKey": {
+        "type": "object",
+        "required": [
+         "name"
+        ],
+        "properties": {
+         "name": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 256
+         },
+         "permissions": {
+          "type": "array",
+          "minItems": 1,
+          "items": {
+           "enum": [
+            "read",
+            "write",
+            "admin"
+           ]
+          }
+         },
+         "rate_limit_per_minute": {
+          "type": "integer",
+          "minimum": 1,
+          "maximum": 10000000
+         },
+         "expires_in_days": {
+          "type": [
+           "integer",
+           "null"
+          ],
+          "minimum": 1,
+          "maximum": 36500
+         }
+        },
+        "additionalProperties": false
+       },
+       "APIKey": {
+        "type": "object",
+        "required": [
+         "id",
+         "name",
+         "prefix",
+         "permissions",
+         "rate_limit_per_minute",
+         "created_at",
+         "expires_at",
+         "last_used",
+         "active"
+        ],
+        "properties": {
+         "id": {
+          "type": "string"
+         },
+         "name": {
+          "type": "string"
+         },
+         "prefix": {
+          "type": "string"
+         },
+         "permissions": {
+          "type": "array",
+          "items": {
+           "enum": [
+            "read",
+            "write",
+            "admin"
+           ]
+          }
+         },
+         "rate_limit_per_minute": {
+          "type": "integer"
+         },
+         "created_at": {
+          "type": "integer"
+         },
+         "expires_at": {
+          "type": [
+           "integer",
+           "null"
+          ]
+         },
+         "last_used": {
+          "type": [
+           "integer",
+           "null"
+          ]
+         },
+         "active": {
+          "type": "boolean"
+         }
+        }
+       },
+       "APIKeyWithSecret": {
+        "type": "object",
+        "required": [
+         "id",
+         "name",
+         "prefix",
+         "permissions",
+         "rate_limit_per_minute",
+         "created_at",
+         "expires_at",
+         "last_used",
+         "active",
+         "key"
+        ],
+        "properties": {
+         "id": {
+          "type": "string"
+         },
+         "name": {
+          "type": "string"
+         },
+         "prefix": {
+          "type": "string"
+         },
+         "permissions": {
+          "type": "array",
+          "items": {
+           "enum": [
+            "read",
+            "write",
+            "admin"
+           ]
+          }
+         },
+         "rate_limit_per_minute": {
+          "type": "integer"
+         },
+         "created_at": {
+          "type": "integer"
+         },
+         "expires_at": {
+          "type": [
+           "integer",
+           "null"
+          ]
+         },
+         "last_used": {
+          "type": [
+           "integer",
+           "null"
+          ]
+         },
+         "active": {
+          "type": "boolean"
+         },
+         "key": {
+          "type": "string",
+          "description": "The secret: shown in this answer only."
+         }
+        }
        }
       },
       "responses": {
@@ -4611,6 +5016,17 @@ extension OpenAPIDocument {
         "schema": {
          "type": "string"
         }
+       }
+      },
+      "securitySchemes": {
+       "apiKeyHeader": {
+        "type": "apiKey",
+        "in": "header",
+        "name": "X-API-Key"
+       },
+       "bearer": {
+        "type": "http",
+        "scheme": "bearer"
        }
       }
      }

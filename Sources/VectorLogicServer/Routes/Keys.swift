@@ -21,7 +21,7 @@ extension Routes {
         router.post("/v1/keys/:id/rotate") { _, context -> Response in
             let id = try parameter(context, "id")
             let rotated = try keyCall { () throws -> (record: APIKeyRecord, secret: String)? in
-                guard keys.list().contains(where: { $0.id == id && $0.active }) else { return nil }
+                guard try keys.list().contains(where: { $0.id == id && $0.active }) else { return nil }
                 return try keys.rotate(id: id)
             }
             guard let rotated else { throw keyNotFound(id) }
