@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "VectorLogicEngine", targets: ["VectorLogicEngine"]),
         .library(name: "VectorLogicJSON", targets: ["VectorLogicJSON"]),
         .library(name: "VectorLogicFilter", targets: ["VectorLogicFilter"]),
+        .library(name: "VectorLogicPersonas", targets: ["VectorLogicPersonas"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -56,11 +57,19 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // Personas and memories in <data-dir>/personas.sqlite (the system SQLite; no HTTP).
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .target(
+            name: "VectorLogicPersonas",
+            dependencies: ["CSQLite", "VectorLogicJSON", "VectorLogicSync", "VectorLogicDistance", "VectorLogicFormat"],
+            swiftSettings: strictSettings
+        ),
+
         // Thin HTTP layer over the engine.
         .target(
             name: "VectorLogicServer",
             dependencies: [
-                "VectorLogicEngine", "VectorLogicJSON", "VectorLogicFilter", "VectorLogicSync",
+                "VectorLogicEngine", "VectorLogicJSON", "VectorLogicFilter", "VectorLogicSync", "VectorLogicPersonas",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -75,7 +84,7 @@ let package = Package(
         .target(
             name: "VectorLogicCLI",
             dependencies: [
-                "VectorLogicEngine", "VectorLogicServer", "VectorLogicIndex", "VectorLogicFormat", "VectorLogicDistance",
+                "VectorLogicEngine", "VectorLogicServer", "VectorLogicPersonas", "VectorLogicIndex", "VectorLogicFormat", "VectorLogicDistance",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -111,9 +120,11 @@ let package = Package(
             name: "VectorLogicServerTests",
             dependencies: [
                 "VectorLogicServer", "VectorLogicEngine", "VectorLogicJSON", "VectorLogicTestSupport", "VectorLogicIO", "VectorLogicFormat", "vectorlogic",
+                "VectorLogicPersonas",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .testTarget(name: "VectorLogicPersonasTests", dependencies: ["VectorLogicPersonas", "VectorLogicJSON", "VectorLogicSync"]),
 
         // Offline tools (inspect/verify/repair) end to end, incl. the built `vectorlogic` executable's exit codes.
         .testTarget(

@@ -73,7 +73,7 @@ enum ToolOutput {
         }
     }
 
-    /// Prints a report as pretty JSON or as text.
+    /// Prints a report as pretty JSON (snake_case keys, like the HTTP API) or as text.
     static func print<T: Encodable>(_ report: T, json: Bool, text: (T) -> String) throws {
         guard json else {
             write(text(report) + "\n", to: 1)
@@ -81,6 +81,7 @@ enum ToolOutput {
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
         do {
             let data = try encoder.encode(report)
             write(String(decoding: data, as: UTF8.self) + "\n", to: 1)

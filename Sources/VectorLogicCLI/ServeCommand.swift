@@ -13,7 +13,9 @@ struct ServeCommand: AsyncParsableCommand {
         VECTORLOGIC_DURABILITY, VECTORLOGIC_SYNC_INTERVAL_MS, VECTORLOGIC_DEFAULT_DIMENSION/DEFAULT_DIMENSIONS,
         VECTORLOGIC_DEFAULT_METRIC/DISTANCE_METRIC, VECTORLOGIC_INDEX_TYPE/INDEX_TYPE, VECTORLOGIC_LOG_FORMAT,
         VECTORLOGIC_LOG_LEVEL/LOG_LEVEL, VECTORLOGIC_METRICS_ENABLED/METRICS_ENABLED, VECTORLOGIC_MAX_BODY_BYTES,
-        VECTORLOGIC_SLOW_REQUEST_MS. Exit codes: 0 after SIGTERM/SIGINT, 2 bad arguments, 3 data directory locked.
+        VECTORLOGIC_SLOW_REQUEST_MS, VECTORLOGIC_RATE_LIMIT/RATE_LIMIT_MAX_REQUESTS,
+        VECTORLOGIC_SEARCH_RATE_LIMIT, VECTORLOGIC_RATE_LIMIT_WINDOW_MS/RATE_LIMIT_WINDOW_MS, VECTORLOGIC_AUTH,
+        VECTORLOGIC_ADMIN_KEY (turns auth on; the first admin key's secret), VECTORLOGIC_ALLOW_QUERY_API_KEY. Exit codes: 0 after SIGTERM/SIGINT, 2 bad arguments, 3 data directory locked.
         """
     )
 
@@ -30,6 +32,16 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("metrics-enabled"), help: "Serve /metrics (default true).") var metricsEnabled: Bool?
     @Option(name: .customLong("max-body-bytes"), help: "Largest request body (default 67108864).") var maxBodyBytes: Int?
     @Option(name: .customLong("slow-request-ms"), help: "Requests slower than this log a warning (default 1000).") var slowRequestMs: Int?
+    @Option(name: .customLong("rate-limit"), help: "Requests per window per client IP; 0 = no limit (default 0).") var rateLimit: Int?
+    @Option(name: .customLong("search-rate-limit"), help: "Search requests per window per client IP; 0 = no separate limit.")
+    var searchRateLimit: Int?
+    @Option(name: .customLong("rate-limit-window-ms"), help: "Rate-limit window (default 60000).") var rateLimitWindowMs: Int?
+    @Option(name: .customLong("persona-decay-interval-ms"),
+            help: "How often decayed persona memories are removed (default 60000).") var personaDecayIntervalMs: Int?
+    @Option(help: "on: every route but /health, /ready, /metrics and /admin needs an API key; off (default unless VECTORLOGIC_ADMIN_KEY is set).")
+    var auth: String?
+    @Flag(name: .customLong("allow-query-api-key"), help: "Also accept the key as ?api_key= (it is never logged).")
+    var allowQueryAPIKey = false
     @Option(name: .customLong("tls-cert"), help: "TLS certificate (not supported by this build).") var tlsCert: String?
     @Option(name: .customLong("tls-key"), help: "TLS private key (not supported by this build).") var tlsKey: String?
 
@@ -54,6 +66,12 @@ struct ServeCommand: AsyncParsableCommand {
         flags.metricsEnabled = metricsEnabled
         flags.maxBodyBytes = maxBodyBytes
         flags.slowRequestMilliseconds = slowRequestMs
+        flags.rateLimitPerClient = rateLimit
+        flags.auth = auth
+        flags.allowQueryAPIKey = allowQueryAPIKey ? true : nil
+        flags.searchRateLimitPerClient = searchRateLimit
+        flags.rateLimitWindowMilliseconds = rateLimitWindowMs
+        flags.personaDecayIntervalMilliseconds = personaDecayIntervalMs
         let configuration: ServerConfiguration
         do {
             configuration = try ServerConfiguration.resolve(flags: flags, environment: ProcessInfo.processInfo.environment)
@@ -66,6 +84,7 @@ struct ServeCommand: AsyncParsableCommand {
                 configuration: configuration,
                 logSink: { line in ServeOutput.write(line + "\n", to: 2) },
                 residentBytes: ServeOutput.residentBytes,
+                announce: { line in ServeOutput.write(line + "\n", to: 1) },
                 onListening: { url in ServeOutput.write("listening on \(url)\n", to: 1) }
             )
         } catch VectorLogicServer.StartError.locked(let reason) {

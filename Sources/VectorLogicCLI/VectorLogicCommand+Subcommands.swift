@@ -9,5 +9,6 @@ extension VectorLogicCommand {
         RepairCommand.self,
         SnapshotCommand.self,
         BenchCommand.self,
+        KeysCommand.self,
     ]
 }

@@ -31,9 +31,10 @@ enum Compaction {
             }
         }
         let graph = MemtableGraph(table: table, metric: job.config.metric, index: job.config.index)
-        graph.indexPending(upTo: table.count, budget: Int.max)
+        graph.indexPending(upTo: table.count, budget: Int.max, threads: Database.indexingThreads)
         let info = EngineSegmentInfo(collectionID: job.collectionID, dimension: job.definition.dimension, metric: job.definition.metric,
-                                     indexType: job.definition.indexType, rows: UInt32(table.count), maxLSN: checkpointLSN)
+                                     indexType: job.definition.indexType, rows: UInt32(table.count), maxLSN: checkpointLSN,
+                                     definition: job.definition)
         try SegmentBuilder.write(rows: MemtableRows(table: table, count: table.count), info: info, graph: graph.serialized(),
                                  path: database.path(FileNames.segment(number)), fileSystem: database.fileSystem)
         return mapping

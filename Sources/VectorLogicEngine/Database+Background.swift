@@ -13,7 +13,9 @@ extension Database {
         workers.spawn(name: "vectorlogic-maintenance") { [self] in maintenanceStep(verified: verified) }
     }
 
-    /// Inserts up to 256 pending rows of one memtable; true when it did work.
+    /// Inserts pending memtable rows into their graphs: 256 rows per memtable and step on this thread, or — once a
+    /// memtable's backlog passes `parallelIndexingBacklog` rows (a bulk load, whose unindexed tail every search must
+    /// scan exactly) — 2,048 rows per step on all cores. True when it did work.
     func indexStep() -> Bool {
         let pending = core.withLock { state -> [(MemtableGraph, Int)] in
             var out: [(MemtableGraph, Int)] = []
@@ -25,7 +27,12 @@ extension Database {
             return out
         }
         var worked = false
-        for (graph, count) in pending where graph.indexPending(upTo: count, budget: 256) > 0 { worked = true }
+        for (graph, count) in pending {
+            let bulk = count - graph.indexedCount >= Database.parallelIndexingBacklog
+            let inserted = bulk ? graph.indexPending(upTo: count, budget: 2_048, threads: Database.indexingThreads)
+                : graph.indexPending(upTo: count, budget: 256)
+            if inserted > 0 { worked = true }
+        }
         return worked
     }
 
@@ -70,6 +77,13 @@ extension Database {
         }
         return true
     }
+}
+
+extension Database {
+    /// Unindexed rows in one memtable above which the indexer uses every core.
+    @_spi(Testing) public static let parallelIndexingBacklog = 10_000
+    /// Threads for bulk indexing and for finishing a graph at a checkpoint.
+    static let indexingThreads = Processors.online
 }
 
 /// Segment numbers whose vectors checksum has been verified since open.

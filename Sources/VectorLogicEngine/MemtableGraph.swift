@@ -1,3 +1,4 @@
+import Dispatch
 import Logging
 import Synchronization
 import VectorLogicSync
@@ -35,19 +36,46 @@ final class MemtableGraph: Sendable {
 
     /// Inserts rows `indexedCount..<min(count, indexedCount + budget)`; returns how many were inserted.
     /// `count` must come from a snapshot taken under the core lock (rows below it are fully written).
+    ///
+    /// With `threads > 1` and a batch of at least `parallelMinimumRows`, the rows are inserted concurrently (the graph
+    /// takes concurrent inserts) and `indexedCount` moves to the batch's end once all are in: searches keep scanning
+    /// the batch exactly until then and ignore its rows in graph answers, so nothing is missed or returned twice.
+    /// The graph's links then depend on thread timing (levels stay seeded); the rows and answers do not.
     @discardableResult
-    func indexPending(upTo count: Int, budget: Int) -> Int {
+    func indexPending(upTo count: Int, budget: Int, threads: Int = 1) -> Int {
         guard let graph else { return 0 }
         return insertLock.withLock { _ in
             let start = indexed.load(ordering: .relaxed)
             let end = min(count, start + min(budget, count))
             guard end > start else { return 0 }
-            for row in start..<end {
-                graph.insert(UInt32(row))
-                indexed.store(row + 1, ordering: .releasing)
+            if threads > 1 && end - start >= MemtableGraph.parallelMinimumRows {
+                let next = RowCounter(start)
+                DispatchQueue.concurrentPerform(iterations: threads) { _ in
+                    while true {
+                        let row = next.claim()
+                        if row >= end { break }
+                        graph.insert(UInt32(row))
+                    }
+                }
+                indexed.store(end, ordering: .releasing)
+            } else {
+                for row in start..<end {
+                    graph.insert(UInt32(row))
+                    indexed.store(row + 1, ordering: .releasing)
+                }
             }
             return end - start
         }
+    }
+
+    /// Smallest batch worth spreading over several threads.
+    static let parallelMinimumRows = 512
+
+    /// Hands out row numbers to the inserting threads.
+    private final class RowCounter: Sendable {
+        private let value: Atomic<Int>
+        init(_ start: Int) { value = Atomic(start) }
+        func claim() -> Int { value.add(1, ordering: .relaxed).oldValue }
     }
 
     /// Graph search; the caller's `accept` limits results to its snapshot's indexed rows.

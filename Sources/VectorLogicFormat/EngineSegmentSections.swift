@@ -19,8 +19,9 @@ extension SegmentSectionKind {
 /// The info section: version u32 | collection id u64 | dimension u32 | metric u8 | index type u8 | reserved u16 |
 /// rows u32 | stride bytes u32 | max lsn u64. 36 bytes.
 public struct EngineSegmentInfo: Sendable, Hashable {
-    /// Layout version of the engine sections.
-    public static let version: UInt32 = 1
+    /// Layout version written: 2 appends the collection's definition to version 1's 36 bytes (so `repair` can
+    /// rebuild a lost manifest with the collection's name and index settings). Version 1 is still read.
+    public static let version: UInt32 = 2
     /// Collection id.
     public var collectionID: UInt64
     /// Values per row.
@@ -35,9 +36,12 @@ public struct EngineSegmentInfo: Sendable, Hashable {
     public var stride: UInt32
     /// Highest LSN whose rows this segment holds (diagnostics).
     public var maxLSN: UInt64
+    /// The collection's definition when the segment was written (nil in version-1 segments).
+    public var definition: EngineCollectionDefinition?
 
     /// Info for a segment.
-    public init(collectionID: UInt64, dimension: UInt32, metric: UInt8, indexType: UInt8, rows: UInt32, maxLSN: UInt64) {
+    public init(collectionID: UInt64, dimension: UInt32, metric: UInt8, indexType: UInt8, rows: UInt32, maxLSN: UInt64,
+                definition: EngineCollectionDefinition? = nil) {
         self.collectionID = collectionID
         self.dimension = dimension
         self.metric = metric
@@ -45,15 +49,16 @@ public struct EngineSegmentInfo: Sendable, Hashable {
         self.rows = rows
         self.stride = UInt32(Self.stride(dimension: Int(dimension)))
         self.maxLSN = maxLSN
+        self.definition = definition
     }
 
     /// Row stride for a dimension: 64-byte aligned so each row starts on a cache line.
     public static func stride(dimension: Int) -> Int { (dimension * 4 + 63) / 64 * 64 }
 
-    /// The 36 bytes.
+    /// 36 bytes, then (version 2) the definition's length u32 and bytes.
     public func encode() -> [UInt8] {
-        var writer = ByteWriter(capacity: 36)
-        writer.u32(Self.version)
+        var writer = ByteWriter(capacity: 128)
+        writer.u32(definition == nil ? 1 : Self.version)
         writer.u64(collectionID)
         writer.u32(dimension)
         writer.u8(metric)
@@ -62,6 +67,12 @@ public struct EngineSegmentInfo: Sendable, Hashable {
         writer.u32(rows)
         writer.u32(stride)
         writer.u64(maxLSN)
+        if let definition {
+            var inner = ByteWriter(capacity: 96)
+            definition.encode(into: &inner)
+            writer.u32(UInt32(inner.bytes.count))
+            writer.bytes(inner.bytes)
+        }
         return writer.bytes
     }
 
@@ -69,13 +80,26 @@ public struct EngineSegmentInfo: Sendable, Hashable {
     public static func decode(_ bytes: UnsafeRawBufferPointer) throws(FormatError) -> EngineSegmentInfo {
         var reader = ByteReader(bytes)
         let version = try reader.u32()
-        guard version == Self.version else { throw FormatError(offset: 0, reason: "segment info version \(version) is not supported") }
+        guard version == 1 || version == 2 else {
+            throw FormatError(offset: 0, reason: "segment info version \(version) is not supported")
+        }
         var info = EngineSegmentInfo(collectionID: try reader.u64(), dimension: try reader.u32(), metric: try reader.u8(),
                                      indexType: try reader.u8(), rows: 0, maxLSN: 0)
         _ = try reader.u16()
         info.rows = try reader.u32()
         let stride = try reader.u32()
         info.maxLSN = try reader.u64()
+        if version == 2 {
+            let length = Int(try reader.u32())
+            var inner = ByteReader(try reader.slice(count: length))
+            let definition = try EngineCollectionDefinition.decode(from: &inner)
+            try inner.expectEnd()
+            guard definition.id == info.collectionID, definition.dimension == info.dimension, definition.metric == info.metric,
+                  definition.indexType == info.indexType else {
+                throw FormatError(offset: 40, reason: "the collection definition does not match the segment's fields")
+            }
+            info.definition = definition
+        }
         try reader.expectEnd()
         guard info.dimension >= 1, info.dimension <= 20_000, stride == info.stride else {
             throw FormatError(offset: 12, reason: "dimension \(info.dimension) / stride \(stride) inconsistent")

@@ -1,6 +1,7 @@
 public import Hummingbird
 import VectorLogicEngine
 import VectorLogicFilter
+import VectorLogicPersonas
 import NIOCore
 public import VectorLogicJSON
 import HTTPTypes
@@ -115,6 +116,7 @@ extension APIError {
         case let error as EngineError: return APIError(error)
         case let error as JSONParseError: return APIError(error)
         case let error as FilterError: return APIError(error)
+        case let error as PersonaStoreError: return APIError(error)
         case let error as any HTTPResponseError:
             switch error.status {
             case .notFound: return APIError(.notFound, "not_found", "no such route")

@@ -6,9 +6,16 @@ public struct AppRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The client's `X-Request-Id`, or one made up by `RequestIDMiddleware`.
     public var requestID: String = ""
+    /// The peer's IP address (rate limits key on it); "unknown" when the channel has none (e.g. a Unix socket).
+    public let clientAddress: String
+    /// The authenticated key's id (set by `AuthMiddleware`; nil when auth is off or the route is open).
+    public var apiKeyID: String?
+    /// The authenticated key's own requests-per-minute limit.
+    public var apiKeyRateLimit: Int = 0
 
     /// Called by Hummingbird for every request.
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
+        clientAddress = source.channel.remoteAddress?.ipAddress ?? "unknown"
     }
 }

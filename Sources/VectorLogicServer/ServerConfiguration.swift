@@ -27,6 +27,22 @@ public struct ServerConfiguration: Sendable {
     public var maxBodyBytes: Int = 64 << 20
     /// Requests slower than this log a warning.
     public var slowRequestMilliseconds: Int = 1_000
+    /// Requests per window from one client IP (0: no limit, the default — a server on 127.0.0.1 behind a proxy sees
+    /// one client, so a default limit would throttle everyone at once).
+    public var rateLimitPerClient: Int = 0
+    /// Search requests per window from one client IP, on top of `rateLimitPerClient` (0: no separate limit).
+    public var searchRateLimitPerClient: Int = 0
+    /// The rate-limit window; buckets refill continuously at limit per window.
+    public var rateLimitWindowMilliseconds: Int = 60_000
+    /// Whether every route but /health, /ready, /metrics and /admin needs an API key. Off unless `--auth on`,
+    /// `VECTORLOGIC_AUTH=on` or `VECTORLOGIC_ADMIN_KEY` is given (see README "Decisions").
+    public var authEnabled: Bool = false
+    /// The first admin key's secret, from `VECTORLOGIC_ADMIN_KEY` (used only when the key store is empty).
+    public var adminKey: String?
+    /// Whether `?api_key=` is accepted (it ends up in proxies' and browsers' logs, so it is off by default).
+    public var allowQueryAPIKey: Bool = false
+    /// How often the persona decay job removes memories older than their persona's `memory_decay_ms`.
+    public var personaDecayIntervalMilliseconds: Int = 60_000
 
     /// The defaults.
     public init() {}
@@ -68,6 +84,18 @@ public struct ServeFlags: Sendable {
     public var maxBodyBytes: Int?
     /// `--slow-request-ms`
     public var slowRequestMilliseconds: Int?
+    /// `--rate-limit`
+    public var rateLimitPerClient: Int?
+    /// `--search-rate-limit`
+    public var searchRateLimitPerClient: Int?
+    /// `--rate-limit-window-ms`
+    public var rateLimitWindowMilliseconds: Int?
+    /// `--auth on|off`
+    public var auth: String?
+    /// `--allow-query-api-key`
+    public var allowQueryAPIKey: Bool?
+    /// `--persona-decay-interval-ms`
+    public var personaDecayIntervalMilliseconds: Int?
 
     /// No flags given.
     public init() {}
@@ -160,6 +188,42 @@ extension ServerConfiguration {
         if let slow = try integer(flags.slowRequestMilliseconds, "--slow-request-ms",
                                   ["VECTORLOGIC_SLOW_REQUEST_MS", "SLOW_REQUEST_MS"], range: 1...86_400_000) {
             config.slowRequestMilliseconds = slow
+        }
+        if let limit = try integer(flags.rateLimitPerClient, "--rate-limit",
+                                   ["VECTORLOGIC_RATE_LIMIT", "RATE_LIMIT_MAX_REQUESTS"], range: 0...100_000_000) {
+            config.rateLimitPerClient = limit
+        }
+        if let limit = try integer(flags.searchRateLimitPerClient, "--search-rate-limit",
+                                   ["VECTORLOGIC_SEARCH_RATE_LIMIT", "SEARCH_RATE_LIMIT_MAX_REQUESTS"], range: 0...100_000_000) {
+            config.searchRateLimitPerClient = limit
+        }
+        if let window = try integer(flags.rateLimitWindowMilliseconds, "--rate-limit-window-ms",
+                                    ["VECTORLOGIC_RATE_LIMIT_WINDOW_MS", "RATE_LIMIT_WINDOW_MS"], range: 1...86_400_000) {
+            config.rateLimitWindowMilliseconds = window
+        }
+        if let admin = env("VECTORLOGIC_ADMIN_KEY") {
+            guard admin.value.utf8.count >= 16, admin.value.utf8.count <= 256,
+                  admin.value.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
+                throw ConfigurationError("VECTORLOGIC_ADMIN_KEY must be 16-256 visible ASCII characters")
+            }
+            config.adminKey = admin.value
+            config.authEnabled = true
+        }
+        if let auth = text(flags.auth, ["VECTORLOGIC_AUTH"]) {
+            switch auth.value.lowercased() {
+            case "on", "true", "1", "required": config.authEnabled = true
+            case "off", "false", "0": config.authEnabled = false
+            default: throw ConfigurationError("unknown auth mode \"\(auth.value)\" (from \(auth.source)): use on or off")
+            }
+        }
+        if let allow = flags.allowQueryAPIKey {
+            config.allowQueryAPIKey = allow
+        } else if let variable = env("VECTORLOGIC_ALLOW_QUERY_API_KEY") {
+            config.allowQueryAPIKey = ["1", "true", "yes", "on"].contains(variable.value.lowercased())
+        }
+        if let decay = try integer(flags.personaDecayIntervalMilliseconds, "--persona-decay-interval-ms",
+                                   ["VECTORLOGIC_PERSONA_DECAY_INTERVAL_MS"], range: 10...86_400_000) {
+            config.personaDecayIntervalMilliseconds = decay
         }
         let interval = try integer(flags.syncIntervalMilliseconds, "--sync-interval-ms",
                                    ["VECTORLOGIC_SYNC_INTERVAL_MS", "SYNC_INTERVAL_MS"], range: 1...60_000) ?? 10

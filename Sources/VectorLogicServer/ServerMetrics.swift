@@ -54,6 +54,17 @@ final class ServerMetrics: Sendable {
         meters.latency.recordNanoseconds(nanoseconds)
     }
 
+    /// Counts a request refused by a rate limit (`vectorlogic_rate_limited_total{class}`).
+    func recordRateLimited(endpointClass: String) {
+        CoreMetrics.Counter(label: "vectorlogic_rate_limited_total", dimensions: [("class", endpointClass)], factory: factory)
+            .increment()
+    }
+
+    /// Counts a request refused by authentication or permissions (`vectorlogic_auth_failures_total{reason}`).
+    func recordAuthFailure(reason: String) {
+        CoreMetrics.Counter(label: "vectorlogic_auth_failures_total", dimensions: [("reason", reason)], factory: factory).increment()
+    }
+
     /// Refreshes the engine figures (called at scrape time).
     func refreshEngine(_ stats: DatabaseStats, collections: [CollectionInfo]) {
         gauge("vectorlogic_vectors", stats.vectors)

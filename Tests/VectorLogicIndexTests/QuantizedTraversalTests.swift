@@ -100,3 +100,46 @@ import VectorLogicIO
         }
     }
 }
+
+/// Searches running while the SQ8 codes are built and published (the engine's maintenance thread does this while the
+/// server answers queries). Runs under ThreadSanitizer in CI (suite name contains "Concurrency").
+@Suite struct QuantizedTraversalConcurrencyTests {
+    @Test func searchesStayCorrectWhileCodesArePublished() async throws {
+        let n = FrozenHNSW.quantizedTraversalMinimumRows + 100
+        let dimension = 16
+        let data = IndexTestData.clustered(count: n, dimension: dimension, clusters: 8, seed: 0xC0DE5)
+        let source = FlatVectorSource(dimension: dimension, vectors: data)
+        let bytes = IndexTestData.build(source, count: n, metric: .euclidean).serialized()
+        let graph = UnsafeMutableRawBufferPointer.allocate(byteCount: bytes.count, alignment: 64)
+        defer { graph.deallocate() }
+        graph.copyBytes(from: bytes)
+        let frozen = try FrozenHNSW(graph: UnsafeRawBufferPointer(graph), source: source, metric: .euclidean, count: n)
+        let queries = IndexTestData.clustered(count: 20, dimension: dimension, clusters: 8, seed: 0xC0DE6)
+        let truths = (0..<20).map { qi in
+            IndexTestData.bruteForce(Array(queries[(qi * dimension)..<((qi + 1) * dimension)]), source: source,
+                                     metric: .euclidean, k: 1)
+        }
+        let hits = await withTaskGroup(of: Int.self) { group in
+            group.addTask {
+                frozen.prepareQuantizedTraversal()
+                return 0
+            }
+            for _ in 0..<2 {
+                group.addTask {
+                    var found = 0
+                    for _ in 0..<10 {
+                        for qi in 0..<20 {
+                            let q = Array(queries[(qi * dimension)..<((qi + 1) * dimension)])
+                            let result = q.withUnsafeBufferPointer { frozen.search($0.baseAddress!, k: 1, ef: 64, accept: nil) }
+                            if result.first?.row == truths[qi].first { found += 1 }
+                        }
+                    }
+                    return found
+                }
+            }
+            return await group.reduce(0, +)
+        }
+        #expect(frozen.usesQuantizedTraversal)
+        #expect(hits >= 2 * 10 * 20 * 95 / 100, "nearest neighbour found in \(hits) of 400 searches")
+    }
+}

@@ -4,15 +4,24 @@ import VectorLogicJSON
 /// `/openapi.json` is a valid OpenAPI 3.1 document listing exactly the routes the server serves.
 @Suite struct OpenAPIDocumentTests {
     static let served: [String: Set<String>] = [
-        "/health": ["get"], "/ready": ["get"], "/metrics": ["get"], "/openapi.json": ["get"], "/v1/stats": ["get"],
+        "/admin": ["get"], "/health": ["get"], "/ready": ["get"], "/metrics": ["get"], "/openapi.json": ["get"], "/v1/stats": ["get"],
         "/v1/collections": ["get", "post"], "/v1/collections/{collection}": ["get", "delete"],
         "/v1/collections/{collection}/vectors": ["post"], "/v1/collections/{collection}/vectors/delete": ["post"],
         "/v1/collections/{collection}/vectors/{id}": ["get", "put", "patch", "delete"],
         "/v1/collections/{collection}/search": ["post"], "/v1/collections/{collection}/scroll": ["post"],
         "/v1/collections/{collection}/count": ["post"],
-        "/v1/snapshots": ["get", "post"], "/v1/snapshots/{name}": ["get", "delete"],
+        "/v1/snapshots": ["get", "post"], "/v1/keys": ["get", "post"], "/v1/keys/{id}/rotate": ["post"], "/v1/keys/{id}": ["delete"], "/v1/snapshots/{name}": ["get", "delete"],
         "/vectors": ["post"], "/vectors/batch": ["post", "delete"], "/vectors/search": ["get", "post"], "/vectors/{id}": ["put", "delete"],
-    ]
+    ].merging(personaRoutes(prefix: "")) { $1 }.merging(personaRoutes(prefix: "/v1")) { $1 }
+
+    /// The persona routes, served under the seed's short paths and under `/v1`.
+    static func personaRoutes(prefix: String) -> [String: Set<String>] {
+        [
+            "\(prefix)/personas": ["get", "post"], "\(prefix)/personas/{id}": ["get", "put", "delete"],
+            "\(prefix)/personas/{id}/memories": ["get", "post"], "\(prefix)/personas/{id}/memories/search": ["get", "post"],
+            "\(prefix)/personas/{id}/memories/{mid}": ["delete"],
+        ]
+    }
 
     @Test func documentListsEveryServedRoute() async throws {
         try await withServer { server in

@@ -103,6 +103,32 @@ import Testing
         #expect(againStopped && again.process.terminationStatus == 0)
     }
 
+    /// `VECTORLOGIC_AUTH=on` on a first start: one admin key is made and printed once (before `listening on`), it
+    /// works, requests without it get 401, and a restart prints no new key.
+    @Test func firstStartWithAuthPrintsTheAdminKeyOnce() async throws {
+        let directory = TestServer.temporaryDirectory()
+        let served = try Served(directory: directory, environment: ["VECTORLOGIC_AUTH": "on"])
+        defer { if served.process.isRunning { kill(served.process.processIdentifier, SIGKILL) } }
+        let keyLine = await Task.detached { served.readFirstLine() }.value
+        #expect(keyLine.hasPrefix("admin API key (shown this once only): vdb_"), "\(keyLine)")
+        let key = String(keyLine.split(separator: " ").last ?? "")
+        let line = await Task.detached { served.readFirstLine() }.value
+        let port = try #require(served.port(), "\(line)")
+        #expect(try await HTTPTestClient.request(port: port, "GET", "/v1/stats").status == 401)
+        #expect(try await HTTPTestClient.request(port: port, "GET", "/v1/stats", headers: [("X-API-Key", key)]).status == 200)
+        served.process.terminate()
+        #expect(await ServeProcessTests.wait(served.process, seconds: 30))
+
+        let again = try Served(directory: directory, environment: ["VECTORLOGIC_AUTH": "on"])
+        defer { if again.process.isRunning { kill(again.process.processIdentifier, SIGKILL) } }
+        let first = await Task.detached { again.readFirstLine() }.value
+        #expect(first.hasPrefix("listening on"), "no second key is printed: \(first)")
+        let againPort = try #require(again.port())
+        #expect(try await HTTPTestClient.request(port: againPort, "GET", "/v1/stats", headers: [("X-API-Key", key)]).status == 200)
+        again.process.terminate()
+        #expect(await ServeProcessTests.wait(again.process, seconds: 30))
+    }
+
     /// Bad flags or environment values exit 2 with one sentence on stderr.
     @Test func badConfigurationExitsTwo() async throws {
         let process = Process()

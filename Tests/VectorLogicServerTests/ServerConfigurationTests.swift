@@ -22,6 +22,22 @@ import VectorLogicServer
         #expect(config.logLevel == "debug" && config.durability == .batch(intervalMilliseconds: 25))
     }
 
+    /// Rate limits are off by default and come from the flags or the original `RATE_LIMIT_*` names.
+    @Test func rateLimitsFromFlagsAndOriginalNames() throws {
+        let none = try ServerConfiguration.resolve(flags: ServeFlags(), environment: [:])
+        #expect(none.rateLimitPerClient == 0 && none.searchRateLimitPerClient == 0 && none.rateLimitWindowMilliseconds == 60_000)
+        let environment = ["RATE_LIMIT_MAX_REQUESTS": "100", "RATE_LIMIT_WINDOW_MS": "900000", "VECTORLOGIC_SEARCH_RATE_LIMIT": "10"]
+        let fromEnvironment = try ServerConfiguration.resolve(flags: ServeFlags(), environment: environment)
+        #expect(fromEnvironment.rateLimitPerClient == 100 && fromEnvironment.rateLimitWindowMilliseconds == 900_000)
+        #expect(fromEnvironment.searchRateLimitPerClient == 10)
+        var flags = ServeFlags()
+        flags.rateLimitPerClient = 7
+        #expect(try ServerConfiguration.resolve(flags: flags, environment: environment).rateLimitPerClient == 7)
+        #expect(throws: ConfigurationError.self) {
+            try ServerConfiguration.resolve(flags: ServeFlags(), environment: ["RATE_LIMIT_WINDOW_MS": "0"])
+        }
+    }
+
     @Test func badValuesAreRejectedWithTheirSource() {
         #expect(throws: ConfigurationError.self) { try ServerConfiguration.resolve(flags: ServeFlags(), environment: ["PORT": "x"]) }
         #expect(throws: ConfigurationError.self) {

@@ -25,6 +25,21 @@ import VectorLogicJSON
         }
     }
 
+    /// The admin page is one self-contained HTML document (no external scripts) that reads the JSON API, and every
+    /// API path it calls is served.
+    @Test func adminPageIsSelfContainedHTML() async throws {
+        try await withServer { server in
+            let page = try await server.call("GET", "/admin")
+            #expect(page.status == 200 && page.headers["content-type"]?.hasPrefix("text/html") == true)
+            #expect(page.text.hasPrefix("<!doctype html>") && page.text.contains("</html>"))
+            #expect(!page.text.contains("<script src") && !page.text.contains("http://") && !page.text.contains("https://"))
+            for path in ["/v1/stats", "/v1/collections"] {
+                #expect(page.text.contains("'\(path)'"))
+                #expect(try await server.call("GET", path).status == 200)
+            }
+        }
+    }
+
     /// `/metrics` is not served when metrics are disabled.
     @Test func metricsCanBeDisabled() async throws {
         try await withServer(configure: { $0.metricsEnabled = false }) { server in
@@ -197,7 +212,7 @@ import VectorLogicJSON
 
     /// Requests slower than the configured bound log a warning.
     @Test func slowRequestsLogAWarning() async throws {
-        try await withServer(configure: { $0.slowRequestMilliseconds = 1 }) { server in
+        try await withServer(configure: { $0.slowRequestMilliseconds = 0 }) { server in
             _ = try await server.call("POST", "/v1/collections/default/vectors", #"{"vectors":[{"id":"a","values":[1,2,3,4]}]}"#)
             try await Task.sleep(for: .milliseconds(50))
             #expect(server.logs.all.contains { $0.contains(#""level":"warning""#) && $0.contains("slow request") })

@@ -3,6 +3,7 @@ import Logging
 import Synchronization
 import VectorLogicEngine
 import VectorLogicJSON
+import VectorLogicPersonas
 import VectorLogicServer
 
 /// Collects log lines in memory so tests can read what the server logged.
@@ -17,13 +18,20 @@ final class TestServer: Sendable {
     let port: Int
     let directory: String
     let database: Database
+    let personas: PersonaStore
+    let keys: KeyStore
     let logs: LogCollector
     private let task: Task<Void, any Error>
+    private let decay: PersonaDecayJob
 
-    private init(port: Int, directory: String, database: Database, logs: LogCollector, task: Task<Void, any Error>) {
+    private init(port: Int, directory: String, database: Database, personas: PersonaStore, keys: KeyStore, decay: PersonaDecayJob,
+                 logs: LogCollector, task: Task<Void, any Error>) {
+        self.keys = keys
         self.port = port
         self.directory = directory
         self.database = database
+        self.personas = personas
+        self.decay = decay
         self.logs = logs
         self.task = task
     }
@@ -43,8 +51,13 @@ final class TestServer: Sendable {
         }
         let database = try Database.open(at: directory, options: DatabaseOptions(durability: configuration.durability))
         try await VectorLogicServer.ensureDefaultCollection(database, configuration: configuration)
+        let personas = try PersonaStore(dataDirectory: directory)
+        let keys = try KeyStore(dataDirectory: directory)
+        _ = try VectorLogicServer.ensureAdminKey(keys, configuration: configuration)
+        let decay = VectorLogicServer.startDecayJob(personas, configuration: configuration, logger: logger)
         let (portStream, portContinuation) = AsyncStream.makeStream(of: Int.self)
-        let app = VectorLogicServer.buildApplication(database: database, configuration: configuration, logger: logger, onListening: { _, port in
+        let app = VectorLogicServer.buildApplication(database: database, personas: personas, keys: keys, configuration: configuration,
+                                                     logger: logger, onListening: { _, port in
             portContinuation.yield(port)
             portContinuation.finish()
         })
@@ -52,15 +65,22 @@ final class TestServer: Sendable {
         var iterator = portStream.makeAsyncIterator()
         guard let port = await iterator.next() else {
             task.cancel()
+            await decay.stop()
+            personas.close()
+            keys.close()
             throw HTTPClientError(description: "server did not start")
         }
-        return TestServer(port: port, directory: directory, database: database, logs: logs, task: task)
+        return TestServer(port: port, directory: directory, database: database, personas: personas, keys: keys, decay: decay,
+                          logs: logs, task: task)
     }
 
-    /// Stops serving and closes the database (releasing its lock).
+    /// Stops serving, the decay job and the persona store, and closes the database (releasing its lock).
     func stop() async throws {
         task.cancel()
         _ = try? await task.value
+        await decay.stop()
+        personas.close()
+        keys.close()
         try await database.close()
     }
 

@@ -95,6 +95,46 @@ extension ToolsSuite {
             try await database.close()
         }
 
+        /// Manifest and logs both gone: the collection comes back under its own name and index settings, read from
+        /// the definition each segment's info section carries (info version 2), with every row of the segments.
+        @Test func lostManifestAndLogsKeepTheCollectionDefinition() async throws {
+            let directory = ToolsTempDirectory("definition")
+            defer { directory.remove() }
+            try await ToolsFixture.twoSegmentDatabase(at: directory.path)
+            let files = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+            for name in files where name == "MANIFEST" || name.hasSuffix(".log") {
+                try FileManager.default.removeItem(atPath: directory.path + "/" + name)
+            }
+            let report = try Repairer.repair(directory: directory.path)
+            #expect(report.actions.contains { $0.kind == "manifest" })
+            #expect(try Verifier.verify(directory: directory.path).isClean)
+            let database = try Database.open(at: directory.path)
+            let collection = try #require(database.listCollections().first)
+            #expect(collection.config.name == ToolsFixture.collection)
+            #expect(collection.config.dimension == ToolsFixture.dimension && collection.config.metric == .cosine)
+            #expect(collection.vectorCount == 70)
+            try await database.close()
+        }
+
+        /// Segments written before info version 2 (36-byte info, no definition) still decode.
+        @Test func version1SegmentInfoStillDecodes() throws {
+            let old = EngineSegmentInfo(collectionID: 7, dimension: 384, metric: 0, indexType: 0, rows: 10, maxLSN: 99)
+            let bytes = old.encode()
+            #expect(bytes.count == 36 && bytes[0] == 1)
+            let decoded = try bytes.withUnsafeBytes { try EngineSegmentInfo.decode($0) }
+            #expect(decoded == old && decoded.definition == nil)
+            let definition = EngineCollectionDefinition(id: 7, name: "docs", dimension: 384, metric: 0, indexType: 0, m: 24,
+                                                        efConstruction: 300, efSearch: 80, createdAtMs: 5)
+            var new = old
+            new.definition = definition
+            let newBytes = new.encode()
+            #expect(newBytes[0] == 2)
+            #expect(try newBytes.withUnsafeBytes { try EngineSegmentInfo.decode($0) }.definition == definition)
+            var mismatched = new
+            mismatched.definition?.dimension = 12
+            #expect(throws: FormatError.self) { try mismatched.encode().withUnsafeBytes { try EngineSegmentInfo.decode($0) } }
+        }
+
         /// Repair works through any FileSystem: the same quarantine on a SimulatedFileSystem, surviving a crash after it.
         @Test func repairThroughTheSimulatedFileSystemIsDurable() async throws {
             let fileSystem = SimulatedFileSystem(seed: 7)

@@ -20,10 +20,13 @@ extension ToolsSuite {
 
             let inspect = try VectorLogicProcess.run(["snapshot", "inspect", file, "--json"])
             #expect(inspect.status == 0)
-            let report = try JSONDecoder().decode(SnapshotInspectReport.self, from: Data(inspect.stdout.utf8))
-            #expect(report.entries.contains { $0.name == "MANIFEST" && $0.checksumOK })
-            #expect(report.entries.filter { $0.name.hasSuffix(".seg") }.count == 2)
-            #expect(!report.entries.contains { $0.name == "LOCK" || $0.name.hasPrefix("snapshots") })
+            // The tools print snake_case keys (like the HTTP API).
+            let report = try JSONSerialization.jsonObject(with: Data(inspect.stdout.utf8)) as? [String: Any] ?? [:]
+            let entries = report["entries"] as? [[String: Any]] ?? []
+            let names = entries.compactMap { $0["name"] as? String }
+            #expect(entries.contains { $0["name"] as? String == "MANIFEST" && $0["checksum_ok"] as? Bool == true })
+            #expect(names.filter { $0.hasSuffix(".seg") }.count == 2)
+            #expect(!names.contains { $0 == "LOCK" || $0.hasPrefix("snapshots") })
             let generic = try VectorLogicProcess.run(["inspect", file])
             #expect(generic.status == 0 && generic.stdout.contains("all checksums ok"))
 

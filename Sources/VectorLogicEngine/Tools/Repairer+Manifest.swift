@@ -20,7 +20,8 @@ extension RepairSession {
     }
 
     /// A manifest rebuilt from what the files say: collection definitions from the logs' create/drop records (or,
-    /// when those logs are gone, from the segments' info sections as `recovered-<id>`), every readable segment of a
+    /// when those logs are gone, from the definition in the segments' info sections; segments written before info
+    /// version 2 give only dimension and metric, and the collection comes back as `recovered-<id>`), every readable segment of a
     /// live collection with no tombstones (duplicates are tombstoned later, newest wins), and a checkpoint no later
     /// than what the segments hold, so the logs replay on top. Deletes that were only in the old manifest are lost.
     private func rebuildManifest() throws(ToolError) -> EngineManifest {
@@ -51,7 +52,8 @@ extension RepairSession {
         }
         let ids = Set(definitions.keys).subtracting(dropped).union(segments.keys).sorted()
         let collections = ids.compactMap { id -> EngineManifestCollection? in
-            guard let definition = definitions[id] ?? infos[id].map({ Self.recoveredDefinition(id: id, info: $0) }) else { return nil }
+            guard let definition = definitions[id] ?? infos[id].map({ $0.definition ?? Self.recoveredDefinition(id: id, info: $0) })
+            else { return nil }
             return EngineManifestCollection(definition: definition, segments: segments[id] ?? [])
         }
         let checkpoint = max(highestSegmentLSN, (lowestLSN ?? 1) - 1)
@@ -66,7 +68,8 @@ extension RepairSession {
                               collections: collections)
     }
 
-    /// A definition for a collection whose create record is gone: the segment's facts and the default index parameters.
+    /// A definition for a collection whose create record is gone and whose segments predate info version 2: the
+    /// segment's facts and the default index parameters.
     private static func recoveredDefinition(id: UInt64, info: EngineSegmentInfo) -> EngineCollectionDefinition {
         EngineCollectionDefinition(id: id, name: "recovered-\(id)", dimension: info.dimension, metric: info.metric,
                                    indexType: info.indexType, m: 16, efConstruction: 200, efSearch: 64, createdAtMs: 0)

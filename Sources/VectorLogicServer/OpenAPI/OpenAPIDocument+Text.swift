@@ -7,7 +7,7 @@ extension OpenAPIDocument {
      "info": {
       "title": "VectorLogic",
       "version": "1.0.0",
-      "description": "Crash-safe vector database. Every success body is {status:'success',data,meta}; every error body is {status:'error',error,message,details}. A 2xx answer to a write means the change is fsync'd in the write-ahead log."
+      "description": "Crash-safe vector database. Every success body is {status:'success',data,meta}; every error body is {status:'error',error,message,details}. A 2xx answer to a write means the change is fsync'd in the write-ahead log. Authentication (when the server runs with --auth on or VECTORLOGIC_ADMIN_KEY): X-API-Key or Authorization: Bearer on every route except /health, /ready, /metrics and /admin; 401 unauthorized without a valid key, 403 forbidden without the permission."
      },
      "servers": [
       {
@@ -15,6 +15,24 @@ extension OpenAPIDocument {
       }
      ],
      "paths": {
+      "/admin": {
+       "get": {
+        "operationId": "adminPage",
+        "summary": "The operators' web page (HTML; reads the JSON API from the browser).",
+        "responses": {
+         "200": {
+          "description": "The page.",
+          "content": {
+           "text/html": {
+            "schema": {
+             "type": "string"
+            }
+           }
+          }
+         }
+        }
+       }
+      },
       "/health": {
        "get": {
         "operationId": "health",
@@ -1725,6 +1743,1498 @@ extension OpenAPIDocument {
         }
        }
       },
+      "/personas": {
+       "post": {
+        "operationId": "createPersona",
+        "summary": "Create a persona. Also served under /v1. No API keys exist yet; once they do, this route needs the write permission.",
+        "requestBody": {
+         "required": true,
+         "content": {
+          "application/json": {
+           "schema": {
+            "$ref": "#/components/schemas/CreatePersona"
+           }
+          }
+         }
+        },
+        "responses": {
+         "201": {
+          "description": "The persona.",
+          "headers": {
+           "X-Request-Id": {
+            "$ref": "#/components/headers/RequestId"
+           }
+          },
+          "content": {
+           "application/json": {
+            "schema": {
+             "type": "object",
+             "required": [
+              "status",
+              "data",
+              "meta"
+             ],
+             "properties": {
+              "status": {
+               "const": "success"
+              },
+              "data": {
+               "$ref": "#/components/schemas/Persona"
+              },
+              "meta": {
+               "type": "object",
+               "properties": {
+                "timestamp": {
+                 "type": "integer"
+                }
+               },
+               "required": [
+                "timestamp"
+               ]
+              }
+             }
+            }
+           }
+          }
+         },
+         "400": {
+          "$ref": "#/components/responses/BadRequest"
+         },
+         "404": {
+          "$ref": "#/components/responses/NotFound"
+         },
+         "413": {
+          "$ref": "#/components/responses/PayloadTooLarge"
+         },
+         "415": {
+          "$ref": "#/components/responses/UnsupportedMediaType"
+         },
+         "503": {
+          "$ref": "#/components/responses/Unavailable"
+         }
+        }
+       },
+       "get": {
+        "operationId": "listPersonas",
+        "summary": "Every persona, oldest first. Also served under /v1.",
+        "responses": {
+         "200": {
+          "description": "The personas.",
+          "headers": {
+           "X-Request-Id": {
+            "$ref": "#/components/headers/RequestId"
+           }
+          },
+          "content": {
+           "application/json": {
+            "schema": {
+             "type": "object",
+             "required": [
+              "status",
+              "data",
+              "meta"
+             ],
+             "properties": {
+              "status": {
+               "const": "success"
+              },
+              "data": {
+               "type": "array",
+               "items": {
+                "$ref": "#/components/schemas/Persona"
+               }
+              },
+              "meta": {
+               "type": "object",
+               "properties": {
+                "timestamp": {
+                 "type": "integer"
+                },
+                "count": {
+                 "type": "integer"
+                }
+               },
+               "required": [
+                "timestamp",
+                "count"
+               ]
+              }
+             }
+            }
+           }
+          }
+         },
+         "503": {
+          "$ref": "#/components/responses/Unavailable"
+         }
+        }
+       }
+      },
+      "/personas/{id}": {
+       "parameters": [
+        {
+         "name": "id",
+         "in": "path",
+         "required": true,
+         "description": "The persona's id.",
+         "schema": {
+          "type": "string",
+          "minLength": 1
+         }
+        }
+       ],
+       "get": {
+        "operationId": "getPersona",
+        "summary": "One persona. Also served under /v1.",
+        "responses": {
+         "200": {
+          "description": "The persona.",
+          "headers": {
+           "X-Request-Id": {
+            "$ref": "#/components/headers/RequestId"
+           }
+          },
+          "content": {
+           "application/json": {
+            "schema": {
+             "type": "object",
+             "required": [
+              "status",
+              "data",
+              "meta"
+             ],
+             "properties": {
+              "status": {
+               "const": "success"
+              },
+              "data": {
+               "$ref": "#/components/schemas/Persona"
+              },
+              "meta": {
+               "type": "object",
+               "properties": {
+                "timestamp": {
+                 "type": "integer"
+                }
+               },
+               "required": [
+                "timestamp"
+               ]
+              }
+             }
+            }
+           }
+          }
+         },
+         "400": {
+          "$ref": "#/components/responses/BadRequest"
+         },
+         "404": {
+          "$ref": "#/components/responses/NotFound"
+         },
+         "503": {
+          "$ref": "#/components/responses/Unavailable"
+         }
+        }
+       },
+       "put": {
+        "operationId": "updatePersona",
+        "summary": "Update a persona: fields given replace the stored ones, fields left out are kept; lowering max_memory_size trims the oldest memories at once. Also served under /v1. No API keys exist yet; once they do, this route needs the write permission.",
+        "requestBody": {
+         "required": true,
+         "content": {
+          "application/json": {
+           "schema": {
+            "$ref": "#/components/schemas/UpdatePersona"
+           }
+          }
+         }
+        },
+        "responses": {
+         "200": {
+          "description": "The updated persona.",
+          "headers": {
+           "X-Request-Id": {
+            "$ref": "#/components/headers/RequestId"
+           }
+          },
+          "content": {
+           "application/json": {
+            "schema": {
+             "type": "object",
+             "required": [
+              "status",
+              "data",
+              "meta"
+             ],
+             "properties": {
+              "status": {
+               "const": "success"
+              },
+              "data": {
+               "$ref": "#/components/schemas/Persona"
+              },
+              "meta": {
+               "type": "object",
+               "properties": {
+                "timestamp": {
+                 "type": "integer"
+                }
+               },
+               "required": [
+                "timestamp"
+               ]
+              }
+             }
+            }
+           }
+          }
+         },
+         "400": {
+          "$ref": "#/components/responses/BadRequest"
+         },
+         "404": {
+          "$ref": "#/components/responses/NotFound"
+         },
+         "413": {
+          "$ref": "#/components/responses/PayloadTooLarge"
+         },
+         "415": {
+          "$ref": "#/components/responses/UnsupportedMediaType"
+         },
+         "503": {
+          "$ref": "#/components/responses/Unavailable"
+         }
+        }
+       },
+       "delete": {
+        "operationId": "deletePersona",
+        "summary": "Delete a persona and all its memories. Also served under /v1. No API keys exist yet; once they do, this route needs the write permission.",
+        "responses": {
+         "200": {
+          "description": "Deleted.",
+          "headers": {
+           "X-Request-Id": {
+            "$ref": "#/components/headers/RequestId"
+           }
+          },
+          "content": {
+           "application/json": {
+            "schema": {
+             "type": "object",
+             "required": [
+              "status",
+              "data",
+              "meta"
+             ],
+             "properties": {
+              "status": {
+               "const": "success"
+              },
+              "data": {
+               "$ref": "#/components/schemas/DeletedItem"
+              },
+              "meta": {
+               "type": "object",
+               "properties": {
+                "timestamp": {
+                 "type": "integer"
+                }
+               },
+               "required": [
+                "timestamp"
+               ]
+              }
+             }
+            }
+           }
+          }
+         },
+         "400": {
+          "$ref": "#/components/responses/BadRequest"
+         },
+         "404": {
+          "$ref": "#/components/responses/NotFound"
+         },
+         "503": {
+          "$ref": "#/components/responses/Unavailable"
+         }
+        }
+       }
+      },
+      "/personas/{id}/memories": {
+       "parameters": [
+        {
+         "name": "id",
+         "in": "path",
+         "required": true,
+         "description": "The persona's id.",
+         "schema": {
+          "type": "string",
+          "minLength": 1
+         }
+        }
+       ],
+       "post": {
+        "operationId": "addMemory",
+        "summary": "Add a memory; the oldest memories over max_memory_size are removed in the same transaction. Also served under /v1. No API keys exist yet; once they do, this route needs the write permission.",
+        "requestBody": {
+         "required": true,
+         "content": {
+          "application/json": {
+           "schema": {
+            "$ref": "#/components/schemas/CreateMemory"
+           }
+          }
+         }
+        },
+        "responses": {
+         "201": {
+          "description": "The memory.",
+          "headers": {
+           "X-Request-Id": {
+            "$ref": "#/components/headers/RequestId"
+           }
+          },
+          "content": {
+           "application/json": {
+            "schema": {
+             "type": "object",
+             "required": [
+              "status",
+              "data",
+              "meta"
+             ],
+             "properties": {
+              "status": {
+               "const": "success"
+              },
+              "data": {
+               "$ref": "#/components/schemas/Memory"
+              },
+              "meta": {
+               "type": "object",
+               "properties": {
+                "timestamp": {
+                 "type": "integer"
+                }
+               },
+               "required": [
+                "timestamp"
+               ]
+              }
+             }
+            }
+           }
+          }
+         },
+         "400": {
+          "$ref": "#/components/responses/BadRequest"
+         },
+         "404": {
+          "$ref": "#/components/responses/NotFound"
+         },
+         "413": {
+          "$ref": "#/components/responses/PayloadTooLarge"
+         },
+         "415": {
+          "$ref": "#/components/responses/UnsupportedMediaType"
+         },
+         "503": {
+          "$ref": "#/components/responses/Unavailable"
+         }
+        }
+       },
+       "get": {
+        "operationId": "listMemories",
+        "summary": "A page of memories, newest first. Also served under /v1.",
+        "parameters": [
+         {
+          "name": "limit",
+          "in": "query",
+          "schema": {
+           "type": "integer",
+           "minimum": 1,
+           "maximum": 1000
+          },
+          "description": "Page size, default 100."
+         },
+         {
+          "name": "cursor",
+          "in": "query",
+          "schema": {
+           "type": "string"
+          },
+          "description": "The next_cursor of the previous page (opaque)."
+         }
+        ],
+        "responses": {
+         "200": {
+          "description": "A page.",
+          "headers": {
+           "X-Request-Id": {
+            "$ref": "#/components/headers/RequestId"
+           }
+          },
+          "content": {
+           "application/json": {
+            "schema": {
+             "type": "object",
+             "required": [
+              "status",
+              "data",
+              "meta"
+             ],
+             "properties": {
+              "status": {
+               "const": "success"
+              },
+              "data": {
+               "$ref": "#/components/schemas/MemoryPage"
+              },
+              "meta": {
+               "type": "object",
+               "properties": {
+                "timestamp": {
+                 "type": "integer"
+                },
+                "count": {
+                 "type": "integer"
+                }
+               },
+               "required": [
+                "timestamp",
+                "count"
+               ]
+              }
+             }
+            }
+           }
+          }
+         },
+         "400": {
+          "$ref": "#/components/responses/BadRequest"
+         },
+         "404": {
+          "$ref": "#/components/responses/NotFound"
+         },
+         "503": {
+          "$ref": "#/components/responses/Unavailable"
+         }
+        }
+       }
+      },
+      "/personas/{id}/memories/search": {
+       "parameters": [
+        {
+         "name": "id",
+         "in": "path",
+         "required": true,
+         "description": "The persona's id.",
+         "schema": {
+          "type": "string",
+          "minLength": 1
+         }
+        }
+       ],
+       "post": {
+        "operationId": "searchMemories",
+        "summary": "Memories most similar to a vector by cosine similarity, best first. Also served under /v1.",
+        "requestBody": {
+         "required": true,
+         "content": {
+          "application/json": {
+           "schema": {
+            "$ref": "#/components/schemas/MemorySearch"
+           }
+          }
+         }
+        },
+        "responses": {
+         "200": {
+          "description": "Matches.",
+          "headers": {
+           "X-Request-Id": {
+            "$ref": "#/components/headers/RequestId"
+           }
+          },
+          "content": {
+           "application/json": {
+            "schema": {
+             "type": "object",
+             "required": [
+              "status",
+              "data",
+              "meta"
+             ],
+             "properties": {
+              "status": {
+               "const": "success"
+              },
+              "data": {
+               "$ref": "#/components/schemas/MemorySearchResult"
+              },
+              "meta": {
+               "type": "object",
+               "properties": {
+                "timestamp": {
+                 "type": "integer"
+                },
+                "count": {
+                 "type": "integer"
+                },
+                "limit": {
+                 "type": "integer"
+                },
+                "threshold": {
+                 "type": "number"
+                }
+               },
+               "required": [
+                "timestamp",
+                "count",
+                "limit",
+                "threshold"
+               ]
+              }
+             }
+            }
+           }
+          }
+         },
+         "400": {
+          "$ref": "#/components/responses/BadRequest"
+         },
+         "404": {
+          "$ref": "#/components/responses/NotFound"
+         },
+         "413": {
+          "$ref": "#/components/responses/PayloadTooLarge"
+         },
+         "415": {
+          "$ref": "#/components/responses/UnsupportedMediaType"
+         },
+         "503": {
+          "$ref": "#/components/responses/Unavailable"
+         }
+        }
+       },
+       "get": {
+        "operationId": "searchMemoriesGet",
+        "summary": "Search by text query: needs an embedding provider, so without one the answer is 400 (use POST with a vector). Also served under /v1.",
+        "parameters": [
+         {
+          "name": "query",
+          "in": "query",
+          "schema": {
+           "type": "string"
+          }
+         },
+         {
+          "name": "limit",
+          "in": "query",
+          "schema": {
+           "type": "integer",
+           "minimum": 1,
+           "maximum": 1000
+          }
+         },
+         {
+          "name": "threshold",
+          "in": "query",
+          "schema": {
+           "type": "number"
+          }
+         }
+        ],
+        "responses": {
+         "200": {
+          "description": "Matches.",
+          "headers": {
+           "X-Request-Id": {
+            "$ref": "#/components/headers/RequestId"
+           }
+          },
+          "content": {
+           "application/json": {
+            "schema": {
+             "type": "object",
+             "required": [
+              "status",
+              "data",
+              "meta"
+             ],
+             "properties": {
+              "status": {
+               "const": "success"
+              },
+              "data": {
+               "$ref": "#/components/schemas/MemorySearchResult"
+              },
+              "meta": {
+               "type": "object",
+               "properties": {
+                "timestamp": {
+                 "type": "integer"
+                },
+                "count": {
+                 "type": "integer"
+                },
+                "limit": {
+                 "type": "integer"
+                },
+                "threshold": {
+                 "type": "number"
+                }
+               },
+               "required": [
+                "timestamp",
+                "count",
+                "limit",
+                "threshold"
+               ]
+              }
+             }
+            }
+           }
+          }
+         },
+         "400": {
+          "$ref": "#/components/responses/BadRequest"
+         },
+         "404": {
+          "$ref": "#/components/responses/NotFound"
+         },
+         "503": {
+          "$ref": "#/components/responses/Unavailable"
+         }
+        }
+       }
+      },
+      "/personas/{id}/memories/{mid}": {
+       "parameters": [
+        {
+         "name": "id",
+         "in": "path",
+         "required": true,
+         "description": "The persona's id.",
+         "schema": {
+          "type": "string",
+          "minLength": 1
+         }
+        },
+        {
+         "name": "mid",
+         "in": "path",
+         "required": true,
+         "description": "The memory's id.",
+         "schema": {
+          "type": "string",
+          "minLength": 1
+         }
+        }
+       ],
+       "delete": {
+        "operationId": "deleteMemory",
+        "summary": "Delete one memory. Also served under /v1. No API keys exist yet; once they do, this route needs the write permission.",
+        "responses": {
+         "200": {
+          "description": "Deleted.",
+          "headers": {
+           "X-Request-Id": {
+            "$ref": "#/components/headers/RequestId"
+           }
+          },
+          "content": {
+           "application/json": {
+            "schema": {
+             "type": "object",
+             "required": [
+              "status",
+              "data",
+              "meta"
+             ],
+             "properties": {
+              "status": {
+               "const": "success"
+              },
+              "data": {
+               "$ref": "#/components/schemas/DeletedItem"
+              },
+              "meta": {
+               "type": "object",
+               "properties": {
+                "timestamp": {
+                 "type": "integer"
+                }
+               },
+               "required": [
+                "timestamp"
+               ]
+              }
+             }
+            }
+           }
+          }
+         },
+         "400": {
+          "$ref": "#/components/responses/BadRequest"
+         },
+         "404": {
+          "$ref": "#/components/responses/NotFound"
+         },
+         "503": {
+          "$ref": "#/components/responses/Unavailable"
+         }
+        }
+       }
+      },
+      "/v1/personas": {
+       "post": {
+        "operationId": "createPersonaV1",
+        "summary": "Create a persona. The same handler as the short path without /v1. No API keys exist yet; once they do, this route needs the write permission.",
+        "requestBody": {
+         "required": true,
+         "content": {
+          "application/json": {
+           "schema": {
+            "$ref": "#/components/schemas/CreatePersona"
+           }
+          }
+         }
+        },
+        "responses": {
+         "201": {
+          "description": "The persona.",
+          "headers": {
+           "X-Request-Id": {
+            "$ref": "#/components/headers/RequestId"
+           }
+          },
+          "content": {
+           "application/json": {
+            "schema": {
+             "type": "object",
+             "required": [
+              "status",
+              "data",
+              "meta"
+             ],
+             "properties": {
+              "status": {
+               "const": "success"
+              },
+              "data": {
+               "$ref": "#/components/schemas/Persona"
+              },
+              "meta": {
+               "type": "object",
+               "properties": {
+                "timestamp": {
+                 "type": "integer"
+                }
+               },
+               "required": [
+                "timestamp"
+               ]
+              }
+             }
+            }
+           }
+          }
+         },
+         "400": {
+          "$ref": "#/components/responses/BadRequest"
+         },
+         "404": {
+          "$ref": "#/components/responses/NotFound"
+         },
+         "413": {
+          "$ref": "#/components/responses/PayloadTooLarge"
+         },
+         "415": {
+          "$ref": "#/components/responses/UnsupportedMediaType"
+         },
+         "503": {
+          "$ref": "#/components/responses/Unavailable"
+         }
+        }
+       },
+       "get": {
+        "operationId": "listPersonasV1",
+        "summary": "Every persona, oldest first. The same handler as the short path without /v1.",
+        "responses": {
+         "200": {
+          "description": "The personas.",
+          "headers": {
+           "X-Request-Id": {
+            "$ref": "#/components/headers/RequestId"
+           }
+          },
+          "content": {
+           "application/json": {
+            "schema": {
+             "type": "object",
+             "required": [
+              "status",
+              "data",
+              "meta"
+             ],
+             "properties": {
+              "status": {
+               "const": "success"
+              },
+              "data": {
+               "type": "array",
+               "items": {
+                "$ref": "#/components/schemas/Persona"
+               }
+              },
+              "meta": {
+               "type": "object",
+               "properties": {
+                "timestamp": {
+                 "type": "integer"
+                },
+                "count": {
+                 "type": "integer"
+                }
+               },
+               "required": [
+                "timestamp",
+                "count"
+               ]
+              }
+             }
+            }
+           }
+          }
+         },
+         "503": {
+          "$ref": "#/components/responses/Unavailable"
+         }
+        }
+       }
+      },
+      "/v1/personas/{id}": {
+       "parameters": [
+        {
+         "name": "id",
+         "in": "path",
+         "required": true,
+         "description": "The persona's id.",
+         "schema": {
+          "type": "string",
+          "minLength": 1
+         }
+        }
+       ],
+       "get": {
+        "operationId": "getPersonaV1",
+        "summary": "One persona. The same handler as the short path without /v1.",
+        "responses": {
+         "200": {
+          "description": "The persona.",
+          "headers": {
+           "X-Request-Id": {
+            "$ref": "#/components/headers/RequestId"
+           }
+          },
+          "content": {
+           "application/json": {
+            "schema": {
+             "type": "object",
+             "required": [
+              "status",
+              "data",
+              "meta"
+             ],
+             "properties": {
+              "status": {
+               "const": "success"
+              },
+              "data": {
+               "$ref": "#/components/schemas/Persona"
+              },
+              "meta": {
+               "type": "object",
+               "properties": {
+                "timestamp": {
+                 "type": "integer"
+                }
+               },
+               "required": [
+                "timestamp"
+               ]
+              }
+             }
+            }
+           }
+          }
+         },
+         "400": {
+          "$ref": "#/components/responses/BadRequest"
+         },
+         "404": {
+          "$ref": "#/components/responses/NotFound"
+         },
+         "503": {
+          "$ref": "#/components/responses/Unavailable"
+         }
+        }
+       },
+       "put": {
+        "operationId": "updatePersonaV1",
+        "summary": "Update a persona: fields given replace the stored ones, fields left out are kept; lowering max_memory_size trims the oldest memories at once. The same handler as the short path without /v1. No API keys exist yet; once they do, this route needs the write permission.",
+        "requestBody": {
+         "required": true,
+         "content": {
+          "application/json": {
+           "schema": {
+            "$ref": "#/components/schemas/UpdatePersona"
+           }
+          }
+         }
+        },
+        "responses": {
+         "200": {
+          "description": "The updated persona.",
+          "headers": {
+           "X-Request-Id": {
+            "$ref": "#/components/headers/RequestId"
+           }
+          },
+          "content": {
+           "application/json": {
+            "schema": {
+             "type": "object",
+             "required": [
+              "status",
+              "data",
+              "meta"
+             ],
+             "properties": {
+              "status": {
+               "const": "success"
+              },
+              "data": {
+               "$ref": "#/components/schemas/Persona"
+              },
+              "meta": {
+               "type": "object",
+               "properties": {
+                "timestamp": {
+                 "type": "integer"
+                }
+               },
+               "required": [
+                "timestamp"
+               ]
+              }
+             }
+            }
+           }
+          }
+         },
+         "400": {
+          "$ref": "#/components/responses/BadRequest"
+         },
+         "404": {
+          "$ref": "#/components/responses/NotFound"
+         },
+         "413": {
+          "$ref": "#/components/responses/PayloadTooLarge"
+         },
+         "415": {
+          "$ref": "#/components/responses/UnsupportedMediaType"
+         },
+         "503": {
+          "$ref": "#/components/responses/Unavailable"
+         }
+        }
+       },
+       "delete": {
+        "operationId": "deletePersonaV1",
+        "summary": "Delete a persona and all its memories. The same handler as the short path without /v1. No API keys exist yet; once they do, this route needs the write permission.",
+        "responses": {
+         "200": {
+          "description": "Deleted.",
+          "headers": {
+           "X-Request-Id": {
+            "$ref": "#/components/headers/RequestId"
+           }
+          },
+          "content": {
+           "application/json": {
+            "schema": {
+             "type": "object",
+             "required": [
+              "status",
+              "data",
+              "meta"
+             ],
+             "properties": {
+              "status": {
+               "const": "success"
+              },
+              "data": {
+               "$ref": "#/components/schemas/DeletedItem"
+              },
+              "meta": {
+               "type": "object",
+               "properties": {
+                "timestamp": {
+                 "type": "integer"
+                }
+               },
+               "required": [
+                "timestamp"
+               ]
+              }
+             }
+            }
+           }
+          }
+         },
+         "400": {
+          "$ref": "#/components/responses/BadRequest"
+         },
+         "404": {
+          "$ref": "#/components/responses/NotFound"
+         },
+         "503": {
+          "$ref": "#/components/responses/Unavailable"
+         }
+        }
+       }
+      },
+      "/v1/personas/{id}/memories": {
+       "parameters": [
+        {
+         "name": "id",
+         "in": "path",
+         "required": true,
+         "description": "The persona's id.",
+         "schema": {
+          "type": "string",
+          "minLength": 1
+         }
+        }
+       ],
+       "post": {
+        "operationId": "addMemoryV1",
+        "summary": "Add a memory; the oldest memories over max_memory_size are removed in the same transaction. The same handler as the short path without /v1. No API keys exist yet; once they do, this route needs the write permission.",
+        "requestBody": {
+         "required": true,
+         "content": {
+          "application/json": {
+           "schema": {
+            "$ref": "#/components/schemas/CreateMemory"
+           }
+          }
+         }
+        },
+        "responses": {
+         "201": {
+          "description": "The memory.",
+          "headers": {
+           "X-Request-Id": {
+            "$ref": "#/components/headers/RequestId"
+           }
+          },
+          "content": {
+           "application/json": {
+            "schema": {
+             "type": "object",
+             "required": [
+              "status",
+              "data",
+              "meta"
+             ],
+             "properties": {
+              "status": {
+               "const": "success"
+              },
+              "data": {
+               "$ref": "#/components/schemas/Memory"
+              },
+              "meta": {
+               "type": "object",
+               "properties": {
+                "timestamp": {
+                 "type": "integer"
+                }
+               },
+               "required": [
+                "timestamp"
+               ]
+              }
+             }
+            }
+           }
+          }
+         },
+         "400": {
+          "$ref": "#/components/responses/BadRequest"
+         },
+         "404": {
+          "$ref": "#/components/responses/NotFound"
+         },
+         "413": {
+          "$ref": "#/components/responses/PayloadTooLarge"
+         },
+         "415": {
+          "$ref": "#/components/responses/UnsupportedMediaType"
+         },
+         "503": {
+          "$ref": "#/components/responses/Unavailable"
+         }
+        }
+       },
+       "get": {
+        "operationId": "listMemoriesV1",
+        "summary": "A page of memories, newest first. The same handler as the short path without /v1.",
+        "parameters": [
+         {
+          "name": "limit",
+          "in": "query",
+          "schema": {
+           "type": "integer",
+           "minimum": 1,
+           "maximum": 1000
+          },
+          "description": "Page size, default 100."
+         },
+         {
+          "name": "cursor",
+          "in": "query",
+          "schema": {
+           "type": "string"
+          },
+          "description": "The next_cursor of the previous page (opaque)."
+         }
+        ],
+        "responses": {
+         "200": {
+          "description": "A page.",
+          "headers": {
+           "X-Request-Id": {
+            "$ref": "#/components/headers/RequestId"
+           }
+          },
+          "content": {
+           "application/json": {
+            "schema": {
+             "type": "object",
+             "required": [
+              "status",
+              "data",
+              "meta"
+             ],
+             "properties": {
+              "status": {
+               "const": "success"
+              },
+              "data": {
+               "$ref": "#/components/schemas/MemoryPage"
+              },
+              "meta": {
+               "type": "object",
+               "properties": {
+                "timestamp": {
+                 "type": "integer"
+                },
+                "count": {
+                 "type": "integer"
+                }
+               },
+               "required": [
+                "timestamp",
+                "count"
+               ]
+              }
+             }
+            }
+           }
+          }
+         },
+         "400": {
+          "$ref": "#/components/responses/BadRequest"
+         },
+         "404": {
+          "$ref": "#/components/responses/NotFound"
+         },
+         "503": {
+          "$ref": "#/components/responses/Unavailable"
+         }
+        }
+       }
+      },
+      "/v1/personas/{id}/memories/search": {
+       "parameters": [
+        {
+         "name": "id",
+         "in": "path",
+         "required": true,
+         "description": "The persona's id.",
+         "schema": {
+          "type": "string",
+          "minLength": 1
+         }
+        }
+       ],
+       "post": {
+        "operationId": "searchMemoriesV1",
+        "summary": "Memories most similar to a vector by cosine similarity, best first. The same handler as the short path without /v1.",
+        "requestBody": {
+         "required": true,
+         "content": {
+          "application/json": {
+           "schema": {
+            "$ref": "#/components/schemas/MemorySearch"
+           }
+          }
+         }
+        },
+        "responses": {
+         "200": {
+          "description": "Matches.",
+          "headers": {
+           "X-Request-Id": {
+            "$ref": "#/components/headers/RequestId"
+           }
+          },
+          "content": {
+           "application/json": {
+            "schema": {
+             "type": "object",
+             "required": [
+              "status",
+              "data",
+              "meta"
+             ],
+             "properties": {
+              "status": {
+               "const": "success"
+              },
+              "data": {
+               "$ref": "#/components/schemas/MemorySearchResult"
+              },
+              "meta": {
+               "type": "object",
+               "properties": {
+                "timestamp": {
+                 "type": "integer"
+                },
+                "count": {
+                 "type": "integer"
+                },
+                "limit": {
+                 "type": "integer"
+                },
+                "threshold": {
+                 "type": "number"
+                }
+               },
+               "required": [
+                "timestamp",
+                "count",
+                "limit",
+                "threshold"
+               ]
+              }
+             }
+            }
+           }
+          }
+         },
+         "400": {
+          "$ref": "#/components/responses/BadRequest"
+         },
+         "404": {
+          "$ref": "#/components/responses/NotFound"
+         },
+         "413": {
+          "$ref": "#/components/responses/PayloadTooLarge"
+         },
+         "415": {
+          "$ref": "#/components/responses/UnsupportedMediaType"
+         },
+         "503": {
+          "$ref": "#/components/responses/Unavailable"
+         }
+        }
+       },
+       "get": {
+        "operationId": "searchMemoriesGetV1",
+        "summary": "Search by text query: needs an embedding provider, so without one the answer is 400 (use POST with a vector). The same handler as the short path without /v1.",
+        "parameters": [
+         {
+          "name": "query",
+          "in": "query",
+          "schema": {
+           "type": "string"
+          }
+         },
+         {
+          "name": "limit",
+          "in": "query",
+          "schema": {
+           "type": "integer",
+           "minimum": 1,
+           "maximum": 1000
+          }
+         },
+         {
+          "name": "threshold",
+          "in": "query",
+          "schema": {
+           "type": "number"
+          }
+         }
+        ],
+        "responses": {
+         "200": {
+          "description": "Matches.",
+          "headers": {
+           "X-Request-Id": {
+            "$ref": "#/components/headers/RequestId"
+           }
+          },
+          "content": {
+           "application/json": {
+            "schema": {
+             "type": "object",
+             "required": [
+              "status",
+              "data",
+              "meta"
+             ],
+             "properties": {
+              "status": {
+               "const": "success"
+              },
+              "data": {
+               "$ref": "#/components/schemas/MemorySearchResult"
+              },
+              "meta": {
+               "type": "object",
+               "properties": {
+                "timestamp": {
+                 "type": "integer"
+                },
+                "count": {
+                 "type": "integer"
+                },
+                "limit": {
+                 "type": "integer"
+                },
+                "threshold": {
+                 "type": "number"
+                }
+               },
+               "required": [
+                "timestamp",
+                "count",
+                "limit",
+                "threshold"
+               ]
+              }
+             }
+            }
+           }
+          }
+         },
+         "400": {
+          "$ref": "#/components/responses/BadRequest"
+         },
+         "404": {
+          "$ref": "#/components/responses/NotFound"
+         },
+         "503": {
+          "$ref": "#/components/responses/Unavailable"
+         }
+        }
+       }
+      },
+      "/v1/personas/{id}/memories/{mid}": {
+       "parameters": [
+        {
+         "name": "id",
+         "in": "path",
+         "required": true,
+         "description": "The persona's id.",
+         "schema": {
+          "type": "string",
+          "minLength": 1
+         }
+        },
+        {
+         "name": "mid",
+         "in": "path",
+         "required": true,
+         "description": "The memory's id.",
+         "schema": {
+          "type": "string",
+          "minLength": 1
+         }
+        }
+       ],
+       "delete": {
+        "operationId": "deleteMemoryV1",
+        "summary": "Delete one memory. The same handler as the short path without /v1. No API keys exist yet; once they do, this route needs the write permission.",
+        "responses": {
+         "200": {
+          "description": "Deleted.",
+          "headers": {
+           "X-Request-Id": {
+            "$ref": "#/components/headers/RequestId"
+           }
+          },
+          "content": {
+           "application/json": {
+            "schema": {
+             "type": "object",
+             "required": [
+              "status",
+              "data",
+              "meta"
+             ],
+             "properties": {
+              "status": {
+               "const": "success"
+              },
+              "data": {
+               "$ref": "#/components/schemas/DeletedItem"
+              },
+              "meta": {
+               "type": "object",
+               "properties": {
+                "timestamp": {
+                 "type": "integer"
+                }
+               },
+               "required": [
+                "timestamp"
+               ]
+              }
+             }
+            }
+           }
+          }
+         },
+         "400": {
+          "$ref": "#/components/responses/BadRequest"
+         },
+         "404": {
+          "$ref": "#/components/responses/NotFound"
+         },
+         "503": {
+          "$ref": "#/components/responses/Unavailable"
+         }
+        }
+       }
+      },
       "/v1/snapshots": {
        "post": {
         "operationId": "createSnapshot",
@@ -1945,59 +3455,260 @@ extension OpenAPIDocument {
          }
         }
        }
+      },
+      "/v1/keys": {
+       "post": {
+        "operationId": "createKey",
+        "summary": "Make an API key (admin). The secret is in this answer only.",
+        "requestBody": {
+         "required": true,
+         "content": {
+          "application/json": {
+           "schema": {
+            "$ref": "#/components/schemas/CreateKey"
+           }
+          }
+         }
+        },
+        "responses": {
+         "201": {
+          "description": "Created.",
+          "headers": {
+           "X-Request-Id": {
+            "$ref": "#/components/headers/RequestId"
+           }
+          },
+          "content": {
+           "application/json": {
+            "schema": {
+             "type": "object",
+             "required": [
+              "status",
+              "data",
+              "meta"
+             ],
+             "properties": {
+              "status": {
+               "const": "success"
+              },
+              "data": {
+               "$ref": "#/components/schemas/APIKeyWithSecret"
+              },
+              "meta": {
+               "type": "object",
+               "properties": {
+                "timestamp": {
+                 "type": "integer"
+                }
+               },
+               "required": [
+                "timestamp"
+               ]
+              }
+             }
+            }
+           }
+          }
+         },
+         "400": {
+          "$ref": "#/components/responses/BadRequest"
+         },
+         "413": {
+          "$ref": "#/components/responses/PayloadTooLarge"
+         },
+         "415": {
+          "$ref": "#/components/responses/UnsupportedMediaType"
+         },
+         "503": {
+          "$ref": "#/components/responses/Unavailable"
+         }
+        }
+       },
+       "get": {
+        "operationId": "listKeys",
+        "summary": "Key records without secrets (admin).",
+        "responses": {
+         "200": {
+          "description": "Keys.",
+          "headers": {
+           "X-Request-Id": {
+            "$ref": "#/components/headers/RequestId"
+           }
+          },
+          "content": {
+           "application/json": {
+            "schema": {
+             "type": "object",
+             "required": [
+              "status",
+              "data",
+              "meta"
+             ],
+             "properties": {
+              "status": {
+               "const": "success"
+              },
+              "data": {
+               "type": "array",
+               "items": {
+                "$ref": "#/components/schemas/APIKey"
+               }
+              },
+              "meta": {
+               "type": "object",
+               "properties": {
+                "timestamp": {
+                 "type": "integer"
+                },
+                "count": {
+                 "type": "integer"
+                }
+               },
+               "required": [
+                "timestamp",
+                "count"
+               ]
+              }
+             }
+            }
+           }
+          }
+         },
+         "503": {
+          "$ref": "#/components/responses/Unavailable"
+         }
+        }
+       }
+      },
+      "/v1/keys/{id}/rotate": {
+       "post": {
+        "operationId": "rotateKey",
+        "summary": "A new secret for the same record; the old one stops working (admin).",
+        "parameters": [
+         {
+          "name": "id",
+          "in": "path",
+          "required": true,
+          "schema": {
+           "type": "string"
+          }
+         }
+        ],
+        "responses": {
+         "200": {
+          "description": "Rotated.",
+          "headers": {
+           "X-Request-Id": {
+            "$ref": "#/components/headers/RequestId"
+           }
+          },
+          "content": {
+           "application/json": {
+            "schema": {
+             "type": "object",
+             "required": [
+              "status",
+              "data",
+              "meta"
+             ],
+             "properties": {
+              "status": {
+               "const": "success"
+              },
+              "data": {
+               "$ref": "#/components/schemas/APIKeyWithSecret"
+              },
+              "meta": {
+               "type": "object",
+               "properties": {
+                "timestamp": {
+                 "type": "integer"
+                }
+               },
+               "required": [
+                "timestamp"
+               ]
+              }
+             }
+            }
+           }
+          }
+         },
+         "404": {
+          "$ref": "#/components/responses/NotFound"
+         },
+         "503": {
+          "$ref": "#/components/responses/Unavailable"
+         }
+        }
+       }
+      },
+      "/v1/keys/{id}": {
+       "delete": {
+        "operationId": "revokeKey",
+        "summary": "Revoke a key at once (admin).",
+        "parameters": [
+         {
+          "name": "id",
+          "in": "path",
+          "required": true,
+          "schema": {
+           "type": "string"
+          }
+         }
+        ],
+        "responses": {
+         "200": {
+          "description": "Revoked.",
+          "headers": {
+           "X-Request-Id": {
+            "$ref": "#/components/headers/RequestId"
+           }
+          },
+          "content": {
+           "application/json": {
+            "schema": {
+             "type": "object",
+             "required": [
+              "status",
+              "data",
+              "meta"
+             ],
+             "properties": {
+              "status": {
+               "const": "success"
+              },
+              "data": {
+               "$ref": "#/components/schemas/APIKey"
+              },
+              "meta": {
+               "type": "object",
+               "properties": {
+                "timestamp": {
+                 "type": "integer"
+                }
+               },
+               "required": [
+                "timestamp"
+               ]
+              }
+             }
+            }
+           }
+          }
+         },
+         "404": {
+          "$ref": "#/components/responses/NotFound"
+         },
+         "503": {
+          "$ref": "#/components/responses/Unavailable"
+         }
+        }
+       }
       }
      },
      "components": {
       "schemas": {
-       "Snapshot": {
-        "type": "object",
-        "required": [
-         "name",
-         "bytes",
-         "sha256",
-         "created_at"
-        ],
-        "properties": {
-         "name": {
-          "type": "string"
-         },
-         "bytes": {
-          "type": "integer",
-          "minimum": 0
-         },
-         "sha256": {
-          "type": "string",
-          "pattern": "^[0-9a-f]{64}$"
-         },
-         "created_at": {
-          "type": "integer",
-          "description": "Milliseconds since the Unix epoch."
-         }
-        }
-       },
-       "SnapshotListItem": {
-        "type": "object",
-        "required": [
-         "name",
-         "bytes",
-         "created_at"
-        ],
-        "properties": {
-         "name": {
-          "type": "string"
-         },
-         "bytes": {
-          "type": "integer",
-          "minimum": 0
-         },
-         "created_at": {
-          "type": [
-           "integer",
-           "null"
-          ]
-         }
-        }
-       },
        "Error": {
         "type": "object",
         "required": [
@@ -2646,6 +4357,565 @@ extension OpenAPIDocument {
           "type": "boolean"
          }
         }
+       },
+       "CreatePersona": {
+        "type": "object",
+        "description": "A new persona. Unknown fields are ignored.",
+        "required": [
+         "name"
+        ],
+        "properties": {
+         "name": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 256,
+          "description": "1 to 256 Unicode scalars."
+         },
+         "system_prompt": {
+          "type": "string",
+          "maxLength": 65536,
+          "description": "At most 64 KiB of UTF-8; default empty."
+         },
+         "max_memory_size": {
+          "type": "integer",
+          "minimum": 1,
+          "maximum": 100000,
+          "description": "Most memories kept; the oldest go first. Default 1000."
+         },
+         "memory_decay_ms": {
+          "type": "integer",
+          "minimum": 0,
+          "maximum": 3153600000000,
+          "description": "Memories older than this are removed by the background decay job; 0 means never. Default 604800000 (7 days)."
+         },
+         "temperature": {
+          "type": "number",
+          "minimum": 0,
+          "maximum": 2,
+          "description": "Default 0.7."
+         },
+         "max_tokens": {
+          "type": "integer",
+          "minimum": 1,
+          "maximum": 1000000,
+          "description": "Default 2048."
+         },
+         "is_active": {
+          "type": "boolean",
+          "description": "Default true."
+         }
+        }
+       },
+       "UpdatePersona": {
+        "type": "object",
+        "description": "Merge update: every field given replaces the stored one, every field left out keeps its value. Lowering max_memory_size removes the oldest memories over it at once. Unknown fields are ignored.",
+        "properties": {
+         "name": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 256,
+          "description": "1 to 256 Unicode scalars."
+         },
+         "system_prompt": {
+          "type": "string",
+          "maxLength": 65536,
+          "description": "At most 64 KiB of UTF-8; default empty."
+         },
+         "max_memory_size": {
+          "type": "integer",
+          "minimum": 1,
+          "maximum": 100000,
+          "description": "Most memories kept; the oldest go first. Default 1000."
+         },
+         "memory_decay_ms": {
+          "type": "integer",
+          "minimum": 0,
+          "maximum": 3153600000000,
+          "description": "Memories older than this are removed by the background decay job; 0 means never. Default 604800000 (7 days)."
+         },
+         "temperature": {
+          "type": "number",
+          "minimum": 0,
+          "maximum": 2,
+          "description": "Default 0.7."
+         },
+         "max_tokens": {
+          "type": "integer",
+          "minimum": 1,
+          "maximum": 1000000,
+          "description": "Default 2048."
+         },
+         "is_active": {
+          "type": "boolean",
+          "description": "Default true."
+         }
+        }
+       },
+       "Persona": {
+        "type": "object",
+        "required": [
+         "id",
+         "name",
+         "system_prompt",
+         "max_memory_size",
+         "memory_decay_ms",
+         "temperature",
+         "max_tokens",
+         "is_active",
+         "created_at",
+         "updated_at",
+         "memory_count"
+        ],
+        "properties": {
+         "id": {
+          "type": "string",
+          "description": "Server-made UUIDv4."
+         },
+         "name": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 256
+         },
+         "system_prompt": {
+          "type": "string",
+          "maxLength": 65536
+         },
+         "max_memory_size": {
+          "type": "integer",
+          "minimum": 1,
+          "maximum": 100000
+         },
+         "memory_decay_ms": {
+          "type": "integer",
+          "minimum": 0,
+          "maximum": 3153600000000
+         },
+         "temperature": {
+          "type": "number",
+          "minimum": 0,
+          "maximum": 2
+         },
+         "max_tokens": {
+          "type": "integer",
+          "minimum": 1,
+          "maximum": 1000000
+         },
+         "is_active": {
+          "type": "boolean"
+         },
+         "created_at": {
+          "type": "integer",
+          "description": "Milliseconds since the Unix epoch."
+         },
+         "updated_at": {
+          "type": "integer",
+          "description": "Milliseconds since the Unix epoch."
+         },
+         "memory_count": {
+          "type": "integer",
+          "minimum": 0
+         }
+        }
+       },
+       "CreateMemory": {
+        "type": "object",
+        "required": [
+         "content"
+        ],
+        "description": "Unknown fields are ignored.",
+        "properties": {
+         "content": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 65536,
+          "description": "1 byte to 64 KiB of UTF-8."
+         },
+         "context": {
+          "type": [
+           "object",
+           "null"
+          ],
+          "description": "A JSON object of at most 64 KiB serialised, e.g. {\"type\":\"conversation\"}; default {}."
+         },
+         "vector": {
+          "anyOf": [
+           {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": 20000,
+            "items": {
+             "type": "number"
+            },
+            "description": "Finite numbers; all of one persona's memory vectors have the length of the first (else 400 dimension_mismatch)."
+           },
+           {
+            "type": "null"
+           }
+          ]
+         }
+        }
+       },
+       "Memory": {
+        "type": "object",
+        "required": [
+         "id",
+         "persona_id",
+         "content",
+         "context",
+         "timestamp",
+         "dimension"
+        ],
+        "properties": {
+         "id": {
+          "type": "string"
+         },
+         "persona_id": {
+          "type": "string"
+         },
+         "content": {
+          "type": "string"
+         },
+         "context": {
+          "type": "object"
+         },
+         "timestamp": {
+          "type": "integer",
+          "description": "When it was added, milliseconds since the Unix epoch."
+         },
+         "dimension": {
+          "type": [
+           "integer",
+           "null"
+          ],
+          "description": "The vector's length; null for a memory without a vector."
+         }
+        }
+       },
+       "MemoryPage": {
+        "type": "object",
+        "required": [
+         "memories",
+         "next_cursor"
+        ],
+        "properties": {
+         "memories": {
+          "type": "array",
+          "items": {
+           "$ref": "#/components/schemas/Memory"
+          }
+         },
+         "next_cursor": {
+          "type": [
+           "string",
+           "null"
+          ],
+          "description": "Pass as cursor for the next page; null on the last page."
+         }
+        }
+       },
+       "MemorySearch": {
+        "type": "object",
+        "description": "Give vector; a text query needs an embedding provider, and without one the answer is 400. Unknown fields are ignored.",
+        "properties": {
+         "vector": {
+          "anyOf": [
+           {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": 20000,
+            "items": {
+             "type": "number"
+            },
+            "description": "Finite numbers; all of one persona's memory vectors have the length of the first (else 400 dimension_mismatch)."
+           },
+           {
+            "type": "null"
+           }
+          ]
+         },
+         "query": {
+          "type": [
+           "string",
+           "null"
+          ],
+          "description": "Text: needs an embedding provider; without one the answer is 400."
+         },
+         "limit": {
+          "type": "integer",
+          "minimum": 1,
+          "maximum": 1000,
+          "description": "Default 5."
+         },
+         "threshold": {
+          "type": "number",
+          "description": "Keeps matches with cosine similarity >= threshold. Default 0.7."
+         }
+        }
+       },
+       "MemoryMatch": {
+        "type": "object",
+        "required": [
+         "id",
+         "content",
+         "context",
+         "timestamp",
+         "score"
+        ],
+        "properties": {
+         "id": {
+          "type": "string"
+         },
+         "content": {
+          "type": "string"
+         },
+         "context": {
+          "type": "object"
+         },
+         "timestamp": {
+          "type": "integer"
+         },
+         "score": {
+          "type": "number",
+          "description": "Cosine similarity, -1 to 1."
+         }
+        }
+       },
+       "MemorySearchResult": {
+        "type": "object",
+        "required": [
+         "matches",
+         "query_time_ms"
+        ],
+        "properties": {
+         "matches": {
+          "type": "array",
+          "items": {
+           "$ref": "#/components/schemas/MemoryMatch"
+          }
+         },
+         "query_time_ms": {
+          "type": "number"
+         }
+        }
+       },
+       "DeletedItem": {
+        "type": "object",
+        "required": [
+         "id",
+         "deleted"
+        ],
+        "properties": {
+         "id": {
+          "type": "string"
+         },
+         "deleted": {
+          "const": true
+         }
+        }
+       },
+       "Snapshot": {
+        "type": "object",
+        "required": [
+         "name",
+         "bytes",
+         "sha256",
+         "created_at"
+        ],
+        "properties": {
+         "name": {
+          "type": "string"
+         },
+         "bytes": {
+          "type": "integer",
+          "minimum": 0
+         },
+         "sha256": {
+          "type": "string",
+          "pattern": "^[0-9a-f]{64}$"
+         },
+         "created_at": {
+          "type": "integer",
+          "description": "Milliseconds since the Unix epoch."
+         }
+        }
+       },
+       "SnapshotListItem": {
+        "type": "object",
+        "required": [
+         "name",
+         "bytes",
+         "created_at"
+        ],
+        "properties": {
+         "name": {
+          "type": "string"
+         },
+         "bytes": {
+          "type": "integer",
+          "minimum": 0
+         },
+         "created_at": {
+          "type": [
+           "integer",
+           "null"
+          ]
+         }
+        }
+       },
+       "CreateKey": {
+        "type": "object",
+        "required": [
+         "name"
+        ],
+        "properties": {
+         "name": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 256
+         },
+         "permissions": {
+          "type": "array",
+          "minItems": 1,
+          "items": {
+           "enum": [
+            "read",
+            "write",
+            "admin"
+           ]
+          }
+         },
+         "rate_limit_per_minute": {
+          "type": "integer",
+          "minimum": 1,
+          "maximum": 10000000
+         },
+         "expires_in_days": {
+          "type": [
+           "integer",
+           "null"
+          ],
+          "minimum": 1,
+          "maximum": 36500
+         }
+        },
+        "additionalProperties": false
+       },
+       "APIKey": {
+        "type": "object",
+        "required": [
+         "id",
+         "name",
+         "prefix",
+         "permissions",
+         "rate_limit_per_minute",
+         "created_at",
+         "expires_at",
+         "last_used",
+         "active"
+        ],
+        "properties": {
+         "id": {
+          "type": "string"
+         },
+         "name": {
+          "type": "string"
+         },
+         "prefix": {
+          "type": "string"
+         },
+         "permissions": {
+          "type": "array",
+          "items": {
+           "enum": [
+            "read",
+            "write",
+            "admin"
+           ]
+          }
+         },
+         "rate_limit_per_minute": {
+          "type": "integer"
+         },
+         "created_at": {
+          "type": "integer"
+         },
+         "expires_at": {
+          "type": [
+           "integer",
+           "null"
+          ]
+         },
+         "last_used": {
+          "type": [
+           "integer",
+           "null"
+          ]
+         },
+         "active": {
+          "type": "boolean"
+         }
+        }
+       },
+       "APIKeyWithSecret": {
+        "type": "object",
+        "required": [
+         "id",
+         "name",
+         "prefix",
+         "permissions",
+         "rate_limit_per_minute",
+         "created_at",
+         "expires_at",
+         "last_used",
+         "active",
+         "key"
+        ],
+        "properties": {
+         "id": {
+          "type": "string"
+         },
+         "name": {
+          "type": "string"
+         },
+         "prefix": {
+          "type": "string"
+         },
+         "permissions": {
+          "type": "array",
+          "items": {
+           "enum": [
+            "read",
+            "write",
+            "admin"
+           ]
+          }
+         },
+         "rate_limit_per_minute": {
+          "type": "integer"
+         },
+         "created_at": {
+          "type": "integer"
+         },
+         "expires_at": {
+          "type": [
+           "integer",
+           "null"
+          ]
+         },
+         "last_used": {
+          "type": [
+           "integer",
+           "null"
+          ]
+         },
+         "active": {
+          "type": "boolean"
+         },
+         "key": {
+          "type": "string",
+          "description": "The secret: shown in this answer only."
+         }
+        }
        }
       },
       "responses": {
@@ -2746,6 +5016,17 @@ extension OpenAPIDocument {
         "schema": {
          "type": "string"
         }
+       }
+      },
+      "securitySchemes": {
+       "apiKeyHeader": {
+        "type": "apiKey",
+        "in": "header",
+        "name": "X-API-Key"
+       },
+       "bearer": {
+        "type": "http",
+        "scheme": "bearer"
        }
       }
      }

@@ -1,0 +1,30 @@
+/// The background sweep of api.md "Memories older than the persona's decay time are removed by a background job":
+/// calls `removeDecayedMemories()` every `interval` until stopped.
+public final class PersonaDecayJob: Sendable {
+    private let task: Task<Void, Never>
+
+    /// Starts sweeping `store` every `interval`; `report` gets each sweep's result (the server logs failures).
+    public init(store: PersonaStore, interval: Duration,
+                report: @escaping @Sendable (Result<Int, any Error>) -> Void = { _ in }) {
+        task = Task.detached(priority: .background) {
+            while !Task.isCancelled {
+                do {
+                    try await Task.sleep(for: interval)
+                } catch {
+                    return  // cancelled: the server is stopping
+                }
+                do {
+                    report(.success(try store.removeDecayedMemories()))
+                } catch {
+                    report(.failure(error))
+                }
+            }
+        }
+    }
+
+    /// Stops the sweeps and waits for a running one to finish, so the store can be closed safely after.
+    public func stop() async {
+        task.cancel()
+        await task.value
+    }
+}

@@ -1,0 +1,91 @@
+import VectorLogicSync
+
+/// Token buckets keyed by client (and endpoint class): each bucket holds up to `limit` tokens and refills `limit`
+/// tokens per window, continuously, so a client may burst `limit` requests and then gets `limit` per window.
+///
+/// One lock guards the table (a request takes it once, for every bucket it needs). The table is bounded: when it
+/// reaches `maxBuckets`, buckets that have refilled to full (they carry no state) are dropped; if a flood of distinct
+/// clients still fills it, it is cleared — limits then restart, which errs on the side of serving.
+final class RateLimiter: Sendable {
+    /// A bucket a request must take a token from.
+    struct Charge: Sendable {
+        /// Bucket key, e.g. `ip:127.0.0.1` or `search:127.0.0.1`.
+        var key: String
+        /// Tokens per window (also the burst size).
+        var limit: Int
+    }
+
+    /// What the limiter decided, with the figures for the `RateLimit-*` headers of the tightest bucket.
+    struct Decision: Sendable, Equatable {
+        /// Whether the request may proceed (then one token was taken from every bucket).
+        var allowed: Bool
+        /// The tightest bucket's limit.
+        var limit: Int
+        /// Whole tokens left in the tightest bucket after this request.
+        var remaining: Int
+        /// Seconds until the tightest bucket is full again.
+        var resetSeconds: Int
+        /// Seconds until a denied request could succeed (0 when allowed).
+        var retryAfterSeconds: Int
+    }
+
+    private struct Bucket {
+        var tokens: Double
+        var updatedNanoseconds: UInt64
+    }
+
+    let windowNanoseconds: UInt64
+    let maxBuckets: Int
+    private let buckets = Locked<[String: Bucket]>([:])
+
+    init(windowMilliseconds: Int, maxBuckets: Int = 65_536) {
+        precondition(windowMilliseconds > 0 && maxBuckets > 0, "a rate limiter needs a positive window and table size")
+        windowNanoseconds = UInt64(windowMilliseconds) * 1_000_000
+        self.maxBuckets = maxBuckets
+    }
+
+    /// Takes one token from every bucket in `charges` if each has one, else takes none. `now` is a monotonic clock in ns.
+    func take(_ charges: [Charge], now: UInt64) -> Decision {
+        precondition(!charges.isEmpty && charges.allSatisfy { $0.limit > 0 }, "charges need positive limits")
+        let window = Double(windowNanoseconds)
+        return buckets.withLock { table in
+            if table.count + charges.count > maxBuckets { evict(&table, now: now, window: window) }
+            var current: [Bucket] = []
+            current.reserveCapacity(charges.count)
+            for charge in charges {
+                let limit = Double(charge.limit)
+                var bucket = table[charge.key] ?? Bucket(tokens: limit, updatedNanoseconds: now)
+                let elapsed = now > bucket.updatedNanoseconds ? Double(now - bucket.updatedNanoseconds) : 0
+                bucket.tokens = min(limit, bucket.tokens + elapsed * limit / window)
+                bucket.updatedNanoseconds = now
+                current.append(bucket)
+            }
+            let allowed = current.allSatisfy { $0.tokens >= 1 }
+            var tightest = 0
+            var retryAfter = 0
+            for (index, charge) in charges.enumerated() {
+                if allowed { current[index].tokens -= 1 }
+                table[charge.key] = current[index]
+                if current[index].tokens < current[tightest].tokens { tightest = index }
+                if !allowed && current[index].tokens < 1 {
+                    let perSecond = Double(charge.limit) / (window / 1e9)
+                    retryAfter = max(retryAfter, max(1, Int(((1 - current[index].tokens) / perSecond).rounded(.up))))
+                }
+            }
+            let limit = Double(charges[tightest].limit)
+            let tokens = current[tightest].tokens
+            return Decision(allowed: allowed, limit: charges[tightest].limit, remaining: max(0, Int(tokens.rounded(.down))),
+                            resetSeconds: Int(((limit - tokens) * window / limit / 1e9).rounded(.up)),
+                            retryAfterSeconds: retryAfter)
+        }
+    }
+
+    /// Buckets in the table (tests).
+    var bucketCount: Int { buckets.withLock { $0.count } }
+
+    private func evict(_ table: inout [String: Bucket], now: UInt64, window: Double) {
+        // A bucket untouched for a whole window has refilled completely, whatever its limit: it carries no state.
+        table = table.filter { _, bucket in now <= bucket.updatedNanoseconds || Double(now - bucket.updatedNanoseconds) < window }
+        if table.count >= maxBuckets { table.removeAll(keepingCapacity: true) }
+    }
+}

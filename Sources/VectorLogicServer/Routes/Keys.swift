@@ -1,0 +1,105 @@
+import HTTPTypes
+import Hummingbird
+import VectorLogicJSON
+import VectorLogicPersonas
+
+extension Routes {
+    /// `/v1/keys` (api.md "API keys"; admin permission, checked by `AuthMiddleware`).
+    static func addKeys(to router: Router<AppRequestContext>, state: ServerState, keys: KeyStore) {
+        router.post("/v1/keys") { request, _ -> Response in
+            let body = try await state.body.decode(request) { reader in try CreateKeyBody.decode(&reader) }
+            let made = try keyCall {
+                try keys.create(name: body.name, permissions: body.permissions, rateLimitPerMinute: body.rateLimitPerMinute,
+                                expiresInDays: body.expiresInDays, id: UUIDv4.make())
+            }
+            return JSONResponse.success(status: .created, keyJSON(made.record, secret: made.secret))
+        }
+        router.get("/v1/keys") { _, _ -> Response in
+            let records = try keyCall { try keys.list() }
+            return JSONResponse.success(.array(records.map { keyJSON($0, secret: nil) }), meta: [("count", .int(records.count))])
+        }
+        router.post("/v1/keys/:id/rotate") { _, context -> Response in
+            let id = try parameter(context, "id")
+            let rotated = try keyCall { () throws -> (record: APIKeyRecord, secret: String)? in
+                guard try keys.list().contains(where: { $0.id == id && $0.active }) else { return nil }
+                return try keys.rotate(id: id)
+            }
+            guard let rotated else { throw keyNotFound(id) }
+            return JSONResponse.success(keyJSON(rotated.record, secret: rotated.secret))
+        }
+        router.delete("/v1/keys/:id") { _, context -> Response in
+            let id = try parameter(context, "id")
+            guard let revoked = try keyCall({ try keys.revoke(id: id) }) else { throw keyNotFound(id) }
+            return JSONResponse.success(keyJSON(revoked, secret: nil))
+        }
+    }
+
+    /// A key record as JSON; `secret` only in the answers that create or rotate it.
+    static func keyJSON(_ record: APIKeyRecord, secret: String?) -> JSONValue {
+        var object = JSONObject()
+        object["id"] = .string(record.id)
+        if let secret { object["key"] = .string(secret) }
+        object["name"] = .string(record.name)
+        object["prefix"] = .string(record.prefix)
+        object["permissions"] = .array(APIKeyPermission.allCases.filter { record.permissions.contains($0) }.map { .string($0.rawValue) })
+        object["rate_limit_per_minute"] = .number(Double(record.rateLimitPerMinute))
+        object["created_at"] = .number(Double(record.createdAt))
+        object["expires_at"] = record.expiresAt.map { .number(Double($0)) } ?? .null
+        object["last_used"] = record.lastUsedAt.map { .number(Double($0)) } ?? .null
+        object["active"] = .bool(record.active)
+        return .object(object)
+    }
+
+    private static func keyNotFound(_ id: String) -> APIError {
+        APIError(.notFound, "not_found", "no active API key has id \(id)", details: .object(JSONObject([("id", .string(id))])))
+    }
+
+    /// Runs a key-store call, mapping its errors to the contract's answers.
+    private static func keyCall<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as PersonaStoreError {
+            switch error {
+            case .invalid(let field, let message): throw APIError.invalid(message, field: field)
+            case .unavailable, .closed: throw APIError(.serviceUnavailable, "unavailable", "the key store cannot write now")
+            default: throw APIError(.internalServerError, "internal", "the key store failed")
+            }
+        }
+    }
+}
+
+/// `POST /v1/keys` body.
+struct CreateKeyBody {
+    var name: String
+    var permissions: Set<APIKeyPermission>
+    var rateLimitPerMinute: Int
+    var expiresInDays: Int?
+
+    static func decode(_ reader: inout JSONReader) throws -> CreateKeyBody {
+        var name: String?
+        var permissions: Set<APIKeyPermission> = [.read]
+        var rateLimit = 1_000
+        var expires: Int? = 365
+        try reader.object("body") { key, reader in
+            switch key {
+            case "name": name = try reader.string("name")
+            case "permissions":
+                var chosen: Set<APIKeyPermission> = []
+                try reader.array("permissions") { index, reader in
+                    let text = try reader.string("permissions", item: index)
+                    guard let permission = APIKeyPermission(rawValue: text) else {
+                        throw APIError.invalid("permissions[\(index)] must be read, write or admin, got \"\(text)\"", field: "permissions")
+                    }
+                    chosen.insert(permission)
+                }
+                permissions = chosen
+            case "rate_limit_per_minute": rateLimit = try reader.integer("rate_limit_per_minute", range: 1...10_000_000)
+            case "expires_in_days":
+                expires = try reader.null("expires_in_days") ? nil : try reader.integer("expires_in_days", range: 1...36_500)
+            default: throw reader.unknown(key)
+            }
+        }
+        guard let name else { throw APIError.invalid("name is required", field: "name") }
+        return CreateKeyBody(name: name, permissions: permissions, rateLimitPerMinute: rateLimit, expiresInDays: expires)
+    }
+}
