@@ -59,7 +59,7 @@ public final class KeyStore: Sendable {
     /// Every key starts with this.
     public static let secretPrefix = "vdb_"
 
-    private let state: Locked<KeyStoreState>
+    let state: Locked<KeyStoreState>
     let now: @Sendable () -> Int64
 
     /// Opens or creates the store at `path`.

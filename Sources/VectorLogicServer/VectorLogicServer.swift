@@ -38,7 +38,7 @@ public enum VectorLogicServer {
         Routes.addAdminPage(to: router)
         Routes.addPersonas(to: router, state: state)
         if let keys { Routes.addKeys(to: router, state: state, keys: keys) }
-        Routes.addSnapshots(to: router, state: state)
+        Routes.addSnapshots(to: router, state: state, keys: keys)
         let host = configuration.host
         return Application(
             router: router,

@@ -3,6 +3,7 @@ import Testing
 import VectorLogicEngine
 import VectorLogicFormat
 import VectorLogicJSON
+import VectorLogicPersonas
 
 /// `/v1/snapshots` over real HTTP on 127.0.0.1, and `vectorlogic snapshot create --server` against it.
 @Suite struct ServerSnapshotTests {
@@ -37,6 +38,8 @@ import VectorLogicJSON
             #expect(hasher.hexDigest() == sha256)
             let files = try SnapshotFile.decode(download.body).files
             #expect(files.contains { $0.name == "MANIFEST" } && files.contains { $0.name.hasSuffix(".seg") })
+            #expect(files.contains { $0.name == "personas.sqlite" } && files.contains { $0.name == "keys.sqlite" })
+            #expect(try FileManager.default.contentsOfDirectory(atPath: server.directory + "/snapshots") == [name], "temporary copies left behind")
 
             for (path, status, code) in [("/v1/snapshots/nothing.vlsnap", 404, "not_found"), ("/v1/snapshots/..", 400, "invalid_request"),
                                          ("/v1/snapshots/%2E%2E%2FMANIFEST", 400, "invalid_request")] {
@@ -76,6 +79,8 @@ import VectorLogicJSON
     @Test func onlineCreateThroughTheCommandLine() async throws {
         try await withServer { server in
             _ = try await server.call("POST", "/v1/collections/default/vectors", #"{"vectors":[{"id":"x","values":[1,2,3,4]}]}"#)
+            let persona = try await server.call("POST", "/v1/personas", #"{"name":"kept","system_prompt":"hello"}"#)
+            #expect(persona.status == 201)
             let out = TestServer.temporaryDirectory()
             defer { try? FileManager.default.removeItem(atPath: out) }
             let result = try await Self.runCLI(["snapshot", "create", "--server", "http://127.0.0.1:\(server.port)", "--api-key", "k",
@@ -87,6 +92,9 @@ import VectorLogicJSON
             let database = try Database.open(at: out + "/restored")
             #expect(try database.get("default", id: "x", includeValues: true)?.values == [1, 2, 3, 4])
             try await database.close()
+            let personas = try PersonaStore(dataDirectory: out + "/restored")
+            #expect(try personas.listPersonas().map(\.settings.name) == ["kept"])
+            personas.close()
             let refused = try await Self.runCLI(["snapshot", "create", "--server", "http://127.0.0.1:1", "--out", out + "/no.vlsnap"])
             #expect(refused.status == 1 && !refused.stderr.isEmpty)
         }

@@ -14,6 +14,8 @@ extension ToolsSuite {
             let data = directory.path + "/data", file = directory.path + "/copy.vlsnap", restored = directory.path + "/restored"
             try await ToolsFixture.twoSegmentDatabase(at: data)
             try FileManager.default.createDirectory(atPath: data + "/snapshots", withIntermediateDirectories: true)
+            let store = Array("a stand-in for the stopped server's key store".utf8)
+            try ToolsFixture.write(store, to: data + "/keys.sqlite")
             let create = try VectorLogicProcess.run(["snapshot", "create", "--data-dir", data, "--out", file])
             #expect(create.status == 0, "\(create.stderr)")
             #expect(create.stdout.contains("sha256"))
@@ -35,6 +37,7 @@ extension ToolsSuite {
             let restore = try VectorLogicProcess.run(["snapshot", "restore", file, "--data-dir", restored])
             #expect(restore.status == 0, "\(restore.stderr)")
             #expect(try VectorLogicProcess.run(["verify", "--data-dir", restored]).status == 0)
+            #expect(try ToolsFixture.read(restored + "/keys.sqlite") == store)
             #expect(try VectorLogicProcess.run(["verify", "--data-dir", data]).status == 0)
             #expect(try VectorLogicProcess.run(["inspect", data]).status == 0)
             #expect(try VectorLogicProcess.run(["repair", "--data-dir", data, "--dry-run"]).stdout.contains("nothing to repair"))

@@ -12,7 +12,7 @@ extension Database {
 
     /// Takes a snapshot (see `snapshot(to:)`) into `snapshots/` under a fresh name
     /// `snapshot-<UTC yyyyMMdd'T'HHmmss'Z'>-<4 hex>.vlsnap`.
-    public func createStoredSnapshot() async throws -> SnapshotInfo {
+    public func createStoredSnapshot(extras: [SnapshotExtra] = []) async throws -> SnapshotInfo {
         do {
             if !fileSystem.exists(snapshotsDirectory) {
                 try fileSystem.createDirectory(snapshotsDirectory)
@@ -31,14 +31,15 @@ extension Database {
         }
         defer { snapshotsInFlight.withLock { _ = $0.remove(name) } }
         removeSnapshotLeftovers()
-        return try await snapshot(to: snapshotsDirectory + "/" + name)
+        return try await snapshot(to: snapshotsDirectory + "/" + name, extras: extras)
     }
 
-    /// Deletes `<name>.tmp` files of snapshots a crash interrupted (never those being written now). Best effort.
+    /// Deletes the `.tmp` files (`<name>.tmp`, `<name>.<store>.tmp`) of snapshots a crash interrupted, never those of
+    /// snapshots being written now. Best effort.
     private func removeSnapshotLeftovers() {
         guard let names = try? fileSystem.contents(ofDirectory: snapshotsDirectory) else { return }
         let writing = snapshotsInFlight.withLock { $0 }
-        for name in names where name.hasSuffix(SnapshotNames.suffix + ".tmp") && !writing.contains(String(name.dropLast(4))) {
+        for name in names where name.hasSuffix(".tmp") && !writing.contains(where: { name.hasPrefix($0 + ".") }) {
             try? fileSystem.remove(snapshotsDirectory + "/" + name)
         }
     }

@@ -24,6 +24,22 @@ public struct StoredSnapshot: Sendable, Hashable {
     public var createdAtMs: Int64?
 }
 
+/// A file a store the engine does not own (personas, API keys) writes for a snapshot: `write(path)` must leave at `path`
+/// a transactionally consistent, self-contained copy (SQLite's `VACUUM INTO`). The engine calls it right before it
+/// takes its own cut, copies the file in as entry `name`, and deletes it.
+public struct SnapshotExtra: Sendable {
+    /// The entry name, which is also the file's name in a restored data directory (e.g. `personas.sqlite`).
+    public let name: String
+    /// Writes the copy to the given path (which does not exist yet).
+    public let write: @Sendable (String) throws -> Void
+
+    /// An extra entry.
+    public init(name: String, write: @escaping @Sendable (String) throws -> Void) {
+        self.name = name
+        self.write = write
+    }
+}
+
 /// A file to put into a snapshot: its entry name and where its bytes come from.
 struct SnapshotInput: Sendable {
     enum Content: Sendable {

@@ -4,8 +4,8 @@ public import VectorLogicIO
 /// The offline snapshot tools behind `vectorlogic snapshot create|restore|inspect` (cli.md "Snapshots"): library
 /// functions, so tests run them without a process. Every failure is a `ToolError` holding one sentence.
 public enum SnapshotTool {
-    /// Snapshots a stopped server's data directory as its files are (MANIFEST, every log and segment; not `LOCK`,
-    /// `*.tmp`, `lost/` or `snapshots/`), holding the directory lock (`ToolError.locked` when a server has it).
+    /// Snapshots a stopped server's data directory as its files are (MANIFEST, every log and segment, the `*.sqlite`
+    /// key and persona stores with their WAL files; not `LOCK`, `*.tmp`, `-shm`, `lost/` or `snapshots/`), holding the directory lock (`ToolError.locked` when a server has it).
     /// Restoring such a copy and opening it replays the logs, exactly as opening the directory itself would.
     public static func create(dataDirectory: String, out: String, fileSystem: any FileSystem = PosixFileSystem()) throws(ToolError) -> SnapshotInfo {
         guard Inspector.isDirectory(dataDirectory, fileSystem: fileSystem) else {
@@ -18,6 +18,9 @@ public enum SnapshotTool {
             }
             var names = listing.manifestPresent ? [FileNames.manifest] : []
             names += listing.logs.map(FileNames.log) + listing.segments.map(FileNames.segment)
+            // The key and persona stores (SQLite, closed with the server): the database and any WAL it left (a crash);
+            // not `-shm`, which SQLite rebuilds.
+            names += ((try? fileSystem.contents(ofDirectory: dataDirectory)) ?? []).filter { $0.hasSuffix(".sqlite") || $0.hasSuffix(".sqlite-wal") }
             var inputs: [SnapshotInput] = []
             for name in names {
                 let path = dataDirectory + "/" + name

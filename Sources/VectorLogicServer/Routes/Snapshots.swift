@@ -3,15 +3,24 @@ import Hummingbird
 import NIOCore
 import VectorLogicEngine
 import VectorLogicJSON
+import VectorLogicPersonas
 
 extension Routes {
     /// `/v1/snapshots` and `/v1/snapshots/{name}` (api.md "Snapshots (admin)"): the engine writes and keeps the files in
     /// `<data dir>/snapshots/`; these handlers only name, list, stream and delete them.
     ///
-    /// Open like every route today: once API keys exist these four need the `admin` permission.
-    static func addSnapshots(to router: Router<AppRequestContext>, state: ServerState) {
-        router.post("/v1/snapshots") { _, _ -> Response in
-            let info = try await state.database.createStoredSnapshot()
+    /// All four need the `admin` permission when auth is on (`RoutePermission`). A snapshot holds every collection
+    /// plus consistent copies of `personas.sqlite` and `keys.sqlite` (when this server has those stores).
+    static func addSnapshots(to router: Router<AppRequestContext>, state: ServerState, keys: KeyStore?) {
+        var extras: [SnapshotExtra] = []
+        if let personas = state.personas {
+            extras.append(SnapshotExtra(name: PersonaStore.fileName) { path in try personas.copy(to: path) })
+        }
+        if let keys {
+            extras.append(SnapshotExtra(name: KeyStore.fileName) { path in try keys.copy(to: path) })
+        }
+        router.post("/v1/snapshots") { [extras] _, _ -> Response in
+            let info = try await state.database.createStoredSnapshot(extras: extras)
             return JSONResponse.success(status: .created, .object(JSONObject([
                 ("name", .string(info.name)),
                 ("bytes", .int(info.bytes)),

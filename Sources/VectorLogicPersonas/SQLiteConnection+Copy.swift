@@ -1,0 +1,26 @@
+import VectorLogicSync
+
+extension SQLiteConnection {
+    /// Writes a transactionally consistent, compacted copy of the database to the new file `path` (`VACUUM INTO`): one
+    /// self-contained file with no WAL, taken while the caller holds the store's lock, so no write is half in it.
+    func copy(to path: String) throws(PersonaStoreError) {
+        var quoted = "'"
+        for character in path { quoted += character == "'" ? "''" : String(character) }
+        try execute("VACUUM INTO \(quoted)'")
+    }
+}
+
+extension PersonaStore {
+    /// A consistent copy of `personas.sqlite` at `path`, for snapshots (`SnapshotExtra`).
+    public func copy(to path: String) throws {
+        try state.withLock { state throws(PersonaStoreError) in try state.connection.copy(to: path) }
+    }
+}
+
+extension KeyStore {
+    /// A consistent copy of `keys.sqlite` at `path`, for snapshots (`SnapshotExtra`). Pending `last_used` times not yet
+    /// written are not in it (they are advisory).
+    public func copy(to path: String) throws {
+        try state.withLock { state throws(PersonaStoreError) in try state.connection.copy(to: path) }
+    }
+}
