@@ -90,7 +90,9 @@ struct BenchCommand: ParsableCommand {
             index = built.0
             buildSeconds = built.1
             bytes = built.0.serialized()
-            if let graphFile { FileManager.default.createFile(atPath: graphFile, contents: Data(bytes)) }
+            if let graphFile, !FileManager.default.createFile(atPath: graphFile, contents: Data(bytes)) {
+                FileHandle.standardError.write(Data("bench: could not save the graph to \(graphFile)\n".utf8))
+            }
         }
         let graphBytes = UnsafeMutableRawBufferPointer.allocate(byteCount: bytes.count, alignment: 64)
         defer { graphBytes.deallocate() }

@@ -2,7 +2,7 @@ import VectorLogicSync
 import Logging
 import Synchronization
 public import VectorLogicFilter
-public import VectorLogicJSON
+import VectorLogicJSON
 
 extension Database {
     /// The vector with this id, or nil. Reads see every write applied so far (read-your-writes).

@@ -1,4 +1,4 @@
-public import VectorLogicIO
+import VectorLogicIO
 import Synchronization
 import VectorLogicSync
 import Logging
