@@ -33,8 +33,15 @@ final class SQLiteStatement {
         try check(sqlite3_bind_double(raw, index, value))
     }
 
+    /// Binds text with its byte length, so a string holding U+0000 is stored whole (with -1 SQLite stops at the NUL).
     func bind(_ index: Int32, _ value: String) throws(PersonaStoreError) {
-        try check(sqlite3_bind_text(raw, index, value, -1, sqliteTransient))
+        let bytes = Array(value.utf8)
+        let code = bytes.withUnsafeBufferPointer { buffer -> Int32 in
+            // An empty string still needs a non-nil pointer, or SQLite stores NULL.
+            let start = UnsafeRawPointer(buffer.baseAddress ?? UnsafePointer(bitPattern: 1))
+            return sqlite3_bind_text(raw, index, start?.assumingMemoryBound(to: CChar.self), Int32(buffer.count), sqliteTransient)
+        }
+        try check(code)
     }
 
     /// Binds bytes, or NULL for nil.

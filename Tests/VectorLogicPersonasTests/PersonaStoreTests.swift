@@ -31,6 +31,20 @@ struct PersonaStoreTests {
         #expect(throws: PersonaStoreError.personaNotFound("p1")) { try store.updatePersona("p1", changed) }
     }
 
+    /// Text holding U+0000 (valid in JSON strings) is stored whole, not cut at the NUL (schemathesis found "\u0000"
+    /// coming back as "").
+    @Test func textWithNULRoundTrips() throws {
+        let dir = TemporaryStoreDirectory()
+        defer { dir.cleanUp() }
+        let store = try PersonaStore(dataDirectory: dir.path)
+        defer { store.close() }
+        var wanted = settings("a\u{0}b")
+        wanted.systemPrompt = "\u{0}"
+        _ = try store.createPersona(id: "nul", wanted)
+        #expect(try store.persona("nul")?.settings.name == "a\u{0}b")
+        #expect(try store.persona("nul")?.settings.systemPrompt == "\u{0}")
+    }
+
     /// Out-of-range settings are rejected before anything is written.
     @Test func invalidSettingsAreRejected() throws {
         let dir = TemporaryStoreDirectory()

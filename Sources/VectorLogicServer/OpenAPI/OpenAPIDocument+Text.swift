@@ -156,15 +156,7 @@ extension OpenAPIDocument {
                "$ref": "#/components/schemas/Stats"
               },
               "meta": {
-               "type": "object",
-               "properties": {
-                "timestamp": {
-                 "type": "integer"
-                }
-               },
-               "required": [
-                "timestamp"
-               ]
+               "$ref": "#/components/schemas/Meta"
               }
              }
             }
@@ -265,15 +257,7 @@ extension OpenAPIDocument {
                "$ref": "#/components/schemas/Collection"
               },
               "meta": {
-               "type": "object",
-               "properties": {
-                "timestamp": {
-                 "type": "integer"
-                }
-               },
-               "required": [
-                "timestamp"
-               ]
+               "$ref": "#/components/schemas/Meta"
               }
              }
             }
@@ -339,15 +323,7 @@ extension OpenAPIDocument {
                "$ref": "#/components/schemas/Collection"
               },
               "meta": {
-               "type": "object",
-               "properties": {
-                "timestamp": {
-                 "type": "integer"
-                }
-               },
-               "required": [
-                "timestamp"
-               ]
+               "$ref": "#/components/schemas/Meta"
               }
              }
             }
@@ -402,15 +378,7 @@ extension OpenAPIDocument {
                }
               },
               "meta": {
-               "type": "object",
-               "properties": {
-                "timestamp": {
-                 "type": "integer"
-                }
-               },
-               "required": [
-                "timestamp"
-               ]
+               "$ref": "#/components/schemas/Meta"
               }
              }
             }
@@ -480,15 +448,7 @@ extension OpenAPIDocument {
                "$ref": "#/components/schemas/Upserted"
               },
               "meta": {
-               "type": "object",
-               "properties": {
-                "timestamp": {
-                 "type": "integer"
-                }
-               },
-               "required": [
-                "timestamp"
-               ]
+               "$ref": "#/components/schemas/Meta"
               }
              }
             }
@@ -530,54 +490,11 @@ extension OpenAPIDocument {
         "operationId": "deleteVectors",
         "summary": "Delete by ids or by filter.",
         "requestBody": {
-         "required": true,
-         "content": {
-          "application/json": {
-           "schema": {
-            "$ref": "#/components/schemas/DeleteVectors"
-           }
-          }
-         }
+         "$ref": "#/components/requestBodies/DeleteVectors"
         },
         "responses": {
          "200": {
-          "description": "Deleted.",
-          "headers": {
-           "X-Request-Id": {
-            "$ref": "#/components/headers/RequestId"
-           }
-          },
-          "content": {
-           "application/json": {
-            "schema": {
-             "type": "object",
-             "required": [
-              "status",
-              "data",
-              "meta"
-             ],
-             "properties": {
-              "status": {
-               "const": "success"
-              },
-              "data": {
-               "$ref": "#/components/schemas/Deleted"
-              },
-              "meta": {
-               "type": "object",
-               "properties": {
-                "timestamp": {
-                 "type": "integer"
-                }
-               },
-               "required": [
-                "timestamp"
-               ]
-              }
-             }
-            }
-           }
-          }
+          "$ref": "#/components/responses/DeletedOK"
          },
          "400": {
           "$ref": "#/components/responses/BadRequest"
@@ -658,15 +575,7 @@ extension OpenAPIDocument {
                "$ref": "#/components/schemas/Vector"
               },
               "meta": {
-               "type": "object",
-               "properties": {
-                "timestamp": {
-                 "type": "integer"
-                }
-               },
-               "required": [
-                "timestamp"
-               ]
+               "$ref": "#/components/schemas/Meta"
               }
              }
             }
@@ -696,43 +605,7 @@ extension OpenAPIDocument {
         },
         "responses": {
          "200": {
-          "description": "Upserted.",
-          "headers": {
-           "X-Request-Id": {
-            "$ref": "#/components/headers/RequestId"
-           }
-          },
-          "content": {
-           "application/json": {
-            "schema": {
-             "type": "object",
-             "required": [
-              "status",
-              "data",
-              "meta"
-             ],
-             "properties": {
-              "status": {
-               "const": "success"
-              },
-              "data": {
-               "$ref": "#/components/schemas/Upserted"
-              },
-              "meta": {
-               "type": "object",
-               "properties": {
-                "timestamp": {
-                 "type": "integer"
-                }
-               },
-               "required": [
-                "timestamp"
-               ]
-              }
-             }
-            }
-           }
-          }
+          "$ref": "#/components/responses/UpsertedOK"
          },
          "400": {
           "$ref": "#/components/responses/BadRequest"
@@ -801,15 +674,7 @@ extension OpenAPIDocument {
                }
               },
               "meta": {
-               "type": "object",
-               "properties": {
-                "timestamp": {
-                 "type": "integer"
-                }
-               },
-               "required": [
-                "timestamp"
-               ]
+               "$ref": "#/components/schemas/Meta"
               }
              }
             }
@@ -838,43 +703,7 @@ extension OpenAPIDocument {
         "summary": "Delete one vector.",
         "responses": {
          "200": {
-          "description": "Deleted.",
-          "headers": {
-           "X-Request-Id": {
-            "$ref": "#/components/headers/RequestId"
-           }
-          },
-          "content": {
-           "application/json": {
-            "schema": {
-             "type": "object",
-             "required": [
-              "status",
-              "data",
-              "meta"
-             ],
-             "properties": {
-              "status": {
-               "const": "success"
-              },
-              "data": {
-               "$ref": "#/components/schemas/Deleted"
-              },
-              "meta": {
-               "type": "object",
-               "properties": {
-                "timestamp": {
-                 "type": "integer"
-                }
-               },
-               "required": [
-                "timestamp"
-               ]
-              }
-             }
-            }
-           }
-          }
+          "$ref": "#/components/responses/DeletedOK"
          },
          "400": {
           "$ref": "#/components/responses/BadRequest"
@@ -916,58 +745,7 @@ extension OpenAPIDocument {
         },
         "responses": {
          "200": {
-          "description": "Matches.",
-          "headers": {
-           "X-Request-Id": {
-            "$ref": "#/components/headers/RequestId"
-           }
-          },
-          "content": {
-           "application/json": {
-            "schema": {
-             "type": "object",
-             "required": [
-              "status",
-              "data",
-              "meta"
-             ],
-             "properties": {
-              "status": {
-               "const": "success"
-              },
-              "data": {
-               "$ref": "#/components/schemas/SearchResult"
-              },
-              "meta": {
-               "type": "object",
-               "properties": {
-                "timestamp": {
-                 "type": "integer"
-                },
-                "count": {
-                 "type": "integer"
-                },
-                "k": {
-                 "type": "integer"
-                },
-                "threshold": {
-                 "type": [
-                  "number",
-                  "null"
-                 ]
-                }
-               },
-               "required": [
-                "timestamp",
-                "count",
-                "k",
-                "threshold"
-               ]
-              }
-             }
-            }
-           }
-          }
+          "$ref": "#/components/responses/SearchResultOK"
          },
          "400": {
           "$ref": "#/components/responses/BadRequest"
@@ -1146,15 +924,7 @@ extension OpenAPIDocument {
                }
               },
               "meta": {
-               "type": "object",
-               "properties": {
-                "timestamp": {
-                 "type": "integer"
-                }
-               },
-               "required": [
-                "timestamp"
-               ]
+               "$ref": "#/components/schemas/Meta"
               }
              }
             }
@@ -1181,54 +951,11 @@ extension OpenAPIDocument {
         "operationId": "shortUpsert",
         "summary": "Seed route: upsert into the default collection.",
         "requestBody": {
-         "required": true,
-         "content": {
-          "application/json": {
-           "schema": {
-            "$ref": "#/components/schemas/ShortUpsert"
-           }
-          }
-         }
+         "$ref": "#/components/requestBodies/ShortUpsert"
         },
         "responses": {
          "200": {
-          "description": "Upserted.",
-          "headers": {
-           "X-Request-Id": {
-            "$ref": "#/components/headers/RequestId"
-           }
-          },
-          "content": {
-           "application/json": {
-            "schema": {
-             "type": "object",
-             "required": [
-              "status",
-              "data",
-              "meta"
-             ],
-             "properties": {
-              "status": {
-               "const": "success"
-              },
-              "data": {
-               "$ref": "#/components/schemas/Upserted"
-              },
-              "meta": {
-               "type": "object",
-               "properties": {
-                "timestamp": {
-                 "type": "integer"
-                }
-               },
-               "required": [
-                "timestamp"
-               ]
-              }
-             }
-            }
-           }
-          }
+          "$ref": "#/components/responses/UpsertedOK"
          },
          "400": {
           "$ref": "#/components/responses/BadRequest"
@@ -1253,54 +980,11 @@ extension OpenAPIDocument {
         "operationId": "shortUpsertBatch",
         "summary": "Seed route: upsert a batch into the default collection.",
         "requestBody": {
-         "required": true,
-         "content": {
-          "application/json": {
-           "schema": {
-            "$ref": "#/components/schemas/ShortUpsert"
-           }
-          }
-         }
+         "$ref": "#/components/requestBodies/ShortUpsert"
         },
         "responses": {
          "200": {
-          "description": "Upserted.",
-          "headers": {
-           "X-Request-Id": {
-            "$ref": "#/components/headers/RequestId"
-           }
-          },
-          "content": {
-           "application/json": {
-            "schema": {
-             "type": "object",
-             "required": [
-              "status",
-              "data",
-              "meta"
-             ],
-             "properties": {
-              "status": {
-               "const": "success"
-              },
-              "data": {
-               "$ref": "#/components/schemas/Upserted"
-              },
-              "meta": {
-               "type": "object",
-               "properties": {
-                "timestamp": {
-                 "type": "integer"
-                }
-               },
-               "required": [
-                "timestamp"
-               ]
-              }
-             }
-            }
-           }
-          }
+          "$ref": "#/components/responses/UpsertedOK"
          },
          "400": {
           "$ref": "#/components/responses/BadRequest"
@@ -1323,54 +1007,11 @@ extension OpenAPIDocument {
         "operationId": "shortDeleteBatch",
         "summary": "Seed route: delete ids from the default collection.",
         "requestBody": {
-         "required": true,
-         "content": {
-          "application/json": {
-           "schema": {
-            "$ref": "#/components/schemas/DeleteVectors"
-           }
-          }
-         }
+         "$ref": "#/components/requestBodies/DeleteVectors"
         },
         "responses": {
          "200": {
-          "description": "Deleted.",
-          "headers": {
-           "X-Request-Id": {
-            "$ref": "#/components/headers/RequestId"
-           }
-          },
-          "content": {
-           "application/json": {
-            "schema": {
-             "type": "object",
-             "required": [
-              "status",
-              "data",
-              "meta"
-             ],
-             "properties": {
-              "status": {
-               "const": "success"
-              },
-              "data": {
-               "$ref": "#/components/schemas/Deleted"
-              },
-              "meta": {
-               "type": "object",
-               "properties": {
-                "timestamp": {
-                 "type": "integer"
-                }
-               },
-               "required": [
-                "timestamp"
-               ]
-              }
-             }
-            }
-           }
-          }
+          "$ref": "#/components/responses/DeletedOK"
          },
          "400": {
           "$ref": "#/components/responses/BadRequest"
@@ -1406,58 +1047,7 @@ extension OpenAPIDocument {
         },
         "responses": {
          "200": {
-          "description": "Matches.",
-          "headers": {
-           "X-Request-Id": {
-            "$ref": "#/components/headers/RequestId"
-           }
-          },
-          "content": {
-           "application/json": {
-            "schema": {
-             "type": "object",
-             "required": [
-              "status",
-              "data",
-              "meta"
-             ],
-             "properties": {
-              "status": {
-               "const": "success"
-              },
-              "data": {
-               "$ref": "#/components/schemas/SearchResult"
-              },
-              "meta": {
-               "type": "object",
-               "properties": {
-                "timestamp": {
-                 "type": "integer"
-                },
-                "count": {
-                 "type": "integer"
-                },
-                "k": {
-                 "type": "integer"
-                },
-                "threshold": {
-                 "type": [
-                  "number",
-                  "null"
-                 ]
-                }
-               },
-               "required": [
-                "timestamp",
-                "count",
-                "k",
-                "threshold"
-               ]
-              }
-             }
-            }
-           }
-          }
+          "$ref": "#/components/responses/SearchResultOK"
          },
          "400": {
           "$ref": "#/components/responses/BadRequest"
@@ -1486,27 +1076,13 @@ extension OpenAPIDocument {
           "description": "Comma-separated numbers or a JSON array."
          },
          {
-          "name": "query",
-          "in": "query",
-          "schema": {
-           "type": "string"
-          }
+          "$ref": "#/components/parameters/QueryQuery"
          },
          {
-          "name": "limit",
-          "in": "query",
-          "schema": {
-           "type": "integer",
-           "minimum": 1,
-           "maximum": 1000
-          }
+          "$ref": "#/components/parameters/LimitQuery"
          },
          {
-          "name": "threshold",
-          "in": "query",
-          "schema": {
-           "type": "number"
-          }
+          "$ref": "#/components/parameters/ThresholdQuery"
          },
          {
           "name": "filters",
@@ -1519,58 +1095,7 @@ extension OpenAPIDocument {
         ],
         "responses": {
          "200": {
-          "description": "Matches.",
-          "headers": {
-           "X-Request-Id": {
-            "$ref": "#/components/headers/RequestId"
-           }
-          },
-          "content": {
-           "application/json": {
-            "schema": {
-             "type": "object",
-             "required": [
-              "status",
-              "data",
-              "meta"
-             ],
-             "properties": {
-              "status": {
-               "const": "success"
-              },
-              "data": {
-               "$ref": "#/components/schemas/SearchResult"
-              },
-              "meta": {
-               "type": "object",
-               "properties": {
-                "timestamp": {
-                 "type": "integer"
-                },
-                "count": {
-                 "type": "integer"
-                },
-                "k": {
-                 "type": "integer"
-                },
-                "threshold": {
-                 "type": [
-                  "number",
-                  "null"
-                 ]
-                }
-               },
-               "required": [
-                "timestamp",
-                "count",
-                "k",
-                "threshold"
-               ]
-              }
-             }
-            }
-           }
-          }
+          "$ref": "#/components/responses/SearchResultOK"
          },
          "400": {
           "$ref": "#/components/responses/BadRequest"
@@ -1633,43 +1158,7 @@ extension OpenAPIDocument {
         },
         "responses": {
          "200": {
-          "description": "Upserted.",
-          "headers": {
-           "X-Request-Id": {
-            "$ref": "#/components/headers/RequestId"
-           }
-          },
-          "content": {
-           "application/json": {
-            "schema": {
-             "type": "object",
-             "required": [
-              "status",
-              "data",
-              "meta"
-             ],
-             "properties": {
-              "status": {
-               "const": "success"
-              },
-              "data": {
-               "$ref": "#/components/schemas/Upserted"
-              },
-              "meta": {
-               "type": "object",
-               "properties": {
-                "timestamp": {
-                 "type": "integer"
-                }
-               },
-               "required": [
-                "timestamp"
-               ]
-              }
-             }
-            }
-           }
-          }
+          "$ref": "#/components/responses/UpsertedOK"
          },
          "400": {
           "$ref": "#/components/responses/BadRequest"
@@ -1693,43 +1182,7 @@ extension OpenAPIDocument {
         "summary": "Seed route: delete one vector of the default collection.",
         "responses": {
          "200": {
-          "description": "Deleted.",
-          "headers": {
-           "X-Request-Id": {
-            "$ref": "#/components/headers/RequestId"
-           }
-          },
-          "content": {
-           "application/json": {
-            "schema": {
-             "type": "object",
-             "required": [
-              "status",
-              "data",
-              "meta"
-             ],
-             "properties": {
-              "status": {
-               "const": "success"
-              },
-              "data": {
-               "$ref": "#/components/schemas/Deleted"
-              },
-              "meta": {
-               "type": "object",
-               "properties": {
-                "timestamp": {
-                 "type": "integer"
-                }
-               },
-               "required": [
-                "timestamp"
-               ]
-              }
-             }
-            }
-           }
-          }
+          "$ref": "#/components/responses/DeletedOK"
          },
          "400": {
           "$ref": "#/components/responses/BadRequest"
@@ -1746,56 +1199,13 @@ extension OpenAPIDocument {
       "/personas": {
        "post": {
         "operationId": "createPersona",
-        "summary": "Create a persona. Also served under /v1. No API keys exist yet; once they do, this route needs the write permission.",
+        "summary": "Create a persona. Also served under /v1. With auth on, this route needs the write permission.",
         "requestBody": {
-         "required": true,
-         "content": {
-          "application/json": {
-           "schema": {
-            "$ref": "#/components/schemas/CreatePersona"
-           }
-          }
-         }
+         "$ref": "#/components/requestBodies/CreatePersona"
         },
         "responses": {
          "201": {
-          "description": "The persona.",
-          "headers": {
-           "X-Request-Id": {
-            "$ref": "#/components/headers/RequestId"
-           }
-          },
-          "content": {
-           "application/json": {
-            "schema": {
-             "type": "object",
-             "required": [
-              "status",
-              "data",
-              "meta"
-             ],
-             "properties": {
-              "status": {
-               "const": "success"
-              },
-              "data": {
-               "$ref": "#/components/schemas/Persona"
-              },
-              "meta": {
-               "type": "object",
-               "properties": {
-                "timestamp": {
-                 "type": "integer"
-                }
-               },
-               "required": [
-                "timestamp"
-               ]
-              }
-             }
-            }
-           }
-          }
+          "$ref": "#/components/responses/PersonaCreated"
          },
          "400": {
           "$ref": "#/components/responses/BadRequest"
@@ -1819,50 +1229,7 @@ extension OpenAPIDocument {
         "summary": "Every persona, oldest first. Also served under /v1.",
         "responses": {
          "200": {
-          "description": "The personas.",
-          "headers": {
-           "X-Request-Id": {
-            "$ref": "#/components/headers/RequestId"
-           }
-          },
-          "content": {
-           "application/json": {
-            "schema": {
-             "type": "object",
-             "required": [
-              "status",
-              "data",
-              "meta"
-             ],
-             "properties": {
-              "status": {
-               "const": "success"
-              },
-              "data": {
-               "type": "array",
-               "items": {
-                "$ref": "#/components/schemas/Persona"
-               }
-              },
-              "meta": {
-               "type": "object",
-               "properties": {
-                "timestamp": {
-                 "type": "integer"
-                },
-                "count": {
-                 "type": "integer"
-                }
-               },
-               "required": [
-                "timestamp",
-                "count"
-               ]
-              }
-             }
-            }
-           }
-          }
+          "$ref": "#/components/responses/PersonaListOK"
          },
          "503": {
           "$ref": "#/components/responses/Unavailable"
@@ -1888,43 +1255,7 @@ extension OpenAPIDocument {
         "summary": "One persona. Also served under /v1.",
         "responses": {
          "200": {
-          "description": "The persona.",
-          "headers": {
-           "X-Request-Id": {
-            "$ref": "#/components/headers/RequestId"
-           }
-          },
-          "content": {
-           "application/json": {
-            "schema": {
-             "type": "object",
-             "required": [
-              "status",
-              "data",
-              "meta"
-             ],
-             "properties": {
-              "status": {
-               "const": "success"
-              },
-              "data": {
-               "$ref": "#/components/schemas/Persona"
-              },
-              "meta": {
-               "type": "object",
-               "properties": {
-                "timestamp": {
-                 "type": "integer"
-                }
-               },
-               "required": [
-                "timestamp"
-               ]
-              }
-             }
-            }
-           }
-          }
+          "$ref": "#/components/responses/PersonaCreated"
          },
          "400": {
           "$ref": "#/components/responses/BadRequest"
@@ -1939,56 +1270,13 @@ extension OpenAPIDocument {
        },
        "put": {
         "operationId": "updatePersona",
-        "summary": "Update a persona: fields given replace the stored ones, fields left out are kept; lowering max_memory_size trims the oldest memories at once. Also served under /v1. No API keys exist yet; once they do, this route needs the write permission.",
+        "summary": "Update a persona: fields given replace the stored ones, fields left out are kept; lowering max_memory_size trims the oldest memories at once. Also served under /v1. With auth on, this route needs the write permission.",
         "requestBody": {
-         "required": true,
-         "content": {
-          "application/json": {
-           "schema": {
-            "$ref": "#/components/schemas/UpdatePersona"
-           }
-          }
-         }
+         "$ref": "#/components/requestBodies/UpdatePersona"
         },
         "responses": {
          "200": {
-          "description": "The updated persona.",
-          "headers": {
-           "X-Request-Id": {
-            "$ref": "#/components/headers/RequestId"
-           }
-          },
-          "content": {
-           "application/json": {
-            "schema": {
-             "type": "object",
-             "required": [
-              "status",
-              "data",
-              "meta"
-             ],
-             "properties": {
-              "status": {
-               "const": "success"
-              },
-              "data": {
-               "$ref": "#/components/schemas/Persona"
-              },
-              "meta": {
-               "type": "object",
-               "properties": {
-                "timestamp": {
-                 "type": "integer"
-                }
-               },
-               "required": [
-                "timestamp"
-               ]
-              }
-             }
-            }
-           }
-          }
+          "$ref": "#/components/responses/PersonaOK"
          },
          "400": {
           "$ref": "#/components/responses/BadRequest"
@@ -2009,46 +1297,10 @@ extension OpenAPIDocument {
        },
        "delete": {
         "operationId": "deletePersona",
-        "summary": "Delete a persona and all its memories. Also served under /v1. No API keys exist yet; once they do, this route needs the write permission.",
+        "summary": "Delete a persona and all its memories. Also served under /v1. With auth on, this route needs the write permission.",
         "responses": {
          "200": {
-          "description": "Deleted.",
-          "headers": {
-           "X-Request-Id": {
-            "$ref": "#/components/headers/RequestId"
-           }
-          },
-          "content": {
-           "application/json": {
-            "schema": {
-             "type": "object",
-             "required": [
-              "status",
-              "data",
-              "meta"
-             ],
-             "properties": {
-              "status": {
-               "const": "success"
-              },
-              "data": {
-               "$ref": "#/components/schemas/DeletedItem"
-              },
-              "meta": {
-               "type": "object",
-               "properties": {
-                "timestamp": {
-                 "type": "integer"
-                }
-               },
-               "required": [
-                "timestamp"
-               ]
-              }
-             }
-            }
-           }
-          }
+          "$ref": "#/components/responses/DeletedItemOK"
          },
          "400": {
           "$ref": "#/components/responses/BadRequest"
@@ -2077,56 +1329,13 @@ extension OpenAPIDocument {
        ],
        "post": {
         "operationId": "addMemory",
-        "summary": "Add a memory; the oldest memories over max_memory_size are removed in the same transaction. Also served under /v1. No API keys exist yet; once they do, this route needs the write permission.",
+        "summary": "Add a memory; the oldest memories over max_memory_size are removed in the same transaction. Also served under /v1. With auth on, this route needs the write permission.",
         "requestBody": {
-         "required": true,
-         "content": {
-          "application/json": {
-           "schema": {
-            "$ref": "#/components/schemas/CreateMemory"
-           }
-          }
-         }
+         "$ref": "#/components/requestBodies/CreateMemory"
         },
         "responses": {
          "201": {
-          "description": "The memory.",
-          "headers": {
-           "X-Request-Id": {
-            "$ref": "#/components/headers/RequestId"
-           }
-          },
-          "content": {
-           "application/json": {
-            "schema": {
-             "type": "object",
-             "required": [
-              "status",
-              "data",
-              "meta"
-             ],
-             "properties": {
-              "status": {
-               "const": "success"
-              },
-              "data": {
-               "$ref": "#/components/schemas/Memory"
-              },
-              "meta": {
-               "type": "object",
-               "properties": {
-                "timestamp": {
-                 "type": "integer"
-                }
-               },
-               "required": [
-                "timestamp"
-               ]
-              }
-             }
-            }
-           }
-          }
+          "$ref": "#/components/responses/MemoryCreated"
          },
          "400": {
           "$ref": "#/components/responses/BadRequest"
@@ -2150,67 +1359,15 @@ extension OpenAPIDocument {
         "summary": "A page of memories, newest first. Also served under /v1.",
         "parameters": [
          {
-          "name": "limit",
-          "in": "query",
-          "schema": {
-           "type": "integer",
-           "minimum": 1,
-           "maximum": 1000
-          },
-          "description": "Page size, default 100."
+          "$ref": "#/components/parameters/LimitQuery2"
          },
          {
-          "name": "cursor",
-          "in": "query",
-          "schema": {
-           "type": "string"
-          },
-          "description": "The next_cursor of the previous page (opaque)."
+          "$ref": "#/components/parameters/CursorQuery"
          }
         ],
         "responses": {
          "200": {
-          "description": "A page.",
-          "headers": {
-           "X-Request-Id": {
-            "$ref": "#/components/headers/RequestId"
-           }
-          },
-          "content": {
-           "application/json": {
-            "schema": {
-             "type": "object",
-             "required": [
-              "status",
-              "data",
-              "meta"
-             ],
-             "properties": {
-              "status": {
-               "const": "success"
-              },
-              "data": {
-               "$ref": "#/components/schemas/MemoryPage"
-              },
-              "meta": {
-               "type": "object",
-               "properties": {
-                "timestamp": {
-                 "type": "integer"
-                },
-                "count": {
-                 "type": "integer"
-                }
-               },
-               "required": [
-                "timestamp",
-                "count"
-               ]
-              }
-             }
-            }
-           }
-          }
+          "$ref": "#/components/responses/MemoryPageOK"
          },
          "400": {
           "$ref": "#/components/responses/BadRequest"
@@ -2241,66 +1398,11 @@ extension OpenAPIDocument {
         "operationId": "searchMemories",
         "summary": "Memories most similar to a vector by cosine similarity, best first. Also served under /v1.",
         "requestBody": {
-         "required": true,
-         "content": {
-          "application/json": {
-           "schema": {
-            "$ref": "#/components/schemas/MemorySearch"
-           }
-          }
-         }
+         "$ref": "#/components/requestBodies/MemorySearch"
         },
         "responses": {
          "200": {
-          "description": "Matches.",
-          "headers": {
-           "X-Request-Id": {
-            "$ref": "#/components/headers/RequestId"
-           }
-          },
-          "content": {
-           "application/json": {
-            "schema": {
-             "type": "object",
-             "required": [
-              "status",
-              "data",
-              "meta"
-             ],
-             "properties": {
-              "status": {
-               "const": "success"
-              },
-              "data": {
-               "$ref": "#/components/schemas/MemorySearchResult"
-              },
-              "meta": {
-               "type": "object",
-               "properties": {
-                "timestamp": {
-                 "type": "integer"
-                },
-                "count": {
-                 "type": "integer"
-                },
-                "limit": {
-                 "type": "integer"
-                },
-                "threshold": {
-                 "type": "number"
-                }
-               },
-               "required": [
-                "timestamp",
-                "count",
-                "limit",
-                "threshold"
-               ]
-              }
-             }
-            }
-           }
-          }
+          "$ref": "#/components/responses/MemorySearchResultOK"
          },
          "400": {
           "$ref": "#/components/responses/BadRequest"
@@ -2324,80 +1426,18 @@ extension OpenAPIDocument {
         "summary": "Search by text query: needs an embedding provider, so without one the answer is 400 (use POST with a vector). Also served under /v1.",
         "parameters": [
          {
-          "name": "query",
-          "in": "query",
-          "schema": {
-           "type": "string"
-          }
+          "$ref": "#/components/parameters/QueryQuery"
          },
          {
-          "name": "limit",
-          "in": "query",
-          "schema": {
-           "type": "integer",
-           "minimum": 1,
-           "maximum": 1000
-          }
+          "$ref": "#/components/parameters/LimitQuery"
          },
          {
-          "name": "threshold",
-          "in": "query",
-          "schema": {
-           "type": "number"
-          }
+          "$ref": "#/components/parameters/ThresholdQuery"
          }
         ],
         "responses": {
          "200": {
-          "description": "Matches.",
-          "headers": {
-           "X-Request-Id": {
-            "$ref": "#/components/headers/RequestId"
-           }
-          },
-          "content": {
-           "application/json": {
-            "schema": {
-             "type": "object",
-             "required": [
-              "status",
-              "data",
-              "meta"
-             ],
-             "properties": {
-              "status": {
-               "const": "success"
-              },
-              "data": {
-               "$ref": "#/components/schemas/MemorySearchResult"
-              },
-              "meta": {
-               "type": "object",
-               "properties": {
-                "timestamp": {
-                 "type": "integer"
-                },
-                "count": {
-                 "type": "integer"
-                },
-                "limit": {
-                 "type": "integer"
-                },
-                "threshold": {
-                 "type": "number"
-                }
-               },
-               "required": [
-                "timestamp",
-                "count",
-                "limit",
-                "threshold"
-               ]
-              }
-             }
-            }
-           }
-          }
+          "$ref": "#/components/responses/MemorySearchResultOK"
          },
          "400": {
           "$ref": "#/components/responses/BadRequest"
@@ -2436,46 +1476,10 @@ extension OpenAPIDocument {
        ],
        "delete": {
         "operationId": "deleteMemory",
-        "summary": "Delete one memory. Also served under /v1. No API keys exist yet; once they do, this route needs the write permission.",
+        "summary": "Delete one memory. Also served under /v1. With auth on, this route needs the write permission.",
         "responses": {
          "200": {
-          "description": "Deleted.",
-          "headers": {
-           "X-Request-Id": {
-            "$ref": "#/components/headers/RequestId"
-           }
-          },
-          "content": {
-           "application/json": {
-            "schema": {
-             "type": "object",
-             "required": [
-              "status",
-              "data",
-              "meta"
-             ],
-             "properties": {
-              "status": {
-               "const": "success"
-              },
-              "data": {
-               "$ref": "#/components/schemas/DeletedItem"
-              },
-              "meta": {
-               "type": "object",
-               "properties": {
-                "timestamp": {
-                 "type": "integer"
-                }
-               },
-               "required": [
-                "timestamp"
-               ]
-              }
-             }
-            }
-           }
-          }
+          "$ref": "#/components/responses/DeletedItemOK"
          },
          "400": {
           "$ref": "#/components/responses/BadRequest"
@@ -2492,56 +1496,13 @@ extension OpenAPIDocument {
       "/v1/personas": {
        "post": {
         "operationId": "createPersonaV1",
-        "summary": "Create a persona. The same handler as the short path without /v1. No API keys exist yet; once they do, this route needs the write permission.",
+        "summary": "Create a persona. The same handler as the short path without /v1. With auth on, this route needs the write permission.",
         "requestBody": {
-         "required": true,
-         "content": {
-          "application/json": {
-           "schema": {
-            "$ref": "#/components/schemas/CreatePersona"
-           }
-          }
-         }
+         "$ref": "#/components/requestBodies/CreatePersona"
         },
         "responses": {
          "201": {
-          "description": "The persona.",
-          "headers": {
-           "X-Request-Id": {
-            "$ref": "#/components/headers/RequestId"
-           }
-          },
-          "content": {
-           "application/json": {
-            "schema": {
-             "type": "object",
-             "required": [
-              "status",
-              "data",
-              "meta"
-             ],
-             "properties": {
-              "status": {
-               "const": "success"
-              },
-              "data": {
-               "$ref": "#/components/schemas/Persona"
-              },
-              "meta": {
-               "type": "object",
-               "properties": {
-                "timestamp": {
-                 "type": "integer"
-                }
-               },
-               "required": [
-                "timestamp"
-               ]
-              }
-             }
-            }
-           }
-          }
+          "$ref": "#/components/responses/PersonaCreated"
          },
          "400": {
           "$ref": "#/components/responses/BadRequest"
@@ -2565,50 +1526,7 @@ extension OpenAPIDocument {
         "summary": "Every persona, oldest first. The same handler as the short path without /v1.",
         "responses": {
          "200": {
-          "description": "The personas.",
-          "headers": {
-           "X-Request-Id": {
-            "$ref": "#/components/headers/RequestId"
-           }
-          },
-          "content": {
-           "application/json": {
-            "schema": {
-             "type": "object",
-             "required": [
-              "status",
-              "data",
-              "meta"
-             ],
-             "properties": {
-              "status": {
-               "const": "success"
-              },
-              "data": {
-               "type": "array",
-               "items": {
-                "$ref": "#/components/schemas/Persona"
-               }
-              },
-              "meta": {
-               "type": "object",
-               "properties": {
-                "timestamp": {
-                 "type": "integer"
-                },
-                "count": {
-                 "type": "integer"
-                }
-               },
-               "required": [
-                "timestamp",
-                "count"
-               ]
-              }
-             }
-            }
-           }
-          }
+          "$ref": "#/components/responses/PersonaListOK"
          },
          "503": {
           "$ref": "#/components/responses/Unavailable"
@@ -2634,43 +1552,7 @@ extension OpenAPIDocument {
         "summary": "One persona. The same handler as the short path without /v1.",
         "responses": {
          "200": {
-          "description": "The persona.",
-          "headers": {
-           "X-Request-Id": {
-            "$ref": "#/components/headers/RequestId"
-           }
-          },
-          "content": {
-           "application/json": {
-            "schema": {
-             "type": "object",
-             "required": [
-              "status",
-              "data",
-              "meta"
-             ],
-             "properties": {
-              "status": {
-               "const": "success"
-              },
-              "data": {
-               "$ref": "#/components/schemas/Persona"
-              },
-              "meta": {
-               "type": "object",
-               "properties": {
-                "timestamp": {
-                 "type": "integer"
-                }
-               },
-               "required": [
-                "timestamp"
-               ]
-              }
-             }
-            }
-           }
-          }
+          "$ref": "#/components/responses/PersonaCreated"
          },
          "400": {
           "$ref": "#/components/responses/BadRequest"
@@ -2685,56 +1567,13 @@ extension OpenAPIDocument {
        },
        "put": {
         "operationId": "updatePersonaV1",
-        "summary": "Update a persona: fields given replace the stored ones, fields left out are kept; lowering max_memory_size trims the oldest memories at once. The same handler as the short path without /v1. No API keys exist yet; once they do, this route needs the write permission.",
+        "summary": "Update a persona: fields given replace the stored ones, fields left out are kept; lowering max_memory_size trims the oldest memories at once. The same handler as the short path without /v1. With auth on, this route needs the write permission.",
         "requestBody": {
-         "required": true,
-         "content": {
-          "application/json": {
-           "schema": {
-            "$ref": "#/components/schemas/UpdatePersona"
-           }
-          }
-         }
+         "$ref": "#/components/requestBodies/UpdatePersona"
         },
         "responses": {
          "200": {
-          "description": "The updated persona.",
-          "headers": {
-           "X-Request-Id": {
-            "$ref": "#/components/headers/RequestId"
-           }
-          },
-          "content": {
-           "application/json": {
-            "schema": {
-             "type": "object",
-             "required": [
-              "status",
-              "data",
-              "meta"
-             ],
-             "properties": {
-              "status": {
-               "const": "success"
-              },
-              "data": {
-               "$ref": "#/components/schemas/Persona"
-              },
-              "meta": {
-               "type": "object",
-               "properties": {
-                "timestamp": {
-                 "type": "integer"
-                }
-               },
-               "required": [
-                "timestamp"
-               ]
-              }
-             }
-            }
-           }
-          }
+          "$ref": "#/components/responses/PersonaOK"
          },
          "400": {
           "$ref": "#/components/responses/BadRequest"
@@ -2755,46 +1594,10 @@ extension OpenAPIDocument {
        },
        "delete": {
         "operationId": "deletePersonaV1",
-        "summary": "Delete a persona and all its memories. The same handler as the short path without /v1. No API keys exist yet; once they do, this route needs the write permission.",
+        "summary": "Delete a persona and all its memories. The same handler as the short path without /v1. With auth on, this route needs the write permission.",
         "responses": {
          "200": {
-          "description": "Deleted.",
-          "headers": {
-           "X-Request-Id": {
-            "$ref": "#/components/headers/RequestId"
-           }
-          },
-          "content": {
-           "application/json": {
-            "schema": {
-             "type": "object",
-             "required": [
-              "status",
-              "data",
-              "meta"
-             ],
-             "properties": {
-              "status": {
-               "const": "success"
-              },
-              "data": {
-               "$ref": "#/components/schemas/DeletedItem"
-              },
-              "meta": {
-               "type": "object",
-               "properties": {
-                "timestamp": {
-                 "type": "integer"
-                }
-               },
-               "required": [
-                "timestamp"
-               ]
-              }
-             }
-            }
-           }
-          }
+          "$ref": "#/components/responses/DeletedItemOK"
          },
          "400": {
           "$ref": "#/components/responses/BadRequest"
@@ -2823,56 +1626,13 @@ extension OpenAPIDocument {
        ],
        "post": {
         "operationId": "addMemoryV1",
-        "summary": "Add a memory; the oldest memories over max_memory_size are removed in the same transaction. The same handler as the short path without /v1. No API keys exist yet; once they do, this route needs the write permission.",
+        "summary": "Add a memory; the oldest memories over max_memory_size are removed in the same transaction. The same handler as the short path without /v1. With auth on, this route needs the write permission.",
         "requestBody": {
-         "required": true,
-         "content": {
-          "application/json": {
-           "schema": {
-            "$ref": "#/components/schemas/CreateMemory"
-           }
-          }
-         }
+         "$ref": "#/components/requestBodies/CreateMemory"
         },
         "responses": {
          "201": {
-          "description": "The memory.",
-          "headers": {
-           "X-Request-Id": {
-            "$ref": "#/components/headers/RequestId"
-           }
-          },
-          "content": {
-           "application/json": {
-            "schema": {
-             "type": "object",
-             "required": [
-              "status",
-              "data",
-              "meta"
-             ],
-             "properties": {
-              "status": {
-               "const": "success"
-              },
-              "data": {
-               "$ref": "#/components/schemas/Memory"
-              },
-              "meta": {
-               "type": "object",
-               "properties": {
-                "timestamp": {
-                 "type": "integer"
-                }
-               },
-               "required": [
-                "timestamp"
-               ]
-              }
-             }
-            }
-           }
-          }
+          "$ref": "#/components/responses/MemoryCreated"
          },
          "400": {
           "$ref": "#/components/responses/BadRequest"
@@ -2896,67 +1656,15 @@ extension OpenAPIDocument {
         "summary": "A page of memories, newest first. The same handler as the short path without /v1.",
         "parameters": [
          {
-          "name": "limit",
-          "in": "query",
-          "schema": {
-           "type": "integer",
-           "minimum": 1,
-           "maximum": 1000
-          },
-          "description": "Page size, default 100."
+          "$ref": "#/components/parameters/LimitQuery2"
          },
          {
-          "name": "cursor",
-          "in": "query",
-          "schema": {
-           "type": "string"
-          },
-          "description": "The next_cursor of the previous page (opaque)."
+          "$ref": "#/components/parameters/CursorQuery"
          }
         ],
         "responses": {
          "200": {
-          "description": "A page.",
-          "headers": {
-           "X-Request-Id": {
-            "$ref": "#/components/headers/RequestId"
-           }
-          },
-          "content": {
-           "application/json": {
-            "schema": {
-             "type": "object",
-             "required": [
-              "status",
-              "data",
-              "meta"
-             ],
-             "properties": {
-              "status": {
-               "const": "success"
-              },
-              "data": {
-               "$ref": "#/components/schemas/MemoryPage"
-              },
-              "meta": {
-               "type": "object",
-               "properties": {
-                "timestamp": {
-                 "type": "integer"
-                },
-                "count": {
-                 "type": "integer"
-                }
-               },
-               "required": [
-                "timestamp",
-                "count"
-               ]
-              }
-             }
-            }
-           }
-          }
+          "$ref": "#/components/responses/MemoryPageOK"
          },
          "400": {
           "$ref": "#/components/responses/BadRequest"
@@ -2987,66 +1695,11 @@ extension OpenAPIDocument {
         "operationId": "searchMemoriesV1",
         "summary": "Memories most similar to a vector by cosine similarity, best first. The same handler as the short path without /v1.",
         "requestBody": {
-         "required": true,
-         "content": {
-          "application/json": {
-           "schema": {
-            "$ref": "#/components/schemas/MemorySearch"
-           }
-          }
-         }
+         "$ref": "#/components/requestBodies/MemorySearch"
         },
         "responses": {
          "200": {
-          "description": "Matches.",
-          "headers": {
-           "X-Request-Id": {
-            "$ref": "#/components/headers/RequestId"
-           }
-          },
-          "content": {
-           "application/json": {
-            "schema": {
-             "type": "object",
-             "required": [
-              "status",
-              "data",
-              "meta"
-             ],
-             "properties": {
-              "status": {
-               "const": "success"
-              },
-              "data": {
-               "$ref": "#/components/schemas/MemorySearchResult"
-              },
-              "meta": {
-               "type": "object",
-               "properties": {
-                "timestamp": {
-                 "type": "integer"
-                },
-                "count": {
-                 "type": "integer"
-                },
-                "limit": {
-                 "type": "integer"
-                },
-                "threshold": {
-                 "type": "number"
-                }
-               },
-               "required": [
-                "timestamp",
-                "count",
-                "limit",
-                "threshold"
-               ]
-              }
-             }
-            }
-           }
-          }
+          "$ref": "#/components/responses/MemorySearchResultOK"
          },
          "400": {
           "$ref": "#/components/responses/BadRequest"
@@ -3070,80 +1723,18 @@ extension OpenAPIDocument {
         "summary": "Search by text query: needs an embedding provider, so without one the answer is 400 (use POST with a vector). The same handler as the short path without /v1.",
         "parameters": [
          {
-          "name": "query",
-          "in": "query",
-          "schema": {
-           "type": "string"
-          }
+          "$ref": "#/components/parameters/QueryQuery"
          },
          {
-          "name": "limit",
-          "in": "query",
-          "schema": {
-           "type": "integer",
-           "minimum": 1,
-           "maximum": 1000
-          }
+          "$ref": "#/components/parameters/LimitQuery"
          },
          {
-          "name": "threshold",
-          "in": "query",
-          "schema": {
-           "type": "number"
-          }
+          "$ref": "#/components/parameters/ThresholdQuery"
          }
         ],
         "responses": {
          "200": {
-          "description": "Matches.",
-          "headers": {
-           "X-Request-Id": {
-            "$ref": "#/components/headers/RequestId"
-           }
-          },
-          "content": {
-           "application/json": {
-            "schema": {
-             "type": "object",
-             "required": [
-              "status",
-              "data",
-              "meta"
-             ],
-             "properties": {
-              "status": {
-               "const": "success"
-              },
-              "data": {
-               "$ref": "#/components/schemas/MemorySearchResult"
-              },
-              "meta": {
-               "type": "object",
-               "properties": {
-                "timestamp": {
-                 "type": "integer"
-                },
-                "count": {
-                 "type": "integer"
-                },
-                "limit": {
-                 "type": "integer"
-                },
-                "threshold": {
-                 "type": "number"
-                }
-               },
-               "required": [
-                "timestamp",
-                "count",
-                "limit",
-                "threshold"
-               ]
-              }
-             }
-            }
-           }
-          }
+          "$ref": "#/components/responses/MemorySearchResultOK"
          },
          "400": {
           "$ref": "#/components/responses/BadRequest"
@@ -3182,46 +1773,10 @@ extension OpenAPIDocument {
        ],
        "delete": {
         "operationId": "deleteMemoryV1",
-        "summary": "Delete one memory. The same handler as the short path without /v1. No API keys exist yet; once they do, this route needs the write permission.",
+        "summary": "Delete one memory. The same handler as the short path without /v1. With auth on, this route needs the write permission.",
         "responses": {
          "200": {
-          "description": "Deleted.",
-          "headers": {
-           "X-Request-Id": {
-            "$ref": "#/components/headers/RequestId"
-           }
-          },
-          "content": {
-           "application/json": {
-            "schema": {
-             "type": "object",
-             "required": [
-              "status",
-              "data",
-              "meta"
-             ],
-             "properties": {
-              "status": {
-               "const": "success"
-              },
-              "data": {
-               "$ref": "#/components/schemas/DeletedItem"
-              },
-              "meta": {
-               "type": "object",
-               "properties": {
-                "timestamp": {
-                 "type": "integer"
-                }
-               },
-               "required": [
-                "timestamp"
-               ]
-              }
-             }
-            }
-           }
-          }
+          "$ref": "#/components/responses/DeletedItemOK"
          },
          "400": {
           "$ref": "#/components/responses/BadRequest"
@@ -3495,15 +2050,7 @@ extension OpenAPIDocument {
                "$ref": "#/components/schemas/APIKeyWithSecret"
               },
               "meta": {
-               "type": "object",
-               "properties": {
-                "timestamp": {
-                 "type": "integer"
-                }
-               },
-               "required": [
-                "timestamp"
-               ]
+               "$ref": "#/components/schemas/Meta"
               }
              }
             }
@@ -3586,12 +2133,7 @@ extension OpenAPIDocument {
         "summary": "A new secret for the same record; the old one stops working (admin).",
         "parameters": [
          {
-          "name": "id",
-          "in": "path",
-          "required": true,
-          "schema": {
-           "type": "string"
-          }
+          "$ref": "#/components/parameters/IdPath"
          }
         ],
         "responses": {
@@ -3619,15 +2161,7 @@ extension OpenAPIDocument {
                "$ref": "#/components/schemas/APIKeyWithSecret"
               },
               "meta": {
-               "type": "object",
-               "properties": {
-                "timestamp": {
-                 "type": "integer"
-                }
-               },
-               "required": [
-                "timestamp"
-               ]
+               "$ref": "#/components/schemas/Meta"
               }
              }
             }
@@ -3649,12 +2183,7 @@ extension OpenAPIDocument {
         "summary": "Revoke a key at once (admin).",
         "parameters": [
          {
-          "name": "id",
-          "in": "path",
-          "required": true,
-          "schema": {
-           "type": "string"
-          }
+          "$ref": "#/components/parameters/IdPath"
          }
         ],
         "responses": {
@@ -3682,15 +2211,7 @@ extension OpenAPIDocument {
                "$ref": "#/components/schemas/APIKey"
               },
               "meta": {
-               "type": "object",
-               "properties": {
-                "timestamp": {
-                 "type": "integer"
-                }
-               },
-               "required": [
-                "timestamp"
-               ]
+               "$ref": "#/components/schemas/Meta"
               }
              }
             }
@@ -4359,97 +2880,26 @@ extension OpenAPIDocument {
         }
        },
        "CreatePersona": {
-        "type": "object",
         "description": "A new persona. Unknown fields are ignored.",
-        "required": [
-         "name"
-        ],
-        "properties": {
-         "name": {
-          "type": "string",
-          "minLength": 1,
-          "maxLength": 256,
-          "description": "1 to 256 Unicode scalars."
+        "allOf": [
+         {
+          "$ref": "#/components/schemas/PersonaSettings"
          },
-         "system_prompt": {
-          "type": "string",
-          "maxLength": 65536,
-          "description": "At most 64 KiB of UTF-8; default empty."
-         },
-         "max_memory_size": {
-          "type": "integer",
-          "minimum": 1,
-          "maximum": 100000,
-          "description": "Most memories kept; the oldest go first. Default 1000."
-         },
-         "memory_decay_ms": {
-          "type": "integer",
-          "minimum": 0,
-          "maximum": 3153600000000,
-          "description": "Memories older than this are removed by the background decay job; 0 means never. Default 604800000 (7 days)."
-         },
-         "temperature": {
-          "type": "number",
-          "minimum": 0,
-          "maximum": 2,
-          "description": "Default 0.7."
-         },
-         "max_tokens": {
-          "type": "integer",
-          "minimum": 1,
-          "maximum": 1000000,
-          "description": "Default 2048."
-         },
-         "is_active": {
-          "type": "boolean",
-          "description": "Default true."
+         {
+          "type": "object",
+          "required": [
+           "name"
+          ]
          }
-        }
+        ]
        },
        "UpdatePersona": {
-        "type": "object",
         "description": "Merge update: every field given replaces the stored one, every field left out keeps its value. Lowering max_memory_size removes the oldest memories over it at once. Unknown fields are ignored.",
-        "properties": {
-         "name": {
-          "type": "string",
-          "minLength": 1,
-          "maxLength": 256,
-          "description": "1 to 256 Unicode scalars."
-         },
-         "system_prompt": {
-          "type": "string",
-          "maxLength": 65536,
-          "description": "At most 64 KiB of UTF-8; default empty."
-         },
-         "max_memory_size": {
-          "type": "integer",
-          "minimum": 1,
-          "maximum": 100000,
-          "description": "Most memories kept; the oldest go first. Default 1000."
-         },
-         "memory_decay_ms": {
-          "type": "integer",
-          "minimum": 0,
-          "maximum": 3153600000000,
-          "description": "Memories older than this are removed by the background decay job; 0 means never. Default 604800000 (7 days)."
-         },
-         "temperature": {
-          "type": "number",
-          "minimum": 0,
-          "maximum": 2,
-          "description": "Default 0.7."
-         },
-         "max_tokens": {
-          "type": "integer",
-          "minimum": 1,
-          "maximum": 1000000,
-          "description": "Default 2048."
-         },
-         "is_active": {
-          "type": "boolean",
-          "description": "Default true."
+        "allOf": [
+         {
+          "$ref": "#/components/schemas/PersonaSettings"
          }
-        }
+        ]
        },
        "Persona": {
         "type": "object",
@@ -4857,63 +3307,78 @@ extension OpenAPIDocument {
         }
        },
        "APIKeyWithSecret": {
-        "type": "object",
-        "required": [
-         "id",
-         "name",
-         "prefix",
-         "permissions",
-         "rate_limit_per_minute",
-         "created_at",
-         "expires_at",
-         "last_used",
-         "active",
-         "key"
-        ],
-        "properties": {
-         "id": {
-          "type": "string"
+        "allOf": [
+         {
+          "$ref": "#/components/schemas/APIKey"
          },
-         "name": {
-          "type": "string"
-         },
-         "prefix": {
-          "type": "string"
-         },
-         "permissions": {
-          "type": "array",
-          "items": {
-           "enum": [
-            "read",
-            "write",
-            "admin"
-           ]
+         {
+          "type": "object",
+          "required": [
+           "key"
+          ],
+          "properties": {
+           "key": {
+            "type": "string",
+            "description": "The secret: shown in this answer only."
+           }
           }
-         },
-         "rate_limit_per_minute": {
+         }
+        ]
+       },
+       "Meta": {
+        "type": "object",
+        "properties": {
+         "timestamp": {
           "type": "integer"
-         },
-         "created_at": {
-          "type": "integer"
-         },
-         "expires_at": {
-          "type": [
-           "integer",
-           "null"
-          ]
-         },
-         "last_used": {
-          "type": [
-           "integer",
-           "null"
-          ]
-         },
-         "active": {
-          "type": "boolean"
-         },
-         "key": {
+         }
+        },
+        "required": [
+         "timestamp"
+        ],
+        "description": "Every success answer's meta: the server's time (ms since the Unix epoch), plus route-specific figures."
+       },
+       "PersonaSettings": {
+        "type": "object",
+        "description": "The fields a client sets on a persona (all optional here).",
+        "properties": {
+         "name": {
           "type": "string",
-          "description": "The secret: shown in this answer only."
+          "minLength": 1,
+          "maxLength": 256,
+          "description": "1 to 256 Unicode scalars."
+         },
+         "system_prompt": {
+          "type": "string",
+          "maxLength": 65536,
+          "description": "At most 64 KiB of UTF-8; default empty."
+         },
+         "max_memory_size": {
+          "type": "integer",
+          "minimum": 1,
+          "maximum": 100000,
+          "description": "Most memories kept; the oldest go first. Default 1000."
+         },
+         "memory_decay_ms": {
+          "type": "integer",
+          "minimum": 0,
+          "maximum": 3153600000000,
+          "description": "Memories older than this are removed by the background decay job; 0 means never. Default 604800000 (7 days)."
+         },
+         "temperature": {
+          "type": "number",
+          "minimum": 0,
+          "maximum": 2,
+          "description": "Default 0.7."
+         },
+         "max_tokens": {
+          "type": "integer",
+          "minimum": 1,
+          "maximum": 1000000,
+          "description": "Default 2048."
+         },
+         "is_active": {
+          "type": "boolean",
+          "description": "Default true."
          }
         }
        }
@@ -5008,6 +3473,386 @@ extension OpenAPIDocument {
           }
          }
         }
+       },
+       "DeletedOK": {
+        "description": "Deleted.",
+        "headers": {
+         "X-Request-Id": {
+          "$ref": "#/components/headers/RequestId"
+         }
+        },
+        "content": {
+         "application/json": {
+          "schema": {
+           "type": "object",
+           "required": [
+            "status",
+            "data",
+            "meta"
+           ],
+           "properties": {
+            "status": {
+             "const": "success"
+            },
+            "data": {
+             "$ref": "#/components/schemas/Deleted"
+            },
+            "meta": {
+             "$ref": "#/components/schemas/Meta"
+            }
+           }
+          }
+         }
+        }
+       },
+       "UpsertedOK": {
+        "description": "Upserted.",
+        "headers": {
+         "X-Request-Id": {
+          "$ref": "#/components/headers/RequestId"
+         }
+        },
+        "content": {
+         "application/json": {
+          "schema": {
+           "type": "object",
+           "required": [
+            "status",
+            "data",
+            "meta"
+           ],
+           "properties": {
+            "status": {
+             "const": "success"
+            },
+            "data": {
+             "$ref": "#/components/schemas/Upserted"
+            },
+            "meta": {
+             "$ref": "#/components/schemas/Meta"
+            }
+           }
+          }
+         }
+        }
+       },
+       "SearchResultOK": {
+        "description": "Matches.",
+        "headers": {
+         "X-Request-Id": {
+          "$ref": "#/components/headers/RequestId"
+         }
+        },
+        "content": {
+         "application/json": {
+          "schema": {
+           "type": "object",
+           "required": [
+            "status",
+            "data",
+            "meta"
+           ],
+           "properties": {
+            "status": {
+             "const": "success"
+            },
+            "data": {
+             "$ref": "#/components/schemas/SearchResult"
+            },
+            "meta": {
+             "type": "object",
+             "properties": {
+              "timestamp": {
+               "type": "integer"
+              },
+              "count": {
+               "type": "integer"
+              },
+              "k": {
+               "type": "integer"
+              },
+              "threshold": {
+               "type": [
+                "number",
+                "null"
+               ]
+              }
+             },
+             "required": [
+              "timestamp",
+              "count",
+              "k",
+              "threshold"
+             ]
+            }
+           }
+          }
+         }
+        }
+       },
+       "PersonaCreated": {
+        "description": "The persona.",
+        "headers": {
+         "X-Request-Id": {
+          "$ref": "#/components/headers/RequestId"
+         }
+        },
+        "content": {
+         "application/json": {
+          "schema": {
+           "type": "object",
+           "required": [
+            "status",
+            "data",
+            "meta"
+           ],
+           "properties": {
+            "status": {
+             "const": "success"
+            },
+            "data": {
+             "$ref": "#/components/schemas/Persona"
+            },
+            "meta": {
+             "$ref": "#/components/schemas/Meta"
+            }
+           }
+          }
+         }
+        }
+       },
+       "PersonaListOK": {
+        "description": "The personas.",
+        "headers": {
+         "X-Request-Id": {
+          "$ref": "#/components/headers/RequestId"
+         }
+        },
+        "content": {
+         "application/json": {
+          "schema": {
+           "type": "object",
+           "required": [
+            "status",
+            "data",
+            "meta"
+           ],
+           "properties": {
+            "status": {
+             "const": "success"
+            },
+            "data": {
+             "type": "array",
+             "items": {
+              "$ref": "#/components/schemas/Persona"
+             }
+            },
+            "meta": {
+             "type": "object",
+             "properties": {
+              "timestamp": {
+               "type": "integer"
+              },
+              "count": {
+               "type": "integer"
+              }
+             },
+             "required": [
+              "timestamp",
+              "count"
+             ]
+            }
+           }
+          }
+         }
+        }
+       },
+       "PersonaOK": {
+        "description": "The updated persona.",
+        "headers": {
+         "X-Request-Id": {
+          "$ref": "#/components/headers/RequestId"
+         }
+        },
+        "content": {
+         "application/json": {
+          "schema": {
+           "type": "object",
+           "required": [
+            "status",
+            "data",
+            "meta"
+           ],
+           "properties": {
+            "status": {
+             "const": "success"
+            },
+            "data": {
+             "$ref": "#/components/schemas/Persona"
+            },
+            "meta": {
+             "$ref": "#/components/schemas/Meta"
+            }
+           }
+          }
+         }
+        }
+       },
+       "DeletedItemOK": {
+        "description": "Deleted.",
+        "headers": {
+         "X-Request-Id": {
+          "$ref": "#/components/headers/RequestId"
+         }
+        },
+        "content": {
+         "application/json": {
+          "schema": {
+           "type": "object",
+           "required": [
+            "status",
+            "data",
+            "meta"
+           ],
+           "properties": {
+            "status": {
+             "const": "success"
+            },
+            "data": {
+             "$ref": "#/components/schemas/DeletedItem"
+            },
+            "meta": {
+             "$ref": "#/components/schemas/Meta"
+            }
+           }
+          }
+         }
+        }
+       },
+       "MemoryCreated": {
+        "description": "The memory.",
+        "headers": {
+         "X-Request-Id": {
+          "$ref": "#/components/headers/RequestId"
+         }
+        },
+        "content": {
+         "application/json": {
+          "schema": {
+           "type": "object",
+           "required": [
+            "status",
+            "data",
+            "meta"
+           ],
+           "properties": {
+            "status": {
+             "const": "success"
+            },
+            "data": {
+             "$ref": "#/components/schemas/Memory"
+            },
+            "meta": {
+             "$ref": "#/components/schemas/Meta"
+            }
+           }
+          }
+         }
+        }
+       },
+       "MemoryPageOK": {
+        "description": "A page.",
+        "headers": {
+         "X-Request-Id": {
+          "$ref": "#/components/headers/RequestId"
+         }
+        },
+        "content": {
+         "application/json": {
+          "schema": {
+           "type": "object",
+           "required": [
+            "status",
+            "data",
+            "meta"
+           ],
+           "properties": {
+            "status": {
+             "const": "success"
+            },
+            "data": {
+             "$ref": "#/components/schemas/MemoryPage"
+            },
+            "meta": {
+             "type": "object",
+             "properties": {
+              "timestamp": {
+               "type": "integer"
+              },
+              "count": {
+               "type": "integer"
+              }
+             },
+             "required": [
+              "timestamp",
+              "count"
+             ]
+            }
+           }
+          }
+         }
+        }
+       },
+       "MemorySearchResultOK": {
+        "description": "Matches.",
+        "headers": {
+         "X-Request-Id": {
+          "$ref": "#/components/headers/RequestId"
+         }
+        },
+        "content": {
+         "application/json": {
+          "schema": {
+           "type": "object",
+           "required": [
+            "status",
+            "data",
+            "meta"
+           ],
+           "properties": {
+            "status": {
+             "const": "success"
+            },
+            "data": {
+             "$ref": "#/components/schemas/MemorySearchResult"
+            },
+            "meta": {
+             "type": "object",
+             "properties": {
+              "timestamp": {
+               "type": "integer"
+              },
+              "count": {
+               "type": "integer"
+              },
+              "limit": {
+               "type": "integer"
+              },
+              "threshold": {
+               "type": "number"
+              }
+             },
+             "required": [
+              "timestamp",
+              "count",
+              "limit",
+              "threshold"
+             ]
+            }
+           }
+          }
+         }
+        }
        }
       },
       "headers": {
@@ -5027,6 +3872,119 @@ extension OpenAPIDocument {
        "bearer": {
         "type": "http",
         "scheme": "bearer"
+       }
+      },
+      "parameters": {
+       "QueryQuery": {
+        "name": "query",
+        "in": "query",
+        "schema": {
+         "type": "string"
+        }
+       },
+       "LimitQuery": {
+        "name": "limit",
+        "in": "query",
+        "schema": {
+         "type": "integer",
+         "minimum": 1,
+         "maximum": 1000
+        }
+       },
+       "ThresholdQuery": {
+        "name": "threshold",
+        "in": "query",
+        "schema": {
+         "type": "number"
+        }
+       },
+       "LimitQuery2": {
+        "name": "limit",
+        "in": "query",
+        "schema": {
+         "type": "integer",
+         "minimum": 1,
+         "maximum": 1000
+        },
+        "description": "Page size, default 100."
+       },
+       "CursorQuery": {
+        "name": "cursor",
+        "in": "query",
+        "schema": {
+         "type": "string"
+        },
+        "description": "The next_cursor of the previous page (opaque)."
+       },
+       "IdPath": {
+        "name": "id",
+        "in": "path",
+        "required": true,
+        "schema": {
+         "type": "string"
+        }
+       }
+      },
+      "requestBodies": {
+       "DeleteVectors": {
+        "required": true,
+        "content": {
+         "application/json": {
+          "schema": {
+           "$ref": "#/components/schemas/DeleteVectors"
+          }
+         }
+        }
+       },
+       "ShortUpsert": {
+        "required": true,
+        "content": {
+         "application/json": {
+          "schema": {
+           "$ref": "#/components/schemas/ShortUpsert"
+          }
+         }
+        }
+       },
+       "CreatePersona": {
+        "required": true,
+        "content": {
+         "application/json": {
+          "schema": {
+           "$ref": "#/components/schemas/CreatePersona"
+          }
+         }
+        }
+       },
+       "UpdatePersona": {
+        "required": true,
+        "content": {
+         "application/json": {
+          "schema": {
+           "$ref": "#/components/schemas/UpdatePersona"
+          }
+         }
+        }
+       },
+       "CreateMemory": {
+        "required": true,
+        "content": {
+         "application/json": {
+          "schema": {
+           "$ref": "#/components/schemas/CreateMemory"
+          }
+         }
+        }
+       },
+       "MemorySearch": {
+        "required": true,
+        "content": {
+         "application/json": {
+          "schema": {
+           "$ref": "#/components/schemas/MemorySearch"
+          }
+         }
+        }
        }
       }
      }

@@ -6,8 +6,8 @@ import VectorLogicPersonas
 extension Routes {
     /// Personas and their memories (api.md "Personas and memories"), under the seed's short paths and under `/v1`.
     ///
-    /// No API keys exist yet: once they do, every route here that changes something (POST, PUT, DELETE, but not the
-    /// POST search) needs the `write` permission and the rest need `read`.
+    /// With auth on, every route here that changes something (POST, PUT, DELETE, but not the POST search) needs the
+    /// `write` permission and the rest need `read` (`RoutePermission`).
     static func addPersonas(to router: Router<AppRequestContext>, state: ServerState) {
         for prefix in ["", "/v1"] {
             addPersonaRoutes(to: router, prefix: prefix, state: state)
