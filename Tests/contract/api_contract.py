@@ -252,6 +252,73 @@ def short_routes_on_default_collection(s):
     assert [m["id"] for m in res["data"]["matches"]] == ["s1"], res
 
 
+@test
+def personas_and_memories(s):
+    p = ok(s.call("POST", "/personas", {"name": "Ada", "system_prompt": "be brief", "max_memory_size": 2}), 201)["data"]
+    assert p["is_active"] is True and isinstance(p["created_at"], int), p
+    pid = p["id"]
+    for i, v in enumerate(([1, 0, 0, 0], [0, 1, 0, 0], [0.9, 0.1, 0, 0])):
+        m = ok(s.call("POST", f"/personas/{pid}/memories", {"content": f"m{i}", "context": {"type": "conversation"},
+                                                            "vector": v}), 201)["data"]
+        assert isinstance(m["timestamp"], int) and m["id"], m
+    page = ok(s.call("GET", f"/personas/{pid}/memories?limit=10"))["data"]
+    contents = [m["content"] for m in page.get("memories", page if isinstance(page, list) else [])]
+    assert contents == ["m2", "m1"], page  # newest first, and max_memory_size 2 dropped the oldest
+    hits = ok(s.call("POST", f"/personas/{pid}/memories/search", {"vector": [1, 0, 0, 0], "limit": 5, "threshold": 0.5}))["data"]
+    matches = hits["matches"] if isinstance(hits, dict) else hits
+    assert [m["content"] for m in matches] == ["m2"], hits
+    err(s.call("POST", f"/personas/{pid}/memories/search", {"query": "hello"}), 400)
+    ok(s.call("DELETE", f"/personas/{pid}"))
+    err(s.call("GET", f"/personas/{pid}"), 404, "not_found")
+
+
+@test
+def snapshot_download_matches_its_sha256(s):
+    import hashlib
+    snap = ok(s.call("POST", "/v1/snapshots"), 201)["data"]
+    assert snap["bytes"] > 0 and len(snap["sha256"]) == 64, snap
+    code, body, headers = s.call("GET", f"/v1/snapshots/{snap['name']}")
+    assert code == 200 and isinstance(body, (bytes, bytearray)), (code, type(body))
+    assert hashlib.sha256(body).hexdigest() == snap["sha256"] and len(body) == snap["bytes"]
+    listed = ok(s.call("GET", "/v1/snapshots"))["data"]
+    assert any(x["name"] == snap["name"] for x in listed), listed
+    ok(s.call("DELETE", f"/v1/snapshots/{snap['name']}"))
+    err(s.call("GET", f"/v1/snapshots/{snap['name']}"), 404, "not_found")
+
+
+def auth_and_rate_limits():
+    """A second server with VECTORLOGIC_ADMIN_KEY (auth on) and a per-IP limit: 401, 403, 429, and key management."""
+    admin = "contract-admin-key-0123456789"
+    with tempfile.TemporaryDirectory() as tmp:
+        env_backup = dict(os.environ)
+        os.environ["VECTORLOGIC_ADMIN_KEY"] = admin
+        try:
+            s = Server(os.path.join(tmp, "data"), extra=("--rate-limit", "40"))
+        finally:
+            os.environ.clear()
+            os.environ.update(env_backup)
+        try:
+            assert s.call("GET", "/health")[0] == 200
+            err(s.call("GET", "/v1/collections"), 401, "unauthorized")
+            a = {"X-API-Key": admin}
+            key = ok(s.call("POST", "/v1/keys", {"name": "reader", "permissions": ["read"]}, headers=a), 201)["data"]
+            assert key["key"].startswith("vdb_") and len(key["key"]) == 68 and key["prefix"] == key["key"][:12], key
+            r = {"Authorization": "Bearer " + key["key"]}
+            ok(s.call("GET", "/v1/collections", headers=r))
+            err(s.call("POST", "/v1/collections", {"name": "x", "dimension": 2}, headers=r), 403, "forbidden")
+            listed = ok(s.call("GET", "/v1/keys", headers=a))["data"]
+            assert all("key" not in k for k in listed), listed
+            ok(s.call("DELETE", f"/v1/keys/{key['id']}", headers=a))
+            err(s.call("GET", "/v1/collections", headers=r), 401, "unauthorized")
+            statuses = [s.call("GET", "/v1/stats", headers=a)[0] for _ in range(60)]
+            assert 429 in statuses, statuses
+            code, body, headers = s.call("GET", "/v1/stats", headers=a)
+            assert code == 429 and headers.get("Retry-After") and headers.get("RateLimit-Limit") == "40", (code, dict(headers))
+            assert body["error"] == "rate_limited", body
+        finally:
+            s.stop()
+
+
 def run_with_server(data_dir, fn):
     s = Server(data_dir)
     try:
@@ -300,6 +367,13 @@ def main():
         except Exception:
             failed += 1
             print(f"FAIL persistence_across_restart\n{traceback.format_exc()}")
+    try:
+        auth_and_rate_limits()
+        passed += 1
+        print("PASS auth_and_rate_limits")
+    except Exception:
+        failed += 1
+        print(f"FAIL auth_and_rate_limits\n{traceback.format_exc()}")
     print(f"{passed} passed, {failed} failed")
     sys.exit(1 if failed else 0)
 
