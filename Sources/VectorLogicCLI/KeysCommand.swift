@@ -138,10 +138,7 @@ struct KeysCommand: ParsableCommand {
         @Argument(help: "The key's id.") var id: String
 
         func run() throws {
-            let rotated = try KeysCommand.withStore(dataDir) { store -> (record: APIKeyRecord, secret: String)? in
-                guard try store.list().contains(where: { $0.id == id && $0.active }) else { return nil }
-                return try store.rotate(id: id)
-            }
+            let rotated = try KeysCommand.withStore(dataDir) { try $0.rotate(id: id) }
             guard let rotated else {
                 ToolOutput.error("no active API key has id \(id)")
                 throw ExitCodes.failure

@@ -178,11 +178,11 @@ public final class KeyStore: Sendable {
     /// Whether no key exists (then the server makes the first admin key).
     public func isEmpty() -> Bool { state.withLock { $0.records.isEmpty } }
 
-    /// Gives the key a new secret; the old one stops working at once.
-    public func rotate(id: String) throws -> (record: APIKeyRecord, secret: String) {
+    /// Gives the key a new secret; the old one stops working at once. Nil when no active key has this id.
+    public func rotate(id: String) throws -> (record: APIKeyRecord, secret: String)? {
         let secret = Self.newSecret()
-        let record = try state.withLock { state -> APIKeyRecord in
-            guard var record = state.records[id], record.active else { throw PersonaStoreError.invalid(field: "id", message: "no active API key has id \(id)") }
+        let record = try state.withLock { state -> APIKeyRecord? in
+            guard var record = state.records[id], record.active else { return nil }
             record.prefix = String(secret.prefix(12))
             let connection = state.connection
             try connection.transaction { () throws(PersonaStoreError) in
@@ -195,7 +195,7 @@ public final class KeyStore: Sendable {
             try state.reload()
             return record
         }
-        return (record, secret)
+        return record.map { ($0, secret) }
     }
 
     /// Revokes the key at once (the record stays, inactive). Nil when no key has this id.

@@ -24,7 +24,7 @@ import VectorLogicSync
         #expect(store.authenticate(KeyStore.newSecret()) == .unknown)
         #expect(store.authenticate("short") == .unknown)
 
-        let rotated = try store.rotate(id: "k1")
+        let rotated = try #require(try store.rotate(id: "k1"))
         #expect(rotated.secret != made.secret)
         #expect(store.authenticate(made.secret) == .unknown, "the old secret stops working at once")
         guard case .valid = store.authenticate(rotated.secret) else { Issue.record("rotated key refused"); return }

@@ -4,8 +4,10 @@ import VectorLogicPersonas
 /// Which permission a request needs (api.md "API keys"): `read` for GET and the search-like POSTs, `write` for changes
 /// to vectors and personas, `admin` for collections, keys, snapshots and everything else. `nil`: no key needed.
 enum RoutePermission {
-    /// Routes every client may call without a key.
-    static let openPaths: Set<String> = ["/health", "/ready", "/metrics", "/admin"]
+    /// Probes and scrapes: no key, no rate limit (`RateLimitMiddleware`).
+    static let operationsPaths: Set<String> = ["/health", "/ready", "/metrics"]
+    /// Routes every client may call without a key: the operations routes and the static admin page.
+    static let openPaths: Set<String> = operationsPaths.union(["/admin"])
 
     /// The permission `method path` needs.
     static func required(method: HTTPRequest.Method, path: String) -> APIKeyPermission? {

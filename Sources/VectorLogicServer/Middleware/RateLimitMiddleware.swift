@@ -18,7 +18,6 @@ struct RateLimitMiddleware: RouterMiddleware {
     let metrics: ServerMetrics
     private let origin = ContinuousClock.now
 
-    static let exemptPaths: Set<String> = ["/health", "/ready", "/metrics"]
     static let limitHeader = HTTPField.Name("RateLimit-Limit")!
     static let remainingHeader = HTTPField.Name("RateLimit-Remaining")!
     static let resetHeader = HTTPField.Name("RateLimit-Reset")!
@@ -32,7 +31,7 @@ struct RateLimitMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let path = request.uri.path
-        guard !Self.exemptPaths.contains(path) else { return try await next(request, context) }
+        guard !RoutePermission.operationsPaths.contains(path) else { return try await next(request, context) }
         let client = context.clientAddress
         let isSearch = path.hasSuffix("/search")
         var charges: [RateLimiter.Charge] = []

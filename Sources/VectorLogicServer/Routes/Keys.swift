@@ -20,11 +20,7 @@ extension Routes {
         }
         router.post("/v1/keys/:id/rotate") { _, context -> Response in
             let id = try parameter(context, "id")
-            let rotated = try keyCall { () throws -> (record: APIKeyRecord, secret: String)? in
-                guard try keys.list().contains(where: { $0.id == id && $0.active }) else { return nil }
-                return try keys.rotate(id: id)
-            }
-            guard let rotated else { throw keyNotFound(id) }
+            guard let rotated = try keyCall({ try keys.rotate(id: id) }) else { throw keyNotFound(id) }
             return JSONResponse.success(keyJSON(rotated.record, secret: rotated.secret))
         }
         router.delete("/v1/keys/:id") { _, context -> Response in
