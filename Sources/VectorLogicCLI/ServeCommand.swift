@@ -42,6 +42,18 @@ struct ServeCommand: AsyncParsableCommand {
     var auth: String?
     @Flag(name: .customLong("allow-query-api-key"), help: "Also accept the key as ?api_key= (it is never logged).")
     var allowQueryAPIKey = false
+    @Option(name: .customLong("auth-failure-limit"), help: "Failed authentications per minute per client address before 429 (default 20; 0 = no limit).")
+    var authFailureLimit: Int?
+    @Option(name: .customLong("allowed-hosts"), help: "Host names to answer besides IP literals, localhost and the bind host (comma-separated; * = any; .example.com = a domain).")
+    var allowedHosts: String?
+    @Option(name: .customLong("header-timeout-ms"), help: "A new connection must send its request head within this time (default 10000).")
+    var headerTimeoutMs: Int?
+    @Option(name: .customLong("body-timeout-ms"), help: "Longest silence while a request body is read (default 30000).")
+    var bodyTimeoutMs: Int?
+    @Option(name: .customLong("idle-timeout-ms"), help: "Idle kept-alive connections are closed after this time (default 60000).")
+    var idleTimeoutMs: Int?
+    @Option(name: .customLong("max-connections"), help: "Connections served at once (default 1000, lowered to the open-file limit minus 128).")
+    var maxConnections: Int?
     @Option(name: .customLong("tls-cert"), help: "TLS certificate (not supported by this build).") var tlsCert: String?
     @Option(name: .customLong("tls-key"), help: "TLS private key (not supported by this build).") var tlsKey: String?
 
@@ -72,12 +84,21 @@ struct ServeCommand: AsyncParsableCommand {
         flags.searchRateLimitPerClient = searchRateLimit
         flags.rateLimitWindowMilliseconds = rateLimitWindowMs
         flags.personaDecayIntervalMilliseconds = personaDecayIntervalMs
-        let configuration: ServerConfiguration
+        flags.authFailuresPerClient = authFailureLimit
+        flags.allowedHosts = allowedHosts
+        flags.headerTimeoutMilliseconds = headerTimeoutMs
+        flags.bodyTimeoutMilliseconds = bodyTimeoutMs
+        flags.idleTimeoutMilliseconds = idleTimeoutMs
+        flags.maxConnections = maxConnections
+        var configuration: ServerConfiguration
         do {
             configuration = try ServerConfiguration.resolve(flags: flags, environment: ProcessInfo.processInfo.environment)
         } catch {
             ServeOutput.error(error.message)
             throw ExitCodes.usage
+        }
+        if let files = ServeOutput.openFileLimit(), configuration.maxConnections > files - 128 {
+            configuration.maxConnections = max(16, files - 128)
         }
         do {
             try await VectorLogicServer.run(
@@ -113,6 +134,13 @@ enum ServeOutput {
 
     static func error(_ message: String) {
         write("error: \(message)\n", to: 2)
+    }
+
+    /// The soft limit on open files (`ulimit -n`); nil when unlimited or unknown.
+    static func openFileLimit() -> Int? {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur != rlim_t.max else { return nil }
+        return Int(clamping: limit.rlim_cur)
     }
 
     /// Resident set size from /proc/self/statm (Linux); nil elsewhere.

@@ -43,6 +43,21 @@ public struct ServerConfiguration: Sendable {
     public var allowQueryAPIKey: Bool = false
     /// How often the persona decay job removes memories older than their persona's `memory_decay_ms`.
     public var personaDecayIntervalMilliseconds: Int = 60_000
+    /// Failed authentications per minute from one client address before it gets 429 (0: no limit). 20 lets a
+    /// person retype a key many times and stops a guesser at 28,800 guesses a day.
+    public var authFailuresPerClient: Int = 20
+    /// Host names the server answers to besides IP literals, `localhost` and the bind host (DNS-rebinding guard);
+    /// `*` allows any, `.example.com` a domain and its subdomains.
+    public var allowedHosts: [String] = []
+    /// A new connection must send a whole request head within this time.
+    public var headerTimeoutMilliseconds: Int = 10_000
+    /// Longest silence between two parts of a request body.
+    public var bodyTimeoutMilliseconds: Int = 30_000
+    /// A kept-alive connection with no request for this long is closed.
+    public var idleTimeoutMilliseconds: Int = 60_000
+    /// Connections served at once; at the cap the server stops accepting until one closes. `serve` lowers it to the
+    /// open-file limit minus 128 (data files, logs, SQLite) so that the process never runs out of descriptors.
+    public var maxConnections: Int = 1_000
 
     /// The defaults.
     public init() {}
@@ -96,6 +111,18 @@ public struct ServeFlags: Sendable {
     public var allowQueryAPIKey: Bool?
     /// `--persona-decay-interval-ms`
     public var personaDecayIntervalMilliseconds: Int?
+    /// `--auth-failure-limit`
+    public var authFailuresPerClient: Int?
+    /// `--allowed-hosts a.example,.b.example`
+    public var allowedHosts: String?
+    /// `--header-timeout-ms`
+    public var headerTimeoutMilliseconds: Int?
+    /// `--body-timeout-ms`
+    public var bodyTimeoutMilliseconds: Int?
+    /// `--idle-timeout-ms`
+    public var idleTimeoutMilliseconds: Int?
+    /// `--max-connections`
+    public var maxConnections: Int?
 
     /// No flags given.
     public init() {}
@@ -219,11 +246,37 @@ extension ServerConfiguration {
         if let allow = flags.allowQueryAPIKey {
             config.allowQueryAPIKey = allow
         } else if let variable = env("VECTORLOGIC_ALLOW_QUERY_API_KEY") {
-            config.allowQueryAPIKey = ["1", "true", "yes", "on"].contains(variable.value.lowercased())
+            switch variable.value.lowercased() {
+            case "1", "true", "yes", "on": config.allowQueryAPIKey = true
+            case "0", "false", "no", "off": config.allowQueryAPIKey = false
+            default: throw ConfigurationError("\(variable.name) must be true or false, got \"\(variable.value)\"")
+            }
         }
         if let decay = try integer(flags.personaDecayIntervalMilliseconds, "--persona-decay-interval-ms",
                                    ["VECTORLOGIC_PERSONA_DECAY_INTERVAL_MS"], range: 10...86_400_000) {
             config.personaDecayIntervalMilliseconds = decay
+        }
+        if let limit = try integer(flags.authFailuresPerClient, "--auth-failure-limit",
+                                   ["VECTORLOGIC_AUTH_FAILURE_LIMIT"], range: 0...1_000_000) {
+            config.authFailuresPerClient = limit
+        }
+        if let hosts = text(flags.allowedHosts, ["VECTORLOGIC_ALLOWED_HOSTS"]) {
+            config.allowedHosts = hosts.value.split(separator: ",").map { RequestBody.trim($0) }.filter { !$0.isEmpty }
+        }
+        if let timeout = try integer(flags.headerTimeoutMilliseconds, "--header-timeout-ms",
+                                     ["VECTORLOGIC_HEADER_TIMEOUT_MS"], range: 100...3_600_000) {
+            config.headerTimeoutMilliseconds = timeout
+        }
+        if let timeout = try integer(flags.bodyTimeoutMilliseconds, "--body-timeout-ms",
+                                     ["VECTORLOGIC_BODY_TIMEOUT_MS"], range: 100...3_600_000) {
+            config.bodyTimeoutMilliseconds = timeout
+        }
+        if let timeout = try integer(flags.idleTimeoutMilliseconds, "--idle-timeout-ms",
+                                     ["VECTORLOGIC_IDLE_TIMEOUT_MS"], range: 100...86_400_000) {
+            config.idleTimeoutMilliseconds = timeout
+        }
+        if let cap = try integer(flags.maxConnections, "--max-connections", ["VECTORLOGIC_MAX_CONNECTIONS"], range: 1...1_000_000) {
+            config.maxConnections = cap
         }
         let interval = try integer(flags.syncIntervalMilliseconds, "--sync-interval-ms",
                                    ["VECTORLOGIC_SYNC_INTERVAL_MS", "SYNC_INTERVAL_MS"], range: 1...60_000) ?? 10

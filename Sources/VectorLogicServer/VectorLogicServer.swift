@@ -1,4 +1,5 @@
 public import Hummingbird
+import HummingbirdCore
 public import Logging
 public import VectorLogicEngine
 public import VectorLogicPersonas
@@ -7,8 +8,9 @@ import NIOCore
 
 /// Builds and runs the HTTP server over an open `Database`.
 public enum VectorLogicServer {
-    /// The application: the routes of api.md behind the request-log, authentication (when `configuration.authEnabled`
-    /// and `keys` is given), rate-limit and error-envelope middleware. `onListening` gets the bound host and port once the server accepts connections.
+    /// The application: the routes of `Routes.table` behind the request-log, error-envelope and origin-guard
+    /// middleware, each route behind its `AccessPolicy` (authentication when `configuration.authEnabled` and `keys`
+    /// is given, rate limits), on connections guarded by `ConnectionGuard`. `onListening` gets the bound host and port once the server accepts connections.
     /// Without `personas` the persona routes answer 503 (the store and its decay job belong to the caller).
     public static func buildApplication(
         database: Database,
@@ -22,27 +24,24 @@ public enum VectorLogicServer {
         let state = ServerState(database: database, personas: personas, configuration: configuration, residentBytes: residentBytes)
         let router = Router(context: AppRequestContext.self)
         router.add(middleware: RequestLogMiddleware(state: state, logger: logger))
-        let authenticating = configuration.authEnabled && keys != nil
-        if authenticating, let keys {
-            router.add(middleware: AuthMiddleware(keys: keys, allowQueryKey: configuration.allowQueryAPIKey, metrics: state.metrics))
-        }
-        if authenticating || configuration.rateLimitPerClient > 0 || configuration.searchRateLimitPerClient > 0 {
-            router.add(middleware: RateLimitMiddleware(configuration: configuration, metrics: state.metrics))
-        }
         router.add(middleware: ErrorEnvelopeMiddleware())
-        Routes.addOperations(to: router, state: state)
-        Routes.addCollections(to: router, state: state)
-        Routes.addVectors(to: router, state: state)
-        Routes.addSearch(to: router, state: state)
-        Routes.addShortRoutes(to: router, state: state)
-        Routes.addAdminPage(to: router)
-        Routes.addPersonas(to: router, state: state)
-        if let keys { Routes.addKeys(to: router, state: state, keys: keys) }
-        Routes.addSnapshots(to: router, state: state, keys: keys)
+        router.add(middleware: OriginGuardMiddleware(configuration: configuration))
+        let policy = AccessPolicy(keys: configuration.authEnabled ? keys : nil, allowQueryKey: configuration.allowQueryAPIKey,
+                                  limits: RequestLimits(configuration: configuration, metrics: state.metrics),
+                                  body: state.body, metrics: state.metrics)
+        for definition in Routes.table(state: state, keys: keys) {
+            router.on(RouterPath(definition.route.path), method: definition.route.method,
+                      use: policy.guarded(definition.route, definition.handler))
+        }
         let host = configuration.host
+        let timeouts = ConnectionGuard.Timeouts(header: .milliseconds(Int64(configuration.headerTimeoutMilliseconds)),
+                                                body: .milliseconds(Int64(configuration.bodyTimeoutMilliseconds)),
+                                                idle: .milliseconds(Int64(configuration.idleTimeoutMilliseconds)))
         return Application(
             router: router,
-            configuration: .init(address: .hostname(host, port: configuration.port), serverName: "VectorLogic"),
+            server: .http1(configuration: .init(additionalChannelHandlers: [ConnectionGuard(timeouts: timeouts)])),
+            configuration: .init(address: .hostname(host, port: configuration.port), serverName: "VectorLogic",
+                                 availableConnectionsDelegate: MaximumAvailableConnections(configuration.maxConnections)),
             onServerRunning: { channel in
                 await onListening(host, channel.localAddress?.port ?? configuration.port)
             },
@@ -117,6 +116,9 @@ public enum VectorLogicServer {
             if let made = try ensureAdminKey(keys, configuration: configuration) {
                 if configuration.adminKey == nil { announce("admin API key (shown this once only): \(made.secret)") }
                 logger.notice("created the first admin API key", metadata: ["id": .string(made.record.id), "prefix": .string(made.record.prefix)])
+            } else if let notice = adminKeyNotice(keys, configuration: configuration) {
+                logger.warning("\(notice)")
+                announce("warning: \(notice)")
             }
         } catch {
             personas.close()
@@ -151,6 +153,24 @@ public enum VectorLogicServer {
         guard configuration.authEnabled, keys.isEmpty() else { return nil }
         return try keys.create(name: "admin", permissions: [.admin], rateLimitPerMinute: 1_000_000, expiresInDays: nil,
                                id: UUIDv4.make(), secret: configuration.adminKey ?? KeyStore.newSecret())
+    }
+
+    /// Why `VECTORLOGIC_ADMIN_KEY` does nothing on this start, or nil when it works (or is not set). The variable
+    /// seeds the first admin key of an empty key store only; a changed value on a later start is not a key, and
+    /// saying so beats a silent 401. To rotate the admin key: `vectorlogic keys rotate ID` (or `POST /v1/keys/ID/rotate`)
+    /// and use the secret it prints, or create a new admin key and revoke the old one (README "API keys").
+    public static func adminKeyNotice(_ keys: KeyStore, configuration: ServerConfiguration) -> String? {
+        guard let secret = configuration.adminKey, !keys.isEmpty() else { return nil }
+        switch keys.authenticate(secret) {
+        case .valid(let record) where record.permissions.contains(.admin):
+            return nil
+        case .valid:
+            return "VECTORLOGIC_ADMIN_KEY is a key of \(KeyStore.fileName) without the admin permission"
+        case .unknown, .revoked, .expired:
+            return "VECTORLOGIC_ADMIN_KEY is ignored: it only seeds the first admin key of an empty \(KeyStore.fileName), and it is "
+                + "not a valid key there now (changed, rotated or revoked since). Use the admin key stored there, or rotate it with "
+                + "`vectorlogic keys rotate ID --data-dir DIR` (README \"API keys\")"
+        }
     }
 
     /// Starts the persona decay job at the configured interval; failures are logged, removals at debug level.

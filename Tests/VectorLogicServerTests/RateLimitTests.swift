@@ -42,6 +42,31 @@ import VectorLogicJSON
         }
     }
 
+    /// A flood of requests from many addresses evicts idle and unlimited buckets first: a client that is being
+    /// limited stays limited (issue 8 §5: 66,000 addresses used to clear the whole table).
+    @Test func floodsOfAddressesDoNotResetALimitedClient() {
+        let limiter = RateLimiter(windowMilliseconds: 60_000, maxBuckets: 1_000)
+        let victim = [RateLimiter.Charge(key: "ip 10.0.0.1", limit: 2)]
+        #expect(limiter.take(victim, now: 0).allowed && limiter.take(victim, now: 0).allowed)
+        #expect(!limiter.take(victim, now: 0).allowed)
+        for client in 0..<66_000 {
+            _ = limiter.take([RateLimiter.Charge(key: "ip 127.\(client >> 16).\((client >> 8) & 255).\(client & 255)", limit: 2)],
+                             now: UInt64(client))
+            #expect(limiter.bucketCount <= 1_000)
+        }
+        #expect(!limiter.take(victim, now: 70_000).allowed, "the limited client is still limited after the flood")
+    }
+
+    /// IPv6 clients are bucketed by their /64; IPv4-mapped addresses count as IPv4.
+    @Test func ipv6ClientsShareTheirSlash64() {
+        #expect(RateLimiter.clientKey("2001:db8:1:2:aaaa::1") == RateLimiter.clientKey("2001:db8:1:2:bbbb:cccc:dddd:eeee"))
+        #expect(RateLimiter.clientKey("2001:db8:1:2::1") == "2001:db8:1:2::/64")
+        #expect(RateLimiter.clientKey("2001:db8:1:3::1") != RateLimiter.clientKey("2001:db8:1:2::1"))
+        #expect(RateLimiter.clientKey("::1") == "0:0:0:0::/64")
+        #expect(RateLimiter.clientKey("::ffff:10.1.2.3") == "10.1.2.3")
+        #expect(RateLimiter.clientKey("10.1.2.3") == "10.1.2.3")
+    }
+
     /// Over HTTP: allowed answers carry RateLimit-* headers; the limited one is 429 `rate_limited` with Retry-After,
     /// changes nothing, and is counted in /metrics; /health stays exempt; search has its own lower limit.
     @Test func serverAnswers429AndChangesNothing() async throws {

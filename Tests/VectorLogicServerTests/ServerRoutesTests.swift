@@ -203,7 +203,7 @@ import VectorLogicJSON
             let lines = server.logs.all.filter { $0.contains("req-42") }
             #expect(lines.count == 1)
             let line = (try? JSONParser.parse(lines.first ?? "")) ?? .null
-            #expect(line["route"]?.string == "/v1/collections/{c}/vectors" && line["method"]?.string == "POST")
+            #expect(line["route"]?.string == "/v1/collections/{collection}/vectors" && line["method"]?.string == "POST")
             #expect(line["status"]?.number == 200 && line["duration_ms"]?.number != nil && line["level"]?.string == "info")
             let all = server.logs.all.joined(separator: "\n")
             #expect(!all.contains("0.123456") && !all.contains("hush"))

@@ -319,6 +319,61 @@ def auth_and_rate_limits():
             s.stop()
 
 
+def raw_call(port, method, path, body=None, headers=None):
+    """One request with http.client, path sent exactly as given (urllib would keep it too, but say so explicitly)."""
+    import http.client
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.putrequest(method, path, skip_host="Host" in (headers or {}), skip_accept_encoding=True)
+        for k, v in (headers or {}).items():
+            conn.putheader(k, v)
+        data = json.dumps(body).encode() if body is not None else None
+        if data is not None:
+            conn.putheader("Content-Length", str(len(data)))
+        conn.endheaders(data)
+        r = conn.getresponse()
+        return r.status, r.read()
+    finally:
+        conn.close()
+
+
+def issue8_http_defects():
+    """Issue 8 §1 and §5 reproduced against the real executable (each of these failed on 0fa36c9)."""
+    admin = "contract-admin-key-0123456789"
+    with tempfile.TemporaryDirectory() as tmp:
+        env_backup = dict(os.environ)
+        os.environ["VECTORLOGIC_ADMIN_KEY"] = admin
+        try:
+            s = Server(os.path.join(tmp, "data"), dimension=2)
+        finally:
+            os.environ.clear()
+            os.environ.update(env_backup)
+        try:
+            a = {"X-API-Key": admin, "Content-Type": "application/json"}
+            reader = {"X-API-Key": ok(s.call("POST", "/v1/keys", {"name": "r", "permissions": ["read"]}, headers=a), 201)["data"]["key"]}
+            writer = {"X-API-Key": ok(s.call("POST", "/v1/keys", {"name": "w", "permissions": ["write"]}, headers=a), 201)["data"]["key"],
+                      "Content-Type": "application/json"}
+            ok(s.call("POST", "/v1/collections", {"name": "victim", "dimension": 2}, headers=a), 201)
+            for path in ("//v1/keys", "/v1//keys", "//v1/snapshots"):
+                assert raw_call(s.port, "GET", path, headers=reader)[0] == 403, path
+            assert raw_call(s.port, "POST", "/v1/collections//", {"name": "evil", "dimension": 2}, headers=writer)[0] == 403
+            assert raw_call(s.port, "DELETE", "/v1/collections/victim/", headers=writer)[0] == 403
+            assert raw_call(s.port, "POST", "/v1/collections/victim/search/", {"vector": [1, 0], "k": 1}, headers=writer)[0] == 403
+            names = sorted(c["name"] for c in ok(s.call("GET", "/v1/collections", headers=a))["data"])
+            assert names == ["default", "victim"], names
+            # No Content-Type on a body route: 415, nothing stored.
+            assert raw_call(s.port, "POST", "/vectors", headers={"X-API-Key": admin}, body={"id": "a", "values": [1, 0]})[0] == 415
+            # DNS rebinding: a foreign Host is refused.
+            assert raw_call(s.port, "GET", "/v1/collections", headers={"X-API-Key": admin, "Host": "evil.example"})[0] == 400
+            # urllib writes the whole body before reading (and says Connection: close): 70 MiB over the 64 MiB limit.
+            big = b"[" + b"0," * (35 << 20) + b"0]"
+            start = time.time()
+            code = s.call("POST", "/v1/collections/victim/vectors", raw=big, headers=a)[0]
+            assert code == 413 and time.time() - start < 25, (code, time.time() - start)
+        finally:
+            s.stop()
+
+
 def run_with_server(data_dir, fn):
     s = Server(data_dir)
     try:
@@ -367,6 +422,13 @@ def main():
         except Exception:
             failed += 1
             print(f"FAIL persistence_across_restart\n{traceback.format_exc()}")
+    try:
+        issue8_http_defects()
+        passed += 1
+        print("PASS issue8_http_defects")
+    except Exception:
+        failed += 1
+        print(f"FAIL issue8_http_defects\n{traceback.format_exc()}")
     try:
         auth_and_rate_limits()
         passed += 1

@@ -4,8 +4,10 @@ import VectorLogicSync
 /// tokens per window, continuously, so a client may burst `limit` requests and then gets `limit` per window.
 ///
 /// One lock guards the table (a request takes it once, for every bucket it needs). The table is bounded: when it
-/// reaches `maxBuckets`, buckets that have refilled to full (they carry no state) are dropped; if a flood of distinct
-/// clients still fills it, it is cleared — limits then restart, which errs on the side of serving.
+/// reaches `maxBuckets`, buckets that have refilled to full (they carry no state) are dropped, then the least recently
+/// used buckets that still have a token, an eighth of the table at a time (so eviction costs O(log n) per request,
+/// amortised). Limited buckets go last: a flood of requests from many source addresses cannot reset the limit of a
+/// client that is being limited (issue 8 §5: 66,000 addresses from 127.x.y.z used to clear the whole table).
 final class RateLimiter: Sendable {
     /// A bucket a request must take a token from.
     struct Charge: Sendable {
@@ -86,6 +88,50 @@ final class RateLimiter: Sendable {
     private func evict(_ table: inout [String: Bucket], now: UInt64, window: Double) {
         // A bucket untouched for a whole window has refilled completely, whatever its limit: it carries no state.
         table = table.filter { _, bucket in now <= bucket.updatedNanoseconds || Double(now - bucket.updatedNanoseconds) < window }
-        if table.count >= maxBuckets { table.removeAll(keepingCapacity: true) }
+        guard table.count >= maxBuckets - maxBuckets / 8 else { return }
+        // Least recently used first, buckets with a token before limited ones (tokens < 1 means "being limited").
+        let victims = table.sorted { a, b in
+            let aLimited = a.value.tokens < 1, bLimited = b.value.tokens < 1
+            if aLimited != bLimited { return !aLimited }
+            return a.value.updatedNanoseconds < b.value.updatedNanoseconds
+        }.prefix(max(1, maxBuckets / 8))
+        for (key, _) in victims { table.removeValue(forKey: key) }
+    }
+
+    /// Whether `charge` could take a token now, without taking one.
+    func peek(_ charge: Charge, now: UInt64) -> Decision {
+        let window = Double(windowNanoseconds)
+        let limit = Double(charge.limit)
+        let tokens: Double = buckets.withLock { table in
+            guard let bucket = table[charge.key] else { return limit }
+            let elapsed = now > bucket.updatedNanoseconds ? Double(now - bucket.updatedNanoseconds) : 0
+            return min(limit, bucket.tokens + elapsed * limit / window)
+        }
+        let perSecond = limit / (window / 1e9)
+        return Decision(allowed: tokens >= 1, limit: charge.limit, remaining: max(0, Int(tokens.rounded(.down))),
+                        resetSeconds: Int(((limit - tokens) * window / limit / 1e9).rounded(.up)),
+                        retryAfterSeconds: tokens >= 1 ? 0 : max(1, Int(((1 - tokens) / perSecond).rounded(.up))))
+    }
+
+    /// The bucket key of a client address: IPv4 addresses as they are, IPv6 addresses by their /64 prefix (one
+    /// host usually owns a whole /64, so per-address buckets would give it 2^64 of them). IPv4-mapped IPv6
+    /// (`::ffff:1.2.3.4`) counts as the IPv4 address.
+    static func clientKey(_ address: String) -> String {
+        guard address.contains(":") else { return address }
+        var text = Substring(address)
+        if let percent = text.firstIndex(of: "%") { text = text[..<percent] }  // zone id
+        let lower = text.lowercased()
+        if lower.hasPrefix("::ffff:"), lower.contains(".") { return String(lower.dropFirst("::ffff:".count)) }
+        let halves = lower.split(separator: "::", maxSplits: 1, omittingEmptySubsequences: false)
+        let head = halves[0].split(separator: ":").map(String.init)
+        let tail = halves.count > 1 ? halves[1].split(separator: ":").map(String.init) : []
+        let missing = max(0, 8 - head.count - tail.count)
+        let groups = halves.count > 1 ? head + Array(repeating: "0", count: missing) + tail : head
+        guard groups.count >= 4 else { return lower }
+        let prefix = groups.prefix(4).map { group -> String in
+            let trimmed = group.drop { $0 == "0" }
+            return trimmed.isEmpty ? "0" : String(trimmed)
+        }
+        return prefix.joined(separator: ":") + "::/64"
     }
 }

@@ -4,8 +4,9 @@ import Hummingbird
 extension Routes {
     /// `GET /admin`: a single self-contained page for operators (no external scripts or styles, so it works offline
     /// and under a strict CSP): engine figures, collections, and a search box, all read through the public JSON API.
-    static func addAdminPage(to router: Router<AppRequestContext>) {
-        router.get("/admin") { _, _ -> Response in
+    static func adminPage() -> RouteDefinition {
+        // Open: the page holds no data; it asks for a key and reads the JSON API with it.
+        RouteDefinition(.get, "/admin", nil) { _, _ -> Response in
             var headers = HTTPFields()
             headers[.contentType] = "text/html; charset=utf-8"
             headers[.contentSecurityPolicy] = "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'"

@@ -1,38 +1,42 @@
 import HTTPTypes
 import Hummingbird
+import NIOCore
 import VectorLogicEngine
 import VectorLogicJSON
 
 extension Routes {
-    /// `/health`, `/ready`, `/v1/stats`, `/metrics`.
-    static func addOperations(to router: Router<AppRequestContext>, state: ServerState) {
-        router.get("/health") { _, _ -> Response in
-            JSONResponse.make(status: .ok, bytes: Array(#"{"status":"ok"}"#.utf8))
-        }
-        router.get("/ready") { _, _ -> Response in
-            // The app is built only after recovery finished, so readiness is the engine accepting writes.
-            guard state.database.isWritable else {
-                throw APIError(.serviceUnavailable, "unavailable", "the database does not accept writes")
-            }
-            return JSONResponse.make(status: .ok, bytes: Array(#"{"status":"ready"}"#.utf8))
-        }
-        router.get("/v1/stats") { _, _ -> Response in
-            let uptime = ContinuousClock.now - state.startedAt
-            let stats = ResponseModels.stats(state.database.stats(), residentBytes: state.residentBytes(),
-                                             uptimeMs: uptime.components.seconds * 1_000 + uptime.components.attoseconds / 1_000_000_000_000_000)
-            return JSONResponse.success(stats)
-        }
+    /// `/health`, `/ready`, `/metrics` (open, never rate-limited), `/v1/stats` and `/openapi.json`.
+    static func operations(state: ServerState) -> [RouteDefinition] {
+        var routes: [RouteDefinition] = [
+            .probe("/health") { _, _ -> Response in
+                JSONResponse.make(status: .ok, bytes: Array(#"{"status":"ok"}"#.utf8))
+            },
+            .probe("/ready") { _, _ -> Response in
+                // The app is built only after recovery finished, so readiness is the engine accepting writes.
+                guard state.database.isWritable else {
+                    throw APIError(.serviceUnavailable, "unavailable", "the database does not accept writes")
+                }
+                return JSONResponse.make(status: .ok, bytes: Array(#"{"status":"ready"}"#.utf8))
+            },
+            .read(.get, "/v1/stats") { _, _ -> Response in
+                let uptime = ContinuousClock.now - state.startedAt
+                let stats = ResponseModels.stats(state.database.stats(), residentBytes: state.residentBytes(),
+                                                 uptimeMs: uptime.components.seconds * 1_000 + uptime.components.attoseconds / 1_000_000_000_000_000)
+                return JSONResponse.success(stats)
+            },
+            .read(.get, "/openapi.json") { _, _ -> Response in
+                JSONResponse.make(status: .ok, bytes: OpenAPIDocument.bytes)
+            },
+        ]
         if state.configuration.metricsEnabled {
-            router.get("/metrics") { _, _ -> Response in
+            routes.append(.probe("/metrics") { _, _ -> Response in
                 state.metrics.refreshEngine(state.database.stats(), collections: state.database.listCollections())
                 var headers = HTTPFields()
                 headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
                 return Response(status: .ok, headers: headers,
                                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: state.metrics.exposition())))
-            }
+            })
         }
-        router.get("/openapi.json") { _, _ -> Response in
-            JSONResponse.make(status: .ok, bytes: OpenAPIDocument.bytes)
-        }
+        return routes
     }
 }

@@ -5,30 +5,30 @@ import VectorLogicPersonas
 
 extension Routes {
     /// `/v1/keys` (api.md "API keys"; admin permission, checked by `AuthMiddleware`).
-    static func addKeys(to router: Router<AppRequestContext>, state: ServerState, keys: KeyStore) {
-        router.post("/v1/keys") { request, _ -> Response in
+    static func keys(keys: KeyStore, state: ServerState) -> [RouteDefinition] { [
+        .admin(.post, "/v1/keys") { request, _ -> Response in
             let body = try await state.body.decode(request) { reader in try CreateKeyBody.decode(&reader) }
             let made = try keyCall {
                 try keys.create(name: body.name, permissions: body.permissions, rateLimitPerMinute: body.rateLimitPerMinute,
                                 expiresInDays: body.expiresInDays, id: UUIDv4.make())
             }
             return JSONResponse.success(status: .created, keyJSON(made.record, secret: made.secret))
-        }
-        router.get("/v1/keys") { _, _ -> Response in
+        },
+        .admin(.get, "/v1/keys") { _, _ -> Response in
             let records = try keyCall { try keys.list() }
             return JSONResponse.success(.array(records.map { keyJSON($0, secret: nil) }), meta: [("count", .int(records.count))])
-        }
-        router.post("/v1/keys/:id/rotate") { _, context -> Response in
+        },
+        .admin(.post, "/v1/keys/:id/rotate") { _, context -> Response in
             let id = try parameter(context, "id")
             guard let rotated = try keyCall({ try keys.rotate(id: id) }) else { throw keyNotFound(id) }
             return JSONResponse.success(keyJSON(rotated.record, secret: rotated.secret))
-        }
-        router.delete("/v1/keys/:id") { _, context -> Response in
+        },
+        .admin(.delete, "/v1/keys/:id") { _, context -> Response in
             let id = try parameter(context, "id")
             guard let revoked = try keyCall({ try keys.revoke(id: id) }) else { throw keyNotFound(id) }
             return JSONResponse.success(keyJSON(revoked, secret: nil))
-        }
-    }
+        },
+    ] }
 
     /// A key record as JSON; `secret` only in the answers that create or rotate it.
     static func keyJSON(_ record: APIKeyRecord, secret: String?) -> JSONValue {

@@ -8,54 +8,51 @@ extension Routes {
     ///
     /// With auth on, every route here that changes something (POST, PUT, DELETE, but not the POST search) needs the
     /// `write` permission and the rest need `read` (`RoutePermission`).
-    static func addPersonas(to router: Router<AppRequestContext>, state: ServerState) {
-        for prefix in ["", "/v1"] {
-            addPersonaRoutes(to: router, prefix: prefix, state: state)
-            addMemoryRoutes(to: router, prefix: prefix, state: state)
-        }
+    static func personas(state: ServerState) -> [RouteDefinition] {
+        ["", "/v1"].flatMap { prefix in personaRoutes(prefix: prefix, state: state) + memoryRoutes(prefix: prefix, state: state) }
     }
 
-    static func addPersonaRoutes(to router: Router<AppRequestContext>, prefix: String, state: ServerState) {
-        router.post("\(prefix)/personas") { request, _ -> Response in
+    static func personaRoutes(prefix: String, state: ServerState) -> [RouteDefinition] { [
+        .write(.post, "\(prefix)/personas") { request, _ -> Response in
             let fields = try await state.body.decode(request) { reader in try PersonaFields.decode(&reader) }
             let settings = try fields.newSettings()
             let persona = try await state.withPersonas { try $0.createPersona(id: UUIDv4.make(), settings) }
             return JSONResponse.success(status: .created, PersonaResponses.persona(persona))
-        }
-        router.get("\(prefix)/personas") { _, _ -> Response in
+        },
+        .read(.get, "\(prefix)/personas") { _, _ -> Response in
             let personas = try await state.withPersonas { try $0.listPersonas() }
             return JSONResponse.success(.array(personas.map(PersonaResponses.persona)), meta: [("count", .int(personas.count))])
-        }
-        router.get("\(prefix)/personas/:id") { _, context -> Response in
+        },
+        .read(.get, "\(prefix)/personas/:id") { _, context -> Response in
             let id = try parameter(context, "id")
             guard let persona = try await state.withPersonas({ try $0.persona(id) }) else {
                 throw APIError(PersonaStoreError.personaNotFound(id))
             }
             return JSONResponse.success(PersonaResponses.persona(persona))
-        }
-        router.put("\(prefix)/personas/:id") { request, context -> Response in
+        },
+        .write(.put, "\(prefix)/personas/:id") { request, context -> Response in
             let id = try parameter(context, "id")
             let fields = try await state.body.decode(request) { reader in try PersonaFields.decode(&reader) }
             let persona = try await state.withPersonas { store in try store.updatePersona(id) { fields.apply(to: &$0) } }
             return JSONResponse.success(PersonaResponses.persona(persona))
-        }
-        router.delete("\(prefix)/personas/:id") { _, context -> Response in
+        },
+        .write(.delete, "\(prefix)/personas/:id") { _, context -> Response in
             let id = try parameter(context, "id")
             guard try await state.withPersonas({ try $0.deletePersona(id) }) else {
                 throw APIError(PersonaStoreError.personaNotFound(id))
             }
             return JSONResponse.success(PersonaResponses.deleted(id))
-        }
-    }
+        },
+    ] }
 
-    static func addMemoryRoutes(to router: Router<AppRequestContext>, prefix: String, state: ServerState) {
-        router.post("\(prefix)/personas/:id/memories") { request, context -> Response in
+    static func memoryRoutes(prefix: String, state: ServerState) -> [RouteDefinition] { [
+        .write(.post, "\(prefix)/personas/:id/memories") { request, context -> Response in
             let id = try parameter(context, "id")
             let memory = try await state.body.decode(request) { reader in try MemoryBody.decode(&reader) }
             let stored = try await state.withPersonas { try $0.addMemory(id: UUIDv4.make(), to: id, memory) }
             return JSONResponse.success(status: .created, PersonaResponses.memory(stored))
-        }
-        router.get("\(prefix)/personas/:id/memories") { request, context -> Response in
+        },
+        .read(.get, "\(prefix)/personas/:id/memories") { request, context -> Response in
             let id = try parameter(context, "id")
             let parameters = request.uri.queryParameters
             let limit = try integerParameter(request, "limit", default: 100)
@@ -66,13 +63,13 @@ extension Routes {
                 ("next_cursor", page.nextCursor.map { .string($0) } ?? .null),
             ]))
             return JSONResponse.success(data, meta: [("count", .int(page.memories.count))])
-        }
-        router.post("\(prefix)/personas/:id/memories/search") { request, context -> Response in
+        },
+        .read(.post, "\(prefix)/personas/:id/memories/search", rate: .search) { request, context -> Response in
             let id = try parameter(context, "id")
             let body = try await state.body.decode(request) { reader in try MemorySearchBody.decode(&reader) }
             return try await searchMemories(body, of: id, state: state)
-        }
-        router.get("\(prefix)/personas/:id/memories/search") { request, context -> Response in
+        },
+        .read(.get, "\(prefix)/personas/:id/memories/search", rate: .search) { request, context -> Response in
             let id = try parameter(context, "id")
             var body = MemorySearchBody()
             body.query = request.uri.queryParameters.get("query")
@@ -82,14 +79,14 @@ extension Routes {
                 body.threshold = value
             }
             return try await searchMemories(body, of: id, state: state)
-        }
-        router.delete("\(prefix)/personas/:id/memories/:mid") { _, context -> Response in
+        },
+        .write(.delete, "\(prefix)/personas/:id/memories/:mid") { _, context -> Response in
             let id = try parameter(context, "id")
             let memoryID = try parameter(context, "mid")
             try await state.withPersonas { try $0.deleteMemory(memoryID, of: id) }
             return JSONResponse.success(PersonaResponses.deleted(memoryID))
-        }
-    }
+        },
+    ] }
 
     /// One memory search; answers `{"matches":[…],"query_time_ms":t}` with meta `{"count","limit","threshold"}`.
     static func searchMemories(_ body: MemorySearchBody, of id: String, state: ServerState) async throws -> Response {

@@ -4,15 +4,15 @@ import VectorLogicEngine
 import VectorLogicJSON
 
 extension Routes {
-    /// `/v1/collections/{c}/search`, `/scroll`, `/count`.
-    static func addSearch(to router: Router<AppRequestContext>, state: ServerState) {
-        router.post("/v1/collections/:c/search") { request, context -> Response in
-            let collection = try parameter(context, "c")
+    /// `/v1/collections/{collection}/search`, `/scroll`, `/count`.
+    static func search(state: ServerState) -> [RouteDefinition] { [
+        .read(.post, "/v1/collections/:collection/search", rate: .search) { request, context -> Response in
+            let collection = try parameter(context, "collection")
             let body = try await state.body.decode(request) { reader in try SearchBody.decode(&reader, strict: true) }
             return try search(body, in: collection, state: state)
-        }
-        router.post("/v1/collections/:c/scroll") { request, context -> Response in
-            let collection = try parameter(context, "c")
+        },
+        .read(.post, "/v1/collections/:collection/scroll") { request, context -> Response in
+            let collection = try parameter(context, "collection")
             let scroll = try await state.body.decode(request, allowEmpty: true) { reader in try ScrollBody.decode(&reader) }
             let page = try state.database.scroll(collection, scroll)
             return JSONResponse.success(capacity: 256 + page.vectors.count * 128, meta: [("count", .int(page.vectors.count))]) { buffer in
@@ -25,14 +25,14 @@ extension Routes {
                 JSONWriter.write(page.nextCursor.map { .string($0) } ?? .null, into: &buffer)
                 buffer.append(UInt8(ascii: "}"))
             }
-        }
-        router.post("/v1/collections/:c/count") { request, context -> Response in
-            let collection = try parameter(context, "c")
+        },
+        .read(.post, "/v1/collections/:collection/count") { request, context -> Response in
+            let collection = try parameter(context, "collection")
             let filter = try await state.body.decode(request, allowEmpty: true) { reader in try CountBody.decode(&reader) }
             let count = try state.database.count(collection, filter: filter)
             return JSONResponse.success(.object(JSONObject([("count", .int(count))])))
-        }
-    }
+        },
+    ] }
 
     /// One engine search; answers `{"matches":[…],"query_time_ms":t}` with meta `{"count","threshold"}`.
     static func search(_ body: SearchBody, in collection: String, state: ServerState) throws -> Response {

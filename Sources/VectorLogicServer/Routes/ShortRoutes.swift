@@ -7,35 +7,37 @@ import VectorLogicJSON
 extension Routes {
     /// The seed's short routes on the `default` collection (api.md "The seed's short routes"). Lenient: unknown fields
     /// are ignored, `vector` and `values`, `limit` and `k`, `filters` and `filter` are synonyms.
-    static func addShortRoutes(to router: Router<AppRequestContext>, state: ServerState) {
+    static func shortRoutes(state: ServerState) -> [RouteDefinition] {
         let collection = ServerState.defaultCollection
-        router.post("/vectors") { request, _ -> Response in
+        return [
+        .write(.post, "/vectors") { request, _ -> Response in
             let body = try await state.body.decode(request) { reader in try UpsertBody.decode(&reader, strict: false, allowSingle: true) }
             return try await upsert(body.records, into: collection, state: state, status: .ok)
-        }
-        router.post("/vectors/batch") { request, _ -> Response in
+        },
+        .write(.post, "/vectors/batch") { request, _ -> Response in
             let body = try await state.body.decode(request) { reader in try UpsertBody.decode(&reader, strict: false, allowSingle: false) }
             return try await upsert(body.records, into: collection, state: state, status: .ok)
-        }
-        router.post("/vectors/search") { request, _ -> Response in
+        },
+        .read(.post, "/vectors/search", rate: .search) { request, _ -> Response in
             let body = try await state.body.decode(request) { reader in try SearchBody.decode(&reader, strict: false) }
             return try search(body, in: collection, state: state)
-        }
-        router.get("/vectors/search") { request, _ -> Response in
+        },
+        .read(.get, "/vectors/search", rate: .search) { request, _ -> Response in
             try search(try searchFromQuery(request), in: collection, state: state)
-        }
-        router.delete("/vectors/batch") { request, _ -> Response in
+        },
+        .write(.delete, "/vectors/batch") { request, _ -> Response in
             let target = try await state.body.decode(request) { reader in try DeleteBody.decode(&reader, allowFilter: true) }
             return try await delete(target, from: collection, state: state)
-        }
-        router.put("/vectors/:id") { request, context -> Response in
+        },
+        .write(.put, "/vectors/:id") { request, context -> Response in
             let id = try parameter(context, "id")
             let record = try await state.body.decode(request) { reader in try PutVectorBody.decode(&reader, id: id, strict: false) }
             return try await upsert([record], into: collection, state: state, status: .ok)
-        }
-        router.delete("/vectors/:id") { _, context -> Response in
+        },
+        .write(.delete, "/vectors/:id") { _, context -> Response in
             try await deleteOne(try parameter(context, "id"), from: collection, state: state)
-        }
+        },
+        ]
     }
 
     /// `GET /vectors/search?vector=0.1,0.2…|[…]&query=…&limit=&threshold=&filters={json}`.

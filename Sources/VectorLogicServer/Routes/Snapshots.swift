@@ -11,7 +11,7 @@ extension Routes {
     ///
     /// All four need the `admin` permission when auth is on (`RoutePermission`). A snapshot holds every collection
     /// plus consistent copies of `personas.sqlite` and `keys.sqlite` (when this server has those stores).
-    static func addSnapshots(to router: Router<AppRequestContext>, state: ServerState, keys: KeyStore?) {
+    static func snapshots(state: ServerState, keys: KeyStore?) -> [RouteDefinition] {
         var extras: [SnapshotExtra] = []
         if let personas = state.personas {
             extras.append(SnapshotExtra(name: PersonaStore.fileName) { path in try personas.copy(to: path) })
@@ -19,7 +19,8 @@ extension Routes {
         if let keys {
             extras.append(SnapshotExtra(name: KeyStore.fileName) { path in try keys.copy(to: path) })
         }
-        router.post("/v1/snapshots") { [extras] _, _ -> Response in
+        return [
+        .admin(.post, "/v1/snapshots") { [extras] _, _ -> Response in
             let info = try await state.database.createStoredSnapshot(extras: extras)
             return JSONResponse.success(status: .created, .object(JSONObject([
                 ("name", .string(info.name)),
@@ -27,8 +28,8 @@ extension Routes {
                 ("sha256", .string(info.sha256)),
                 ("created_at", .int(info.createdAtMs)),
             ])))
-        }
-        router.get("/v1/snapshots") { _, _ -> Response in
+        },
+        .admin(.get, "/v1/snapshots") { _, _ -> Response in
             let snapshots = try state.database.listStoredSnapshots()
             let items: [JSONValue] = snapshots.map { snapshot in
                 .object(JSONObject([
@@ -38,17 +39,18 @@ extension Routes {
                 ]))
             }
             return JSONResponse.success(.array(items), meta: [("count", .int(items.count))])
-        }
-        router.get("/v1/snapshots/:name") { _, context -> Response in
+        },
+        .admin(.get, "/v1/snapshots/:name") { _, context -> Response in
             let name = try parameter(context, "name")
             guard let download = try state.database.openStoredSnapshot(name) else { throw notFound(name) }
             return stream(download, name: name)
-        }
-        router.delete("/v1/snapshots/:name") { _, context -> Response in
+        },
+        .admin(.delete, "/v1/snapshots/:name") { _, context -> Response in
             let name = try parameter(context, "name")
             guard try state.database.deleteStoredSnapshot(name) else { throw notFound(name) }
             return JSONResponse.success(.object(JSONObject([("name", .string(name)), ("deleted", .bool(true))])))
-        }
+        },
+        ]
     }
 
     /// Bytes of the file sent per write: the download never holds more than this of the file in memory.

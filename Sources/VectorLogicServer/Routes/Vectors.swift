@@ -4,17 +4,17 @@ import VectorLogicEngine
 import VectorLogicJSON
 
 extension Routes {
-    /// `/v1/collections/{c}/vectors…`: upsert, get, put, patch, delete, delete by ids or filter.
-    static func addVectors(to router: Router<AppRequestContext>, state: ServerState) {
-        router.post("/v1/collections/:c/vectors") { request, context -> Response in
-            let collection = try parameter(context, "c")
+    /// `/v1/collections/{collection}/vectors…`: upsert, get, put, patch, delete, delete by ids or filter.
+    static func vectors(state: ServerState) -> [RouteDefinition] { [
+        .write(.post, "/v1/collections/:collection/vectors") { request, context -> Response in
+            let collection = try parameter(context, "collection")
             let body = try await state.body.decode(request) { reader in
                 try UpsertBody.decode(&reader, strict: true, allowSingle: false)
             }
             return try await upsert(body.records, into: collection, state: state, status: .ok)
-        }
-        router.get("/v1/collections/:c/vectors/:id") { request, context -> Response in
-            let collection = try parameter(context, "c")
+        },
+        .read(.get, "/v1/collections/:collection/vectors/:id") { request, context -> Response in
+            let collection = try parameter(context, "collection")
             let id = try parameter(context, "id")
             let includeValues = try flag(request, "include_values", default: false)
             guard let vector = try state.database.get(collection, id: id, includeValues: includeValues) else {
@@ -23,33 +23,33 @@ extension Routes {
             return JSONResponse.success(capacity: 512 + (vector.values?.count ?? 0) * 12) { buffer in
                 ResponseModels.writeVector(vector, into: &buffer)
             }
-        }
-        router.put("/v1/collections/:c/vectors/:id") { request, context -> Response in
-            let collection = try parameter(context, "c")
+        },
+        .write(.put, "/v1/collections/:collection/vectors/:id") { request, context -> Response in
+            let collection = try parameter(context, "collection")
             let id = try parameter(context, "id")
             let record = try await state.body.decode(request) { reader in try PutVectorBody.decode(&reader, id: id, strict: true) }
             return try await upsert([record], into: collection, state: state, status: .ok)
-        }
-        router.patch("/v1/collections/:c/vectors/:id") { request, context -> Response in
-            let collection = try parameter(context, "c")
+        },
+        .write(.patch, "/v1/collections/:collection/vectors/:id") { request, context -> Response in
+            let collection = try parameter(context, "collection")
             let id = try parameter(context, "id")
             let merge = try await state.body.decode(request) { reader in try PatchVectorBody.decode(&reader) }
             guard try await state.database.patchMetadata(collection, id: id, merging: merge) else {
                 throw vectorNotFound(id, collection: collection)
             }
             return JSONResponse.success(.object(JSONObject([("id", .string(id)), ("updated", .int(1))])))
-        }
-        router.delete("/v1/collections/:c/vectors/:id") { _, context -> Response in
-            let collection = try parameter(context, "c")
+        },
+        .write(.delete, "/v1/collections/:collection/vectors/:id") { _, context -> Response in
+            let collection = try parameter(context, "collection")
             let id = try parameter(context, "id")
             return try await deleteOne(id, from: collection, state: state)
-        }
-        router.post("/v1/collections/:c/vectors/delete") { request, context -> Response in
-            let collection = try parameter(context, "c")
+        },
+        .write(.post, "/v1/collections/:collection/vectors/delete") { request, context -> Response in
+            let collection = try parameter(context, "collection")
             let target = try await state.body.decode(request) { reader in try DeleteBody.decode(&reader, allowFilter: true) }
             return try await delete(target, from: collection, state: state)
-        }
-    }
+        },
+    ] }
 
     /// One engine upsert; answers `{"upserted":N,"ids":[…]}`.
     static func upsert(_ records: [VectorRecord], into collection: String, state: ServerState,

@@ -1,0 +1,96 @@
+import HTTPTypes
+import Hummingbird
+import VectorLogicJSON
+import VectorLogicPersonas
+
+/// Authentication, permission and rate limits for one matched route (api.md "Authentication", "API keys",
+/// "Rate limits"), run in front of the route's handler.
+///
+/// The route's `APIRoute` is captured when the route is registered, so what a request needs depends only on the
+/// route the router chose — never on how the path was spelled (issue 8 §1).
+///
+/// Order: an open route (`permission == nil`) skips authentication; otherwise a client address that has failed to
+/// authenticate too often gets 429 before its key is even looked at; then the key (401 when missing, unknown, revoked
+/// or expired — each failure counted against the address), its permission (403), and the rate-limit buckets (429).
+/// A rejected request reaches no handler, so it changes nothing; its unread body is drained within a bound first
+/// (`RequestBody.refuse`) so that a client that writes its whole body before reading sees the answer.
+struct AccessPolicy: Sendable {
+    /// The key store when authentication is on; nil: every route is open.
+    let keys: KeyStore?
+    let allowQueryKey: Bool
+    let limits: RequestLimits
+    let body: RequestBody
+    let metrics: ServerMetrics
+
+    static let apiKeyHeader = HTTPField.Name("X-API-Key")!
+
+    /// `handler` behind the policy for `route`.
+    func guarded(_ route: APIRoute, _ handler: @escaping RouteDefinition.Handler) -> RouteDefinition.Handler {
+        { request, context in
+            var context = context
+            let decision: RateLimiter.Decision?
+            do {
+                if let keys, let needed = route.permission {
+                    try authenticate(request, &context, needed: needed, keys: keys)
+                }
+                decision = try limits.charge(route.rateClass, context: context)
+            } catch let denied as AccessDenied {
+                throw await body.refuse(request, denied.apiError)
+            }
+            var response = try await handler(request, context)
+            if let decision { RequestLimits.addHeaders(decision, to: &response.headers) }
+            return response
+        }
+    }
+
+    private func authenticate(_ request: Request, _ context: inout AppRequestContext, needed: APIKeyPermission,
+                              keys: KeyStore) throws {
+        try limits.checkAuthFailures(context: context)
+        guard let secret = presentedKey(request) else {
+            throw reject("missing", "an API key is required: send it in the X-API-Key header or as Authorization: Bearer",
+                         context: context)
+        }
+        let record: APIKeyRecord
+        switch keys.authenticate(secret) {
+        case .valid(let found): record = found
+        case .unknown: throw reject("unknown", "the API key is not valid", context: context)
+        case .revoked: throw reject("revoked", "the API key has been revoked", context: context)
+        case .expired: throw reject("expired", "the API key has expired", context: context)
+        }
+        guard record.permissions.contains(.admin) || record.permissions.contains(needed) else {
+            metrics.recordAuthFailure(reason: "forbidden")
+            throw AccessDenied(APIError(.forbidden, "forbidden", "this API key lacks the \(needed.rawValue) permission this route needs",
+                                        details: .object(JSONObject([("required", .string(needed.rawValue))]))))
+        }
+        context.apiKeyID = record.id
+        context.apiKeyRateLimit = record.rateLimitPerMinute
+    }
+
+    private func presentedKey(_ request: Request) -> String? {
+        if let header = request.headers[Self.apiKeyHeader], !header.isEmpty { return header }
+        if let authorization = request.headers[.authorization] {
+            let parts = authorization.split(separator: " ", maxSplits: 1)
+            if parts.count == 2, parts[0].lowercased() == "bearer" {
+                let token = String(parts[1].drop { $0 == " " || $0 == "\t" })
+                if !token.isEmpty { return token }
+            }
+        }
+        if allowQueryKey, let value = request.uri.queryParameters["api_key"], !value.isEmpty { return String(value) }
+        return nil
+    }
+
+    /// A 401, counted against the client's address (a 429 instead once the address has used up its failures).
+    private func reject(_ reason: String, _ message: String, context: AppRequestContext) -> AccessDenied {
+        metrics.recordAuthFailure(reason: reason)
+        if let limited = limits.recordAuthFailure(context: context) { return limited }
+        var error = APIError(.unauthorized, "unauthorized", message)
+        error.headers[.wwwAuthenticate] = #"Bearer realm="vectorlogic""#
+        return AccessDenied(error)
+    }
+}
+
+/// A request the policy refused: the answer to send once the unread body is drained.
+struct AccessDenied: Error {
+    let apiError: APIError
+    init(_ apiError: APIError) { self.apiError = apiError }
+}

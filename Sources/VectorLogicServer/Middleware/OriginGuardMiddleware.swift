@@ -1,0 +1,78 @@
+import HTTPTypes
+import Hummingbird
+
+/// Refuses requests a web page could make the browser send to this server against its will (issue 8 §5):
+/// - a `Host` that is not this server's (DNS rebinding: a page on `evil.example` whose name later resolves to
+///   127.0.0.1 reaches a keyless local server with `Host: evil.example`) → 400 `invalid_host`. Allowed: IP literals,
+///   `localhost` and `*.localhost`, the bind host, and the names in `--allowed-hosts` (`*` allows any, `.example.com`
+///   a domain and its subdomains). A request without `Host` (HTTP/1.0; browsers always send one) passes.
+/// - a state-changing request (not GET/HEAD/OPTIONS) with an `Origin` other than the server's own → 403
+///   `cross_origin`: browsers send `Origin` on every cross-site POST, including the "simple" ones that need no
+///   preflight (CORS is off; nothing else would stop them).
+struct OriginGuardMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+
+    let bindHost: String
+    let allowedHosts: [String]
+
+    init(configuration: ServerConfiguration) {
+        bindHost = configuration.host.lowercased()
+        allowedHosts = configuration.allowedHosts.map { $0.lowercased() }
+    }
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let host = request.head.authority
+        if let host, !allows(hostName(host)) {
+            throw APIError(.badRequest, "invalid_host",
+                           "the Host header names \(String(hostName(host).prefix(255))), which this server does not serve; list it in --allowed-hosts (VECTORLOGIC_ALLOWED_HOSTS)")
+        }
+        if request.method != .get && request.method != .head && request.method != .options,
+           let origin = request.headers[.origin] {
+            guard let host, Self.originAuthority(origin) == host.lowercased() else {
+                throw APIError(.forbidden, "cross_origin",
+                               "requests from web pages of another origin (\(String(origin.prefix(255)))) are refused: this server does not enable CORS")
+            }
+        }
+        return try await next(request, context)
+    }
+
+    /// Whether `name` (lowercased, no port) is a name this server answers to.
+    func allows(_ name: String) -> Bool {
+        if Self.isIPLiteral(name) || name == "localhost" || name.hasSuffix(".localhost") || name == bindHost { return true }
+        for allowed in allowedHosts {
+            if allowed == "*" || allowed == name { return true }
+            if allowed.hasPrefix("."), name.hasSuffix(allowed) || name == String(allowed.dropFirst()) { return true }
+        }
+        return false
+    }
+
+    /// The host part of a `Host` value: `[::1]:3000` → `::1`, `example.com:80` → `example.com`.
+    func hostName(_ value: String) -> String {
+        let lower = value.lowercased()
+        if lower.hasPrefix("["), let close = lower.firstIndex(of: "]") {
+            return String(lower[lower.index(after: lower.startIndex)..<close])
+        }
+        if let colon = lower.lastIndex(of: ":") { return String(lower[..<colon]) }
+        return lower
+    }
+
+    /// `https://a.example:8443` → `a.example:8443`; `null` and other opaque origins → nil.
+    static func originAuthority(_ origin: String) -> String? {
+        let parts = origin.split(separator: "/", maxSplits: 3, omittingEmptySubsequences: false)
+        // "scheme:", "", "authority", rest
+        guard parts.count >= 3, parts[0].hasSuffix(":"), parts[1].isEmpty else { return nil }
+        let authority = parts[2]
+        return authority.isEmpty ? nil : authority.lowercased()
+    }
+
+    /// A dotted-quad IPv4 address or an IPv6 address (hex digits, colons, dots).
+    static func isIPLiteral(_ name: String) -> Bool {
+        if name.contains(":") {
+            return name.allSatisfy { $0.isHexDigit || $0 == ":" || $0 == "." }
+        }
+        let parts = name.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 4 && parts.allSatisfy { part in
+            !part.isEmpty && part.count <= 3 && part.allSatisfy(\.isASCII) && part.allSatisfy(\.isNumber) && Int(part).map { $0 <= 255 } == true
+        }
+    }
+}

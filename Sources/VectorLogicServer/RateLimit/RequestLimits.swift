@@ -1,0 +1,102 @@
+import HTTPTypes
+import Hummingbird
+import VectorLogicJSON
+
+/// The rate limits of api.md "Rate limits" for one request: the client address's general bucket, its search bucket
+/// for `RateClass.search` routes, the authenticated key's own per-minute bucket, and a bucket of failed
+/// authentications per address. A limited request gets 429 `rate_limited` with `Retry-After` and the
+/// `RateLimit-Limit/Remaining/Reset` headers; allowed answers carry the `RateLimit-*` headers too.
+struct RequestLimits: Sendable {
+    let limiter: RateLimiter
+    /// Per-key buckets: always a one-minute window, whatever `--rate-limit-window-ms` says.
+    let keyLimiter = RateLimiter(windowMilliseconds: 60_000)
+    /// Failed authentications per client address: a one-minute window.
+    let failureLimiter = RateLimiter(windowMilliseconds: 60_000)
+    let perClient: Int
+    let searchPerClient: Int
+    let authFailuresPerClient: Int
+    let metrics: ServerMetrics
+    private let origin = ContinuousClock.now
+
+    static let limitHeader = HTTPField.Name("RateLimit-Limit")!
+    static let remainingHeader = HTTPField.Name("RateLimit-Remaining")!
+    static let resetHeader = HTTPField.Name("RateLimit-Reset")!
+
+    init(configuration: ServerConfiguration, metrics: ServerMetrics) {
+        limiter = RateLimiter(windowMilliseconds: configuration.rateLimitWindowMilliseconds)
+        perClient = configuration.rateLimitPerClient
+        searchPerClient = configuration.searchRateLimitPerClient
+        authFailuresPerClient = configuration.authFailuresPerClient
+        self.metrics = metrics
+    }
+
+    private var now: UInt64 {
+        let elapsed = ContinuousClock.now - origin
+        return UInt64(elapsed.components.seconds) * 1_000_000_000 + UInt64(elapsed.components.attoseconds / 1_000_000_000)
+    }
+
+    /// Takes the tokens `rateClass` costs, or throws 429. Nil: no bucket applies (no headers to add).
+    func charge(_ rateClass: RateClass, context: AppRequestContext) throws -> RateLimiter.Decision? {
+        guard rateClass != .unlimited else { return nil }
+        let client = RateLimiter.clientKey(context.clientAddress)
+        var charges: [RateLimiter.Charge] = []
+        if perClient > 0 { charges.append(.init(key: "ip " + client, limit: perClient)) }
+        if rateClass == .search && searchPerClient > 0 { charges.append(.init(key: "search " + client, limit: searchPerClient)) }
+        let keyCharge = context.apiKeyID.map { RateLimiter.Charge(key: $0, limit: max(1, context.apiKeyRateLimit)) }
+        guard !charges.isEmpty || keyCharge != nil else { return nil }
+        let now = self.now
+        var decision = keyCharge.map { keyLimiter.take([$0], now: now) }
+        if decision?.allowed ?? true, !charges.isEmpty {
+            let clientDecision = limiter.take(charges, now: now)
+            if decision == nil || !clientDecision.allowed || clientDecision.remaining < (decision?.remaining ?? .max) {
+                decision = clientDecision
+            }
+        }
+        guard let decision else { return nil }
+        guard decision.allowed else {
+            metrics.recordRateLimited(endpointClass: rateClass == .search ? "search" : "other")
+            throw AccessDenied(Self.limited(decision))
+        }
+        return decision
+    }
+
+    /// 429 when the client address has no failed authentications left in its bucket.
+    func checkAuthFailures(context: AppRequestContext) throws {
+        guard authFailuresPerClient > 0 else { return }
+        let charge = RateLimiter.Charge(key: "auth " + RateLimiter.clientKey(context.clientAddress), limit: authFailuresPerClient)
+        let decision = failureLimiter.peek(charge, now: now)
+        guard decision.allowed else {
+            metrics.recordRateLimited(endpointClass: "auth_failure")
+            throw AccessDenied(Self.limited(decision))
+        }
+    }
+
+    /// Counts one failed authentication; a 429 when that used up the address's last one.
+    func recordAuthFailure(context: AppRequestContext) -> AccessDenied? {
+        guard authFailuresPerClient > 0 else { return nil }
+        let charge = RateLimiter.Charge(key: "auth " + RateLimiter.clientKey(context.clientAddress), limit: authFailuresPerClient)
+        let decision = failureLimiter.take([charge], now: now)
+        guard decision.allowed else {
+            metrics.recordRateLimited(endpointClass: "auth_failure")
+            return AccessDenied(Self.limited(decision))
+        }
+        return nil
+    }
+
+    private static func limited(_ decision: RateLimiter.Decision) -> APIError {
+        var error = APIError(
+            .tooManyRequests, "rate_limited",
+            "too many requests: at most \(decision.limit) in the window; retry in \(decision.retryAfterSeconds) s",
+            details: .object(JSONObject([("limit", .number(Double(decision.limit))),
+                                         ("retry_after_seconds", .number(Double(decision.retryAfterSeconds)))])))
+        error.headers[.retryAfter] = String(decision.retryAfterSeconds)
+        addHeaders(decision, to: &error.headers)
+        return error
+    }
+
+    static func addHeaders(_ decision: RateLimiter.Decision, to headers: inout HTTPFields) {
+        headers[limitHeader] = String(decision.limit)
+        headers[remainingHeader] = String(decision.remaining)
+        headers[resetHeader] = String(decision.resetSeconds)
+    }
+}

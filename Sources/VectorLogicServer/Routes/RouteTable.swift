@@ -1,0 +1,95 @@
+public import HTTPTypes
+import Hummingbird
+public import VectorLogicPersonas
+
+/// Which rate-limit buckets a route draws from (api.md "Rate limits").
+public enum RateClass: String, Sendable, CaseIterable {
+    /// Probes and scrapes (`/health`, `/ready`, `/metrics`): never limited, so an orchestrator never sees a 429.
+    case unlimited
+    /// The client's general bucket (and its key's bucket).
+    case general
+    /// The general bucket plus the client's (lower) search bucket.
+    case search
+}
+
+/// Everything the server knows about one route besides its handler, declared once, next to the handler.
+///
+/// Authentication and rate limiting read this value from the route the router matched, never from the request's raw
+/// path: `//v1//keys/` and `/v1/keys` reach the same route and therefore need the same permission (issue 8: the old
+/// string tests on the raw path let a read key list every key by doubling a slash).
+public struct APIRoute: Sendable, Hashable, CustomStringConvertible {
+    /// The HTTP method.
+    public let method: HTTPRequest.Method
+    /// The template as the router matches it, with `:name` parameters (e.g. `/v1/collections/:collection/search`).
+    public let path: String
+    /// The permission a key needs; nil: the route is open (no key even when auth is on).
+    public let permission: APIKeyPermission?
+    /// The rate-limit buckets the route draws from.
+    public let rateClass: RateClass
+
+    /// The OpenAPI spelling of the template: `:name` becomes `{name}`.
+    public var openAPIPath: String {
+        path.split(separator: "/", omittingEmptySubsequences: false).map { segment in
+            segment.hasPrefix(":") ? "{\(segment.dropFirst())}" : String(segment)
+        }.joined(separator: "/")
+    }
+
+    /// `GET /v1/keys`.
+    public var description: String { "\(method.rawValue) \(path)" }
+}
+
+/// A route and its handler.
+struct RouteDefinition: Sendable {
+    typealias Handler = @Sendable (Request, AppRequestContext) async throws -> Response
+
+    let route: APIRoute
+    let handler: Handler
+
+    init(_ method: HTTPRequest.Method, _ path: String, _ permission: APIKeyPermission?, rate: RateClass = .general,
+         _ handler: @escaping Handler) {
+        precondition(path.hasPrefix("/") && !path.hasSuffix("/") && !path.contains("//"), "route templates are canonical: \(path)")
+        route = APIRoute(method: method, path: path, permission: permission, rateClass: rate)
+        self.handler = handler
+    }
+
+    /// A probe or scrape (`GET`): no key, never rate-limited.
+    static func probe(_ path: String, _ handler: @escaping Handler) -> Self {
+        Self(.get, path, nil, rate: .unlimited, handler)
+    }
+
+    /// A read route: GET or a POST that changes nothing.
+    static func read(_ method: HTTPRequest.Method, _ path: String, rate: RateClass = .general, _ handler: @escaping Handler) -> Self {
+        Self(method, path, .read, rate: rate, handler)
+    }
+
+    /// A route that changes vectors or personas.
+    static func write(_ method: HTTPRequest.Method, _ path: String, _ handler: @escaping Handler) -> Self {
+        Self(method, path, .write, handler)
+    }
+
+    /// A route that changes collections, keys or snapshots, or reads keys or snapshots.
+    static func admin(_ method: HTTPRequest.Method, _ path: String, _ handler: @escaping Handler) -> Self {
+        Self(method, path, .admin, handler)
+    }
+}
+
+extension Routes {
+    /// Every route of the server, in registration order. The router, the access policy, the OpenAPI check and the
+    /// path-spelling tests all read this one list. `keys` nil: the `/v1/keys` routes are not served.
+    static func table(state: ServerState, keys: KeyStore?) -> [RouteDefinition] {
+        var routes = operations(state: state)
+        routes += collections(state: state)
+        routes += vectors(state: state)
+        routes += search(state: state)
+        routes += shortRoutes(state: state)
+        routes += [adminPage()]
+        routes += personas(state: state)
+        if let keys { routes += Routes.keys(keys: keys, state: state) }
+        routes += snapshots(state: state, keys: keys)
+        var seen = Set<String>()
+        for definition in routes {
+            precondition(seen.insert(definition.route.description).inserted, "route declared twice: \(definition.route)")
+        }
+        return routes
+    }
+}
