@@ -1,26 +1,18 @@
 import Testing
+@testable import VectorLogicServer
 import VectorLogicJSON
 
 /// `/openapi.json` is a valid OpenAPI 3.1 document listing exactly the routes the server serves.
 @Suite struct OpenAPIDocumentTests {
-    static let served: [String: Set<String>] = [
-        "/admin": ["get"], "/health": ["get"], "/ready": ["get"], "/metrics": ["get"], "/openapi.json": ["get"], "/v1/stats": ["get"],
-        "/v1/collections": ["get", "post"], "/v1/collections/{collection}": ["get", "delete"],
-        "/v1/collections/{collection}/vectors": ["post"], "/v1/collections/{collection}/vectors/delete": ["post"],
-        "/v1/collections/{collection}/vectors/{id}": ["get", "put", "patch", "delete"],
-        "/v1/collections/{collection}/search": ["post"], "/v1/collections/{collection}/scroll": ["post"],
-        "/v1/collections/{collection}/count": ["post"],
-        "/v1/snapshots": ["get", "post"], "/v1/keys": ["get", "post"], "/v1/keys/{id}/rotate": ["post"], "/v1/keys/{id}": ["delete"], "/v1/snapshots/{name}": ["get", "delete"],
-        "/vectors": ["post"], "/vectors/batch": ["post", "delete"], "/vectors/search": ["get", "post"], "/vectors/{id}": ["put", "delete"],
-    ].merging(personaRoutes(prefix: "")) { $1 }.merging(personaRoutes(prefix: "/v1")) { $1 }
-
-    /// The persona routes, served under the seed's short paths and under `/v1`.
-    static func personaRoutes(prefix: String) -> [String: Set<String>] {
-        [
-            "\(prefix)/personas": ["get", "post"], "\(prefix)/personas/{id}": ["get", "put", "delete"],
-            "\(prefix)/personas/{id}/memories": ["get", "post"], "\(prefix)/personas/{id}/memories/search": ["get", "post"],
-            "\(prefix)/personas/{id}/memories/{mid}": ["delete"],
-        ]
+    /// The served routes, from the server's own route table (a new route is covered without editing this test).
+    static func served(_ server: TestServer) -> [String: Set<String>] {
+        let state = ServerState(database: server.database, personas: server.personas, configuration: ServerConfiguration(),
+                                residentBytes: { nil })
+        var served: [String: Set<String>] = [:]
+        for definition in Routes.table(state: state, keys: server.keys) {
+            served[definition.route.openAPIPath, default: []].insert(definition.route.method.rawValue.lowercased())
+        }
+        return served
     }
 
     @Test func documentListsEveryServedRoute() async throws {
@@ -30,8 +22,10 @@ import VectorLogicJSON
             let document = try #require(answer.json)
             #expect(document["openapi"]?.string == "3.1.0")
             guard case .object(let paths)? = document["paths"] else { Issue.record("no paths"); return }
-            #expect(Set(paths.keys) == Set(OpenAPIDocumentTests.served.keys))
-            for (path, methods) in OpenAPIDocumentTests.served {
+            let served = OpenAPIDocumentTests.served(server)
+            #expect(served.count >= 25 && served["/v1/collections/{collection}/search"] == ["post"])
+            #expect(Set(paths.keys) == Set(served.keys))
+            for (path, methods) in served {
                 guard case .object(let operations)? = paths[path] else { continue }
                 #expect(Set(operations.keys).subtracting(["parameters"]) == methods, "\(path)")
             }

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import VectorLogicServer
 import VectorLogicJSON
+import VectorLogicPersonas
 
 /// Issue 8 §1: what a request may do depends on the route the router matched, never on how its path is spelled.
 /// The route list comes from the server's own table, so a new route is covered without editing this test.
@@ -157,6 +158,24 @@ import VectorLogicJSON
 
 /// Issue 8 §5: the smaller holes of the HTTP layer.
 @Suite struct HTTPHardeningTests {
+    /// A changed `VECTORLOGIC_ADMIN_KEY` on a later start used to be ignored silently (old key 200, new key 401).
+    @Test func aChangedAdminKeyIsReported() throws {
+        let directory = TestServer.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let keys = try KeyStore(dataDirectory: directory)
+        defer { keys.close() }
+        var first = ServerConfiguration()
+        first.authEnabled = true
+        first.adminKey = "first-admin-key-0123456789"
+        #expect(try VectorLogicServer.ensureAdminKey(keys, configuration: first) != nil)
+        #expect(VectorLogicServer.adminKeyNotice(keys, configuration: first) == nil, "the seeded key works: nothing to say")
+        var changed = first
+        changed.adminKey = "second-admin-key-0123456789"
+        #expect(try VectorLogicServer.ensureAdminKey(keys, configuration: changed) == nil, "a second key is not made")
+        let notice = try #require(VectorLogicServer.adminKeyNotice(keys, configuration: changed))
+        #expect(notice.contains("VECTORLOGIC_ADMIN_KEY is ignored") && notice.contains("keys rotate"))
+    }
+
     /// A body route refuses a body without `Content-Type: application/json` (a browser's simple cross-site POST),
     /// and the refused request changes nothing; an omitted body needs no type where the body is optional.
     @Test func bodiesNeedAJSONContentType() async throws {
