@@ -44,7 +44,7 @@ let package = Package(
         .target(name: "VectorLogicDistance", dependencies: ["CVectorLogicKernels"], swiftSettings: strictSettings),
         .target(name: "VectorLogicIndex", dependencies: ["VectorLogicDistance", "VectorLogicFormat", "CVectorLogicKernels", "VectorLogicSync"], swiftSettings: strictSettings),
 
-        // The only module that makes syscalls.
+        // The file-system seam (LevelDB's Env): the engine reaches the disk only through it.
         .target(name: "VectorLogicIO", dependencies: ["VectorLogicSync"], swiftSettings: strictSettings),
 
         // The embeddable database: no HTTP.
@@ -80,6 +80,7 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
+            resources: [.embedInCode("OpenAPI/openapi.json")],
             swiftSettings: strictSettings
         ),
 

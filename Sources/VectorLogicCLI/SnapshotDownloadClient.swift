@@ -3,6 +3,7 @@ import Foundation
 import FoundationNetworking
 #endif
 import VectorLogicEngine
+import VectorLogicJSON
 
 /// The online half of `snapshot create`: `POST /v1/snapshots`, then `GET /v1/snapshots/{name}` streamed to a temporary
 /// file by URLSession, then `SnapshotTool.install` (copy, SHA-256 check against the server's, verify, rename).

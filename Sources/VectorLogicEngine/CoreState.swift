@@ -3,6 +3,7 @@ import Synchronization
 import VectorLogicDistance
 import VectorLogicFormat
 import VectorLogicJSON
+import VectorLogicIndex
 
 /// A row ready to apply: validated values, parsed metadata and its stored bytes.
 struct PreparedRow: Sendable {

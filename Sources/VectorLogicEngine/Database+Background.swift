@@ -2,6 +2,7 @@ import VectorLogicSync
 import Logging
 import Synchronization
 import VectorLogicIO
+import VectorLogicIndex
 
 extension Database {
     /// Starts the indexer (inserts memtable rows into their graphs) and maintenance (flush, compaction, background

@@ -1,5 +1,6 @@
 public import VectorLogicDistance
 public import VectorLogicEngine
+public import VectorLogicIndex
 
 /// Everything `vectorlogic serve` can be told, resolved from flags, then environment, then defaults (cli.md "Serving").
 public struct ServerConfiguration: Sendable {

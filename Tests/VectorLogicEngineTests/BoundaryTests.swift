@@ -1,6 +1,8 @@
 import Testing
 @_spi(Testing) import VectorLogicEngine
 import VectorLogicTestSupport
+import VectorLogicJSON
+import VectorLogicIO
 
 /// Bad input at the library boundary: a typed error naming the item, and nothing changes.
 @Suite("Boundary validation")

@@ -1,6 +1,8 @@
 import Testing
 @_spi(Testing) import VectorLogicEngine
 import VectorLogicTestSupport
+import VectorLogicJSON
+import VectorLogicIO
 
 /// Writers, readers, the indexer, flushes and compactions all at once (run under `--sanitize=thread` in CI):
 /// searches only ever return live vectors, and the final state equals what the writers acknowledged.

@@ -2,6 +2,7 @@ import Testing
 @_spi(Testing) import VectorLogicEngine
 import VectorLogicFormat
 import VectorLogicTestSupport
+import VectorLogicIO
 
 /// Damaged files give the documented outcome: a torn log tail is cut and reported; a damaged log middle, manifest or
 /// segment fails open with `.corruption` naming the file and offset; never wrong results.

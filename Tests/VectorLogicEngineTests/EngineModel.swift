@@ -1,5 +1,7 @@
 @_spi(Testing) import VectorLogicEngine
 import VectorLogicTestSupport
+import VectorLogicJSON
+import VectorLogicIndex
 
 /// The expected logical content of a database: what every acknowledged operation left.
 struct EngineModel: Equatable {

@@ -2,6 +2,7 @@ import Testing
 @_spi(Testing) import VectorLogicEngine
 import VectorLogicFormat
 import VectorLogicTestSupport
+import VectorLogicIO
 
 /// `Repairer` turns a database that refuses to open into one that opens, quarantining (never deleting) what it cannot save.
 @Suite("Repair")

@@ -2,6 +2,8 @@ import Foundation
 import Testing
 @_spi(Testing) import VectorLogicEngine
 import VectorLogicTestSupport
+import VectorLogicIndex
+import VectorLogicIO
 
 /// Crash and fault tests through `SimulatedFileSystem`: every acknowledged operation survives, an unacknowledged one is
 /// wholly there or wholly absent, and failed writes/fsyncs make the engine read-only without losing anything.

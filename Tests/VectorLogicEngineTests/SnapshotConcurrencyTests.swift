@@ -2,6 +2,8 @@ import Testing
 @_spi(Testing) import VectorLogicEngine
 import VectorLogicFormat
 import VectorLogicTestSupport
+import VectorLogicJSON
+import VectorLogicIO
 
 /// What the writers have had acknowledged, and when to stop (an actor: ThreadSanitizer sees its synchronisation).
 private actor WriterProgress {

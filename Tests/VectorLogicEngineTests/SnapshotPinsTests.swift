@@ -2,6 +2,7 @@ import Testing
 @_spi(Testing) @testable import VectorLogicEngine
 import VectorLogicSync
 import VectorLogicTestSupport
+import VectorLogicIO
 
 /// The bookkeeping that keeps a compaction from deleting segments a snapshot is copying.
 struct SnapshotPinsTests {

@@ -3,6 +3,8 @@
 import VectorLogicEngine
 #if canImport(Glibc)
 import Glibc
+import VectorLogicIndex
+import VectorLogicDistance
 #endif
 
 func nowSeconds() -> Double {

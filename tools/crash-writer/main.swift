@@ -5,6 +5,8 @@
 import VectorLogicEngine
 #if canImport(Glibc)
 import Glibc
+import VectorLogicIndex
+import VectorLogicDistance
 #endif
 
 let arguments = CommandLine.arguments

@@ -3,6 +3,7 @@ import VectorLogicDistance
 import VectorLogicEngine
 import VectorLogicFilter
 import VectorLogicJSON
+import VectorLogicIndex
 
 /// `POST /v1/collections`.
 enum CreateCollectionBody {

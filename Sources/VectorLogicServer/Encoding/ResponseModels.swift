@@ -1,6 +1,7 @@
 import VectorLogicDistance
 import VectorLogicEngine
 import VectorLogicJSON
+import VectorLogicIndex
 
 /// JSON shapes of the answers (snake_case, as api.md and `/openapi.json` describe them).
 enum ResponseModels {
