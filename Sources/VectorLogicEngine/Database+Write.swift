@@ -19,7 +19,7 @@ extension Database {
         prepared.reserveCapacity(records.count)
         for (item, record) in records.enumerated() {
             try Validation.checkID(record.id, item: item)
-            try Validation.checkValues(record.values, dimension: dimension, item: item)
+            try Validation.checkValues(record.values, dimension: dimension, item: item, name: "id \"\(record.id)\"")
             let bytes = try Validation.metadataBytes(record.metadata, item: item)
             prepared.append(PreparedRow(id: record.id, values: record.values, metadata: record.metadata, metadataBytes: bytes))
         }
