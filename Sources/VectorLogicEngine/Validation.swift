@@ -77,6 +77,19 @@ enum Validation {
         }
     }
 
+    /// Refuses a batch that names an id more than once (one row would be stored for two items, so the count would lie).
+    /// O(n): one dictionary of the ids seen.
+    static func checkUniqueIDs(_ ids: some Sequence<String>) throws(EngineError) {
+        var first: [String: Int] = [:]
+        first.reserveCapacity(ids.underestimatedCount)
+        for (item, id) in ids.enumerated() {
+            if let earlier = first.updateValue(item, forKey: id) {
+                throw .invalidID("\"\(id)\" appears twice in the batch, at items \(earlier) and \(item); send each id once",
+                                 item: item)
+            }
+        }
+    }
+
     /// Checks metadata and returns its serialised bytes (empty for nil), which the log and segments store.
     static func metadataBytes(_ metadata: JSONValue?, item: Int?) throws(EngineError) -> [UInt8] {
         guard let metadata else { return [] }

@@ -3,12 +3,12 @@ import Testing
 import VectorLogicFormat
 import VectorLogicTestSupport
 
-/// Issue 8, defect 4: scores never overflow to null or outrank a finite score.
+/// Issue 8, defects 4 and 5: scores never overflow to null or outrank a finite score, and a batch names each id once.
 ///
 /// The rule: the engine refuses any stored or query vector whose squared L2 norm (computed in Double) exceeds 1e37, so
 /// every dot product, cosine and squared Euclidean distance between accepted vectors is finite in Float32. Rows already
 /// stored by older versions are never returned with a non-finite score (the index maps them to +inf; TopK drops them).
-@Suite("Score bounds")
+@Suite("Score bounds and duplicate ids")
 struct ScoreBoundsTests {
     static let huge: [Float] = [3e38, 3e38, 3e38]
 
@@ -123,5 +123,25 @@ struct ScoreBoundsTests {
         #expect(matches.first { $0.id == "zero" }?.score == 0)
         let fromZero = try database.search("c", SearchRequest(vector: [0, 0, 0], k: 10))
         #expect(fromZero.count == 4 && fromZero.allSatisfy { $0.score == 0 }, "\(fromZero.map(\.score))")
+    }
+
+    /// A batch naming one id twice is refused, naming the id and both items (it used to answer 3 while storing 2 rows).
+    @Test func duplicateIDsInOneBatchAreRefused() async throws {
+        let database = try Self.open()
+        try await Self.seeded(database, metric: .dot)
+        do {
+            _ = try await database.upsert("c", [VectorRecord(id: "a", values: [1, 1, 1]), VectorRecord(id: "b", values: [2, 2, 2]),
+                                                VectorRecord(id: "a", values: [3, 3, 3])])
+            Issue.record("a batch naming \"a\" twice was accepted")
+        } catch EngineError.invalidID(let reason, let item) {
+            #expect(item == 2)
+            #expect(reason.contains("\"a\"") && reason.contains("items 0 and 2"), "\(reason)")
+        }
+        #expect(try database.count("c", filter: nil) == 3)
+        #expect(try database.get("c", id: "b", includeValues: false) == nil)
+        // The same id in two batches is still an ordinary replace.
+        #expect(try await database.upsert("c", [VectorRecord(id: "a", values: [1, 1, 1])]) == 1)
+        #expect(try await database.upsert("c", [VectorRecord(id: "a", values: [2, 2, 2])]) == 1)
+        #expect(try database.get("c", id: "a", includeValues: true)?.values == [2, 2, 2])
     }
 }
