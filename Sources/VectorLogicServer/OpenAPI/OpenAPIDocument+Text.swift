@@ -412,7 +412,7 @@ extension OpenAPIDocument {
        ],
        "post": {
         "operationId": "upsertVectors",
-        "summary": "Insert or replace 1…10,000 vectors; a bad item rejects the whole batch.",
+        "summary": "Insert or replace 1…10,000 vectors; a bad item (an id named twice, a squared L2 norm over 1e37, a nonzero value that underflows float32) rejects the whole batch with 400.",
         "requestBody": {
          "required": true,
          "content": {
