@@ -8,7 +8,7 @@ public import VectorLogicJSON
 extension Database {
     /// Inserts or replaces vectors. The whole batch (1…10,000) is validated first: one bad item rejects it all and
     /// nothing changes. Returns the number written once the log record is durable (per the durability mode).
-    /// A later record with the same id in one batch wins.
+    /// A batch that names an id twice is refused (`invalidID` naming the id and both items): nothing is written.
     public func upsert(_ collection: String, _ records: [VectorRecord]) async throws -> Int {
         try Validation.checkBatch(count: records.count, what: "vectors")
         let (collectionID, dimension) = try core.withLock { state throws(EngineError) in
@@ -19,10 +19,11 @@ extension Database {
         prepared.reserveCapacity(records.count)
         for (item, record) in records.enumerated() {
             try Validation.checkID(record.id, item: item)
-            try Validation.checkValues(record.values, dimension: dimension, item: item)
+            try Validation.checkValues(record.values, dimension: dimension, item: item, name: "id \"\(record.id)\"")
             let bytes = try Validation.metadataBytes(record.metadata, item: item)
             prepared.append(PreparedRow(id: record.id, values: record.values, metadata: record.metadata, metadataBytes: bytes))
         }
+        try Validation.checkUniqueIDs(records.lazy.map(\.id))
         let payload = EngineLogPayload.encode(.upsert(collection: collectionID, rows: prepared.map {
             EngineUpsertRow(id: $0.id, metadata: $0.metadataBytes, values: $0.values)
         }))

@@ -82,7 +82,9 @@ struct SearchExecutor {
 
     private func match(_ candidate: Candidate, metric: DistanceMetric) -> SearchMatch? {
         let score = metric.score(fromDistance: candidate.distance)
-        guard SearchScores.passes(metric, score: score, threshold: request.threshold) else { return nil }
+        // Never emit a null score: TopK admits finite distances only, and each score of a finite distance is finite;
+        // this guard keeps that true if either changes.
+        guard score.isFinite, SearchScores.passes(metric, score: score, threshold: request.threshold) else { return nil }
         let location: RowLocation
         if candidate.source < view.segments.count {
             location = .segment(view.segments[candidate.source].segment, candidate.row)

@@ -25,8 +25,11 @@ struct TopK {
     /// The distance a candidate must beat to enter, or +inf while not full.
     var bound: Float { items.count < k ? .infinity : items[items.count - 1].distance }
 
+    /// Keeps the candidate if it is among the k best. A non-finite distance (only from rows stored before the
+    /// engine refused vectors whose norm overflows a score; the index maps those to +inf) is dropped: its score could
+    /// not be written as a JSON number, and a NaN would otherwise sort first (it compares false with everything).
     mutating func insert(_ candidate: Candidate) {
-        guard candidate.distance < bound || items.count < k else { return }
+        guard candidate.distance.isFinite, candidate.distance < bound || items.count < k else { return }
         var low = 0
         var high = items.count
         while low < high {

@@ -1,5 +1,6 @@
 import Logging
 import Synchronization
+import VectorLogicDistance
 import VectorLogicJSON
 
 /// The limits every write and query is checked against before anything changes (api.md "Conventions").
@@ -59,12 +60,33 @@ enum Validation {
         }
     }
 
-    static func checkValues(_ values: [Float], dimension: Int, item: Int?) throws(EngineError) {
+    /// Checks a stored or query vector: the collection's dimension, finite values, and a squared L2 norm of at most
+    /// `Distance.maxSquaredNorm` (1e37), so every dot product, cosine and squared Euclidean distance between accepted
+    /// vectors stays finite in Float32 (see `Distance.maxSquaredNorm`). `name` says which vector in the error.
+    static func checkValues(_ values: [Float], dimension: Int, item: Int?, name: @autoclosure () -> String) throws(EngineError) {
         guard values.count == dimension else {
             throw .dimensionMismatch(expected: dimension, actual: values.count, item: item)
         }
         for (position, value) in values.enumerated() where !value.isFinite {
             throw .invalidVector("value \(position) is not a finite number", item: item)
+        }
+        let squaredNorm = Distance.squaredNormInDouble(values)
+        guard squaredNorm <= Distance.maxSquaredNorm else {
+            throw .invalidVector("squared L2 norm \(squaredNorm) of \(name()) exceeds the limit 1e37 (a norm of about "
+                                 + "3.16e18): larger vectors make scores overflow float32", item: item)
+        }
+    }
+
+    /// Refuses a batch that names an id more than once (one row would be stored for two items, so the count would lie).
+    /// O(n): one dictionary of the ids seen.
+    static func checkUniqueIDs(_ ids: some Sequence<String>) throws(EngineError) {
+        var first: [String: Int] = [:]
+        first.reserveCapacity(ids.underestimatedCount)
+        for (item, id) in ids.enumerated() {
+            if let earlier = first.updateValue(item, forKey: id) {
+                throw .invalidID("\"\(id)\" appears twice in the batch, at items \(earlier) and \(item); send each id once",
+                                 item: item)
+            }
         }
     }
 
@@ -96,6 +118,6 @@ enum Validation {
         if let threshold = request.threshold, !threshold.isFinite {
             throw .invalidArgument("threshold must be a finite number")
         }
-        try checkValues(request.vector, dimension: dimension, item: nil)
+        try checkValues(request.vector, dimension: dimension, item: nil, name: "the query")
     }
 }

@@ -57,13 +57,20 @@ enum MetricKind: UInt32 {
     var buildKind: MetricKind { self == .dot ? .euclidean : self }
 
     /// Distance from a prepared query (unit length for cosine) to a row vector with inverse norm `inv`.
+    ///
+    /// A non-finite result (NaN or ±inf) becomes +inf, the worst distance: the engine refuses vectors whose norm could
+    /// overflow a score (`Distance.maxSquaredNorm`), but rows written before that check may hold such vectors, and a
+    /// NaN compares false with everything, which would let it sit first in a heap or stall a greedy walk. The engine
+    /// then drops +inf hits (`TopK.insert`), so they are never returned and never take a finite hit's place.
     @inline(__always)
     func distance(_ q: UnsafePointer<Float>, _ v: UnsafePointer<Float>, dimension: Int, inverseNorm inv: Float) -> Float {
+        let d: Float
         switch self {
-        case .cosine: return 1 - vl_dot_f32(q, v, dimension) * inv
-        case .dot: return -vl_dot_f32(q, v, dimension)
-        case .euclidean: return vl_l2sq_f32(q, v, dimension)
+        case .cosine: d = 1 - vl_dot_f32(q, v, dimension) * inv
+        case .dot: d = -vl_dot_f32(q, v, dimension)
+        case .euclidean: d = vl_l2sq_f32(q, v, dimension)
         }
+        return d.isFinite ? d : .infinity
     }
 
     /// Copies `query` into `out`, normalised for cosine.

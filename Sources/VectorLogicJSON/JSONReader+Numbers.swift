@@ -32,10 +32,25 @@ extension JSONReader {
         return Int(value)
     }
 
-    /// Reads a JSON number as the Float `strtof` would give for its text; throws for numbers that overflow Float.
+    /// Reads a JSON number as the Float `strtof` would give for its text; throws for numbers that overflow Float, and
+    /// for a nonzero number that rounds to zero in Float (e.g. `1e-50`: silently storing 0 would change the vector).
+    /// Subnormal results (about 1.4e-45…1.2e-38) are kept: they are nonzero.
     public mutating func readFloat() throws(JSONParseError) -> Float {
         let lexeme = try scanNumber()
         if let fast = fastFloatValue(of: lexeme) { return fast }
+        let single = try slowFloatValue(of: lexeme)
+        // Off the fast path (which only answers normal Floats): a zero result from a nonzero mantissa is an underflow.
+        // (A mantissa of more than 19 digits is truncated but never 0: digits are counted from the first nonzero one.)
+        if single == 0, lexeme.mantissa != 0 {
+            let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[lexeme.start..<lexeme.end].prefix(40)), as: UTF8.self)
+            throw error("value \(text) underflows float32 (nonzero values must be at least about 1.4e-45 in magnitude)",
+                        at: lexeme.start)
+        }
+        return single
+    }
+
+    /// The Float of a scanned number when the fast path could not prove its answer.
+    private func slowFloatValue(of lexeme: NumberLexeme) throws(JSONParseError) -> Float {
         let double = try doubleValue(of: lexeme)
         let single = Float(double)
         // Rounding twice (text → Double → Float) differs from rounding once only when the Double lands exactly on the

@@ -1,3 +1,4 @@
+import VectorLogicDistance
 import VectorLogicJSON
 
 extension PersonaSettings {
@@ -46,13 +47,17 @@ extension NewMemory {
 
 /// Memory vectors: their limits and their little-endian float32 blob encoding (data-format.md "personas.sqlite").
 enum MemoryVector {
-    /// 1…20,000 finite numbers.
+    /// 1…20,000 finite numbers with a squared L2 norm of at most `Distance.maxSquaredNorm` (1e37), as the engine asks:
+    /// a larger norm overflows Float32, the vector cannot be normalised, and its similarity would clamp to 1 and rank first.
     static func validate(_ vector: [Float], field: String) throws(PersonaStoreError) {
         guard PersonaLimits.dimension.contains(vector.count) else {
             throw .invalid(field: field, message: "\(field) must have 1 to \(PersonaLimits.dimension.upperBound) numbers")
         }
         guard vector.allSatisfy(\.isFinite) else {
             throw .invalid(field: field, message: "\(field) must hold finite numbers only")
+        }
+        guard Distance.squaredNormInDouble(vector) <= Distance.maxSquaredNorm else {
+            throw .invalid(field: field, message: "\(field) has a squared L2 norm over the limit 1e37 (a norm of about 3.16e18)")
         }
     }
 

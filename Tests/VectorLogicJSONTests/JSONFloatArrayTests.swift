@@ -35,6 +35,11 @@ private func floats(_ text: String) throws(JSONParseError) -> [Float] {
         }
         for text in texts {
             guard let expected = Float(text), expected.isFinite else { continue }
+            if expected == 0 && isNonzeroLiteral(text) {
+                // A nonzero number that rounds to 0 in Float32 is refused, not silently stored as 0.
+                #expect(throws: JSONParseError.self, "\(text) underflows") { try floats("[\(text)]") }
+                continue
+            }
             let decoded: [Float]
             do { decoded = try floats("[\(text)]") } catch { Issue.record("\(text): \(error)"); continue }
             #expect(decoded.count == 1 && decoded[0].bitPattern == expected.bitPattern, "\(text) seed \(seed)")
@@ -69,6 +74,25 @@ private func floats(_ text: String) throws(JSONParseError) -> [Float] {
                 if mismatches > 5 { break }
             }
         }
+    }
+
+    /// A nonzero number that rounds to 0 in Float32 is refused, naming the value; zero literals, subnormals and the
+    /// smallest values that round up to the least nonzero Float are kept. (Before: `1e-50` became 0 without a word.)
+    @Test func refusesNonzeroValuesThatUnderflowToZero() throws {
+        for text in ["1e-50", "-1e-50", "7e-46", "1e-400", "0.0000000000000000000000000000000000000000000000001",
+                     "123456789012345678901234e-80"] {
+            do {
+                _ = try floats("[0.5, \(text)]")
+                Issue.record("\(text) was accepted")
+            } catch {
+                #expect(error.message.contains("underflows float32"), "\(text): \(error.message)")
+                #expect(error.message.contains(text.prefix(40)), "\(text): \(error.message)")
+                #expect(error.offset == 6, "\(text)")
+            }
+        }
+        #expect(try floats("[0, -0, 0.0, 0e-400, -0.000e5]").allSatisfy { $0 == 0 })
+        #expect(try floats("[1e-45, 8e-46, 1.17549435e-38, 1e-40]") == [Float.leastNonzeroMagnitude, .leastNonzeroMagnitude,
+                                                                         .leastNormalMagnitude, Float("1e-40")!])
     }
 
     /// Float-overflowing values, NaN/Infinity literals, strings, nulls and nested arrays are rejected.
@@ -116,4 +140,9 @@ private func format19(_ value: Double) -> String {
         scaled -= Double(digit)
     }
     return (value < 0 ? "-" : "") + "0." + digits + "e" + String(exponent)
+}
+
+/// True when the number's text has a nonzero digit before its exponent (so it is not a way of writing 0).
+private func isNonzeroLiteral(_ text: String) -> Bool {
+    text.prefix { $0 != "e" && $0 != "E" }.contains { $0 >= "1" && $0 <= "9" }
 }

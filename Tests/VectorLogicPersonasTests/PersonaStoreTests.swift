@@ -206,6 +206,9 @@ struct PersonaStoreTests {
         // With max_memory_size 1 a successful insert would have trimmed "first": it is still there.
         #expect(try store.memories(of: "p", limit: 10, cursor: nil).memories.map(\.id) == ["first"])
         #expect(throws: PersonaStoreError.self) { try store.addMemory(id: "nan", to: "p", NewMemory(content: "c", vector: [.nan, 1, 1])) }
+        // A norm that overflows Float32 (issue 8): it could not be normalised and would clamp to similarity 1.
+        #expect(throws: PersonaStoreError.self) { try store.addMemory(id: "huge", to: "p", NewMemory(content: "c", vector: [3e38, 3e38, 3e38])) }
+        #expect(throws: PersonaStoreError.self) { try store.searchMemories(of: "p", vector: [4e18, 0, 0], limit: 5, threshold: 0) }
         #expect(throws: PersonaStoreError.self) { try store.addMemory(id: "empty", to: "p", NewMemory(content: "")) }
     }
 
