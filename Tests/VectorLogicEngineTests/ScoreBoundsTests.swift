@@ -2,6 +2,8 @@ import Testing
 @_spi(Testing) @testable import VectorLogicEngine
 import VectorLogicFormat
 import VectorLogicTestSupport
+import VectorLogicIO
+import VectorLogicDistance
 
 /// Issue 8, defects 4 and 5: scores never overflow to null or outrank a finite score, and a batch names each id once.
 ///
