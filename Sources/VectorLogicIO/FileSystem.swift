@@ -6,6 +6,7 @@
 /// - A file created, renamed or removed survives (or stays gone) only after `syncDirectory` on its parent returned.
 /// - `rename` replaces the destination atomically: after a crash either the old or the new file is there, never a mix.
 /// - Paths are plain `/`-separated strings; directories are not created implicitly.
+/// - Everything created is private to the owner: files 0600, directories 0700 (data-format.md "Data directory layout").
 public protocol FileSystem: Sendable {
     /// Opens a file for reading and writing, creating it (empty) when `create` is true and it does not exist.
     func open(_ path: String, create: Bool) throws(IOError) -> any FileHandle
