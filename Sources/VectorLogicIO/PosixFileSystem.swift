@@ -22,6 +22,37 @@ public struct PosixFileSystem: FileSystem {
         return PosixFileHandle(descriptor: fd, path: path)
     }
 
+    /// lstat(2): the entry itself, a symbolic link not followed.
+    public func entryKind(_ path: String) -> FileEntryKind? {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return nil }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: return .regular
+        case S_IFDIR: return .directory
+        case S_IFLNK: return .symbolicLink
+        default: return .other
+        }
+    }
+
+    /// open(O_RDONLY | O_NOFOLLOW | O_NONBLOCK) then fstat: a link fails with ELOOP, and anything but a regular file
+    /// (O_NONBLOCK keeps a FIFO from blocking the open) is closed again; both are reported as `.notFound`.
+    public func openRegularFile(_ path: String) throws(IOError) -> any FileHandle {
+        var fd: Int32
+        repeat {
+            fd = Glibc.open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
+        } while fd < 0 && errno == EINTR
+        if fd < 0 {
+            let code = errno
+            throw code == ELOOP ? IOError.notFound(path: path) : posixError(code, "open", path)
+        }
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
+            _ = Glibc.close(fd)
+            throw IOError.notFound(path: path)
+        }
+        return PosixFileHandle(descriptor: fd, path: path)
+    }
+
     /// Whether `path` names anything (stat succeeds).
     public func exists(_ path: String) -> Bool {
         var info = stat()
