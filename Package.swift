@@ -62,7 +62,7 @@ let package = Package(
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .target(
             name: "VectorLogicPersonas",
-            dependencies: ["CSQLite", "VectorLogicJSON", "VectorLogicSync", "VectorLogicDistance", "VectorLogicFormat"],
+            dependencies: ["CSQLite", "VectorLogicJSON", "VectorLogicSync", "VectorLogicDistance", "VectorLogicFormat", "VectorLogicIO"],
             swiftSettings: strictSettings
         ),
 

@@ -5,11 +5,13 @@ extension LogFraming {
     ///
     /// The scan stops at the first bad record at offset `p` (incomplete header, length over the cap or past the end of
     /// the file, type 0, checksum mismatch). It then looks for any valid record starting at an offset after `p`:
-    /// - none found: `.tornTail(p)`. Everything from `p` on is what a crash during an append leaves (a partial record,
-    ///   a zero-filled or garbage extension, a complete-length record whose bytes never reached the disk), so replay
-    ///   stops quietly and the tail may be truncated at `p`.
     /// - one found at `q`: `.corrupt(p, resumeOffset: q)`. A record was written after the bad one, so the bad bytes are
     ///   damage in the middle of the log, not an interrupted append; the caller must report it (file, offset, bytes lost).
+    /// - none found, and the bad record is complete with bytes a crash cannot leave (`tailDamage`: e.g. one flipped bit
+    ///   in the last, fsync'd record): `.corrupt(p, resumeOffset: nil)`, reported like mid-log damage.
+    /// - otherwise `.tornTail(p)`. Everything from `p` on is what a crash during an append leaves (a partial record, a
+    ///   record cut short by the end of the file, a zero-filled extension, a complete-length record whose last sectors
+    ///   never reached the disk), so replay stops quietly and the tail may be truncated at `p`.
     /// A missing or all-zero file header is a torn tail at 0 (the file's creation was interrupted); a bad magic, header
     /// checksum or unknown version is `.corrupt(offset, resumeOffset: nil)`.
     public static func scan(_ file: UnsafeRawBufferPointer) -> LogScanResult {
@@ -40,6 +42,8 @@ extension LogFraming {
                 let ending: LogScanEnding
                 if let resume = findValidRecord(file, after: position) {
                     ending = .corrupt(offset: position, reason: failure.reason, resumeOffset: resume)
+                } else if let damage = tailDamage(file, at: position) {
+                    ending = .corrupt(offset: position, reason: damage, resumeOffset: nil)
                 } else {
                     ending = .tornTail(offset: position, reason: failure.reason)
                 }

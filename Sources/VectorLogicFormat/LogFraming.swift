@@ -34,11 +34,13 @@ public struct LogFileHeader: Sendable, Hashable {
 public enum LogScanEnding: Sendable, Hashable {
     /// Every byte after the header belongs to a valid record.
     case clean
-    /// The bytes from `offset` to the end of the file hold no valid record: an interrupted append (a partial record,
-    /// zeros, or garbage left by a crash). Not corruption: replay stops at `offset` and the tail may be truncated.
+    /// The bytes from `offset` to the end of the file hold no valid record and look like an interrupted append (a record
+    /// cut short by the end of the file, or zeros where its last sectors never reached the disk). Not corruption:
+    /// replay stops at `offset` and the tail may be truncated.
     case tornTail(offset: Int, reason: String)
-    /// A bad record at `offset` with a valid record after it at `resumeOffset` (or a bad file header, with
-    /// `resumeOffset` nil): data loss in the middle of the log, which must be reported, never skipped silently.
+    /// A bad record at `offset` with a valid record after it at `resumeOffset`; or, with `resumeOffset` nil, a bad file
+    /// header or a last record whose bytes were all written but are damaged (a flipped bit in the last, fsync'd record):
+    /// data loss, which must be reported, never skipped silently.
     case corrupt(offset: Int, reason: String, resumeOffset: Int?)
 }
 

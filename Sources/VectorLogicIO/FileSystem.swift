@@ -6,6 +6,7 @@
 /// - A file created, renamed or removed survives (or stays gone) only after `syncDirectory` on its parent returned.
 /// - `rename` replaces the destination atomically: after a crash either the old or the new file is there, never a mix.
 /// - Paths are plain `/`-separated strings; directories are not created implicitly.
+/// - Everything created is private to the owner: files 0600, directories 0700 (data-format.md "Data directory layout").
 public protocol FileSystem: Sendable {
     /// Opens a file for reading and writing, creating it (empty) when `create` is true and it does not exist.
     func open(_ path: String, create: Bool) throws(IOError) -> any FileHandle
@@ -28,6 +29,24 @@ public protocol FileSystem: Sendable {
     func lock(_ path: String) throws(IOError) -> any FileLock
     /// Maps a whole file read-only. The mapping stays valid after the file is closed or renamed.
     func map(_ path: String) throws(IOError) -> MappedFile
+    /// What is at `path` without following a symbolic link in its last component (lstat); nil when nothing is there.
+    func entryKind(_ path: String) -> FileEntryKind?
+    /// Opens an existing regular file read-only, never following a symbolic link in its last component (O_NOFOLLOW):
+    /// a link, a directory or any other non-regular entry throws `.notFound` (there is no regular file at `path`).
+    /// For files a client names (stored snapshots), where a planted link must not expose another file.
+    func openRegularFile(_ path: String) throws(IOError) -> any FileHandle
+}
+
+/// The kind of a directory entry as `lstat` reports it.
+public enum FileEntryKind: Sendable, Hashable {
+    /// A regular file.
+    case regular
+    /// A directory.
+    case directory
+    /// A symbolic link (not followed).
+    case symbolicLink
+    /// A FIFO, socket or device.
+    case other
 }
 
 /// An open file. Not safe for concurrent use from several threads unless stated by the implementation.

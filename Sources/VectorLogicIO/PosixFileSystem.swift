@@ -10,10 +10,46 @@ public struct PosixFileSystem: FileSystem {
     /// The process's file system.
     public init() {}
 
-    /// Opens read-write (O_CLOEXEC), creating with mode 0644 when asked.
+    /// Mode of every file created: owner read/write only (the files hold the user's data and key hashes).
+    static let fileMode: mode_t = 0o600
+    /// Mode of every directory created: owner only.
+    static let directoryMode: mode_t = 0o700
+
+    /// Opens read-write (O_CLOEXEC), creating with mode 0600 when asked.
     public func open(_ path: String, create: Bool) throws(IOError) -> any FileHandle {
         let flags = O_RDWR | O_CLOEXEC | (create ? O_CREAT : 0)
-        let fd = try retryingEINTR("open", path) { Glibc.open(path, flags, 0o644) }
+        let fd = try retryingEINTR("open", path) { Glibc.open(path, flags, Self.fileMode) }
+        return PosixFileHandle(descriptor: fd, path: path)
+    }
+
+    /// lstat(2): the entry itself, a symbolic link not followed.
+    public func entryKind(_ path: String) -> FileEntryKind? {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return nil }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: return .regular
+        case S_IFDIR: return .directory
+        case S_IFLNK: return .symbolicLink
+        default: return .other
+        }
+    }
+
+    /// open(O_RDONLY | O_NOFOLLOW | O_NONBLOCK) then fstat: a link fails with ELOOP, and anything but a regular file
+    /// (O_NONBLOCK keeps a FIFO from blocking the open) is closed again; both are reported as `.notFound`.
+    public func openRegularFile(_ path: String) throws(IOError) -> any FileHandle {
+        var fd: Int32
+        repeat {
+            fd = Glibc.open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
+        } while fd < 0 && errno == EINTR
+        if fd < 0 {
+            let code = errno
+            throw code == ELOOP ? IOError.notFound(path: path) : posixError(code, "open", path)
+        }
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
+            _ = Glibc.close(fd)
+            throw IOError.notFound(path: path)
+        }
         return PosixFileHandle(descriptor: fd, path: path)
     }
 
@@ -37,12 +73,12 @@ public struct PosixFileSystem: FileSystem {
         return names.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
     }
 
-    /// mkdir -p: creates each missing component with mode 0755.
+    /// mkdir -p: creates each missing component with mode 0700 (existing ones are left as they are).
     public func createDirectory(_ path: String) throws(IOError) {
         var prefix = path.hasPrefix("/") ? "/" : ""
         for component in path.split(separator: "/") {
             prefix += component
-            if mkdir(prefix, 0o755) != 0 {
+            if mkdir(prefix, Self.directoryMode) != 0 {
                 let code = errno
                 var info = stat()
                 guard code == EEXIST, stat(prefix, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else {
@@ -80,7 +116,7 @@ public struct PosixFileSystem: FileSystem {
     /// flock(LOCK_EX | LOCK_NB) on `path` (created if missing). flock locks belong to the open file description, so a
     /// second `lock` of the same path fails even within one process, and the kernel drops the lock when the process dies.
     public func lock(_ path: String) throws(IOError) -> any FileLock {
-        let fd = try retryingEINTR("open lock", path) { Glibc.open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644) }
+        let fd = try retryingEINTR("open lock", path) { Glibc.open(path, O_RDWR | O_CREAT | O_CLOEXEC, Self.fileMode) }
         do {
             try retryingEINTR("flock", path) { flock(fd, LOCK_EX | LOCK_NB) }
         } catch {

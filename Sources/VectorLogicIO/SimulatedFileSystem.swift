@@ -86,6 +86,28 @@ public final class SimulatedFileSystem: FileSystem {
         return SimulatedFileHandle(fileSystem: self, file: id, generation: generation, path: path)
     }
 
+    /// The entry at `path` (the simulation has no links or special files). Not counted.
+    public func entryKind(_ path: String) -> FileEntryKind? {
+        state.withLock { s -> FileEntryKind? in
+            guard !s.crashed else { return nil }
+            switch s.resolve(path) {
+            case .file?: return .regular
+            case .directory?: return .directory
+            case nil: return nil
+            }
+        }
+    }
+
+    /// Opens an existing file; a directory is `.notFound`. Counted as `.open`.
+    public func openRegularFile(_ path: String) throws(IOError) -> any FileHandle {
+        let (id, generation) = try state.withLock { (s) throws(IOError) in
+            try s.count(.open, path)
+            guard case .file? = s.resolve(path) else { throw IOError.notFound(path: path) }
+            return (try s.openFile(path, create: false), s.generation)
+        }
+        return SimulatedFileHandle(fileSystem: self, file: id, generation: generation, path: path)
+    }
+
     /// Whether a file or directory exists now (false while crashed).
     public func exists(_ path: String) -> Bool {
         state.withLock { s in !s.crashed && s.resolve(path) != nil }

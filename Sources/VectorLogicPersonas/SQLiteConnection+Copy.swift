@@ -1,9 +1,17 @@
+import VectorLogicIO
 import VectorLogicSync
 
 extension SQLiteConnection {
     /// Writes a transactionally consistent, compacted copy of the database to the new file `path` (`VACUUM INTO`): one
     /// self-contained file with no WAL, taken while the caller holds the store's lock, so no write is half in it.
+    /// The file is created empty with mode 0600 first (VACUUM INTO accepts an empty file, and would create a new one
+    /// 0644), so the copy of the key hashes is never readable by others.
     func copy(to path: String) throws(PersonaStoreError) {
+        do {
+            try PrivateFiles.prepare(path)
+        } catch {
+            throw PersonaStoreError.failed("cannot create \(path): \(error.description)")
+        }
         var quoted = "'"
         for character in path { quoted += character == "'" ? "''" : String(character) }
         try execute("VACUUM INTO \(quoted)'")

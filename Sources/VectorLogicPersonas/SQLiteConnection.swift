@@ -1,4 +1,5 @@
 import CSQLite
+import VectorLogicIO
 
 /// `SQLITE_TRANSIENT`: SQLite copies bound bytes before the bind call returns (the C macro is not imported).
 let sqliteTransient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
@@ -8,8 +9,16 @@ final class SQLiteConnection {
     private var handle: OpaquePointer?
     private var statements: [String: SQLiteStatement] = [:]
 
-    /// Opens (creating if needed) the database file at `path`.
+    /// Opens (creating if needed) the database file at `path`, private to the owner: created 0600 here (SQLite would
+    /// create it 0644 under the usual umask), its `-wal` and `-shm` files then take that mode from it; files an older
+    /// build left group- or world-readable are tightened.
     init(path: String) throws(PersonaStoreError) {
+        do {
+            try PrivateFiles.prepare(path)
+        } catch {
+            throw PersonaStoreError.failed("cannot create \(path): \(error.description)")
+        }
+        for suffix in ["-wal", "-shm"] { PrivateFiles.restrictIfPresent(path + suffix) }
         var db: OpaquePointer?
         // NOMUTEX: the store serialises every call itself, so SQLite's own mutexes would only cost time.
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX

@@ -75,6 +75,46 @@ struct CorruptionTests {
         }
     }
 
+    /// One flipped bit in the last record, which is complete and was fsync'd before its write was acknowledged, is damage,
+    /// not a torn tail: open refuses with an error naming the log, the record's offset and `vectorlogic repair` (it used to
+    /// drop the acknowledged record silently as a torn append).
+    @Test func flippedBitInTheLastCompleteRecordFailsOpen() async throws {
+        let fileSystem = try await Self.loggedDatabase()
+        let path = try Self.logPath(fileSystem)
+        var bytes = try #require(fileSystem.currentContents(of: path))
+        let scan = bytes.withUnsafeBytes { LogFraming.scan($0) }
+        #expect(scan.ending == .clean && scan.records.count == 31)
+        let last = try #require(scan.offsets.last)
+        bytes[last + LogFraming.recordHeaderSize + 3] ^= 0x08
+        try fileSystem.overwrite(path, with: bytes)
+        do {
+            let database = try Database.open(at: "/db", fileSystem: fileSystem, options: Self.options())
+            Issue.record("open succeeded over a damaged last record (torn tail: \(String(describing: database.recovery.tornTail)))")
+            try await database.close()
+        } catch let error as EngineError {
+            guard case let .corruption(file, offset, _) = error else { Issue.record("expected corruption, got \(error)"); return }
+            #expect(path.hasSuffix(file))
+            #expect(offset == Int64(last))
+            #expect(error.description.contains("vectorlogic repair"))
+        }
+        #expect(try fileSystem.currentContents(of: path) == bytes, "open must not cut the damaged record")
+    }
+
+    /// A last record cut short by the end of the file (an interrupted append) is still a torn tail: open cuts it and
+    /// keeps every record before it.
+    @Test func truncatedLastRecordIsStillATornTail() async throws {
+        let fileSystem = try await Self.loggedDatabase()
+        let path = try Self.logPath(fileSystem)
+        let bytes = try #require(fileSystem.currentContents(of: path))
+        let last = try #require(bytes.withUnsafeBytes { LogFraming.scan($0) }.offsets.last)
+        try fileSystem.overwrite(path, with: Array(bytes[..<(bytes.count - 3)]))
+        let database = try Database.open(at: "/db", fileSystem: fileSystem, options: Self.options())
+        let torn = try #require(database.recovery.tornTail)
+        #expect(torn.offset == Int64(last))
+        #expect(try database.count("c", filter: nil) == 29)
+        try await database.close()
+    }
+
     /// A truncated manifest stops open with a corruption error naming MANIFEST.
     @Test func truncatedManifestFailsOpen() async throws {
         let fileSystem = SimulatedFileSystem(seed: 3)

@@ -28,6 +28,30 @@ struct RepairTests {
         try await database.close()
     }
 
+    /// One flipped bit in the last complete record: verify reports an error, repair cuts the log at that record, keeps the
+    /// cut bytes in lost/ (never deletes an acknowledged record), and open then has every record before it.
+    @Test func repairKeepsADamagedLastRecordInLost() async throws {
+        let fileSystem = try await CorruptionTests.loggedDatabase()
+        let path = try CorruptionTests.logPath(fileSystem)
+        var bytes = try #require(fileSystem.currentContents(of: path))
+        let last = try #require(bytes.withUnsafeBytes { LogFraming.scan($0) }.offsets.last)
+        bytes[last + LogFraming.recordHeaderSize + 5] ^= 0x01
+        try fileSystem.overwrite(path, with: bytes)
+        let verify = try Verifier.verify(directory: "/db", fileSystem: fileSystem)
+        #expect(!verify.isClean)
+        #expect(verify.errors.contains { path.hasSuffix($0.file) && $0.offset == Int64(last) })
+        let report = try Repairer.repair(directory: "/db", fileSystem: fileSystem)
+        #expect(!report.losses.isEmpty)
+        let logName = path.split(separator: "/").last.map(String.init) ?? ""
+        let saved = "/db/lost/\(logName).from-\(last)"
+        #expect(fileSystem.currentContents(of: saved) == Array(bytes[last...]))
+        #expect(fileSystem.currentContents(of: path) == Array(bytes[..<last]))
+        let database = try Database.open(at: "/db", fileSystem: fileSystem, options: CorruptionTests.options())
+        #expect(try database.count("c", filter: nil) == 29)
+        #expect(try Verifier.verify(directory: "/db", fileSystem: fileSystem).isClean)
+        try await database.close()
+    }
+
     /// A segment with a damaged vectors section is quarantined into lost/ and reported; the rest opens.
     @Test func repairQuarantinesADamagedSegment() async throws {
         let fileSystem = SimulatedFileSystem(seed: 11)

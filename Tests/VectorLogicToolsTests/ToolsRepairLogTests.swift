@@ -63,6 +63,63 @@ extension ToolsSuite {
             try await database.close()
         }
 
+        /// One flipped bit in the last, complete (fsync'd) record is damage, not a torn tail: `verify` exits 1 naming the
+        /// record, `serve` refuses to start with a message naming `repair`, and `repair` cuts the log there, keeping the
+        /// cut bytes in lost/ and every record before it.
+        @Test func flippedBitInTheLastCompleteRecordIsDamage() async throws {
+            let directory = ToolsTempDirectory("lastrecord")
+            defer { directory.remove() }
+            let (path, offsets) = try ToolsFixture.logOnlyDatabase(at: directory.path, count: 20)
+            let last = try #require(offsets.last)
+            var bytes = try ToolsFixture.read(path)
+            bytes[last + LogFraming.recordHeaderSize + 12] ^= 0x02
+            try ToolsFixture.write(bytes, to: path)
+
+            let verify = try VectorLogicProcess.run(["verify", "--data-dir", directory.path])
+            #expect(verify.status == 1, "\(verify.stdout)\(verify.stderr)")
+            #expect((verify.stdout + verify.stderr).contains("\(last)"), "\(verify.stdout)\(verify.stderr)")
+            #expect(try Verifier.verify(directory: directory.path).errors.contains { $0.file == "0000000000000001.log" && $0.offset == Int64(last) })
+
+            let serve = try VectorLogicProcess.run(["serve", "--data-dir", directory.path, "--port", "0"], timeoutSeconds: 30)
+            #expect(serve.status != 0 && !serve.timedOut, "serve started over a damaged log: \(serve.stdout)\(serve.stderr)")
+            #expect(serve.stderr.contains("vectorlogic repair"), "\(serve.stderr)")
+            #expect(try ToolsFixture.read(path) == bytes, "a refused start must not cut the log")
+
+            let repair = try VectorLogicProcess.run(["repair", "--data-dir", directory.path])
+            #expect(repair.status == 0, "\(repair.stdout)\(repair.stderr)")
+            let saved = directory.path + "/lost/0000000000000001.log.from-\(last)"
+            #expect(try ToolsFixture.read(saved) == Array(bytes[last...]))
+            #expect(try ToolsFixture.read(path) == Array(bytes[..<last]))
+            #expect(try VectorLogicProcess.run(["verify", "--data-dir", directory.path]).status == 0)
+
+            let database = try Database.open(at: directory.path)
+            #expect(try database.count("docs", filter: nil) == 19)
+            #expect(try database.get("docs", id: "w-18", includeValues: false) != nil)
+            #expect(try database.get("docs", id: "w-19", includeValues: false) == nil)
+            try await database.close()
+        }
+
+        /// A last record cut short by the end of the file is still a torn tail: verify exits 0 with a warning, repair
+        /// truncates it without reporting a loss or saving anything in lost/.
+        @Test func truncatedLastRecordIsStillTolerated() async throws {
+            let directory = ToolsTempDirectory("truncatedlast")
+            defer { directory.remove() }
+            let (path, offsets) = try ToolsFixture.logOnlyDatabase(at: directory.path, count: 20)
+            let last = try #require(offsets.last)
+            let bytes = try ToolsFixture.read(path)
+            try ToolsFixture.write(Array(bytes[..<(bytes.count - 7)]), to: path)
+
+            let verify = try VectorLogicProcess.run(["verify", "--data-dir", directory.path])
+            #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
+            let report = try Repairer.repair(directory: directory.path)
+            #expect(report.losses.isEmpty)
+            #expect(try ToolsFixture.read(path) == Array(bytes[..<last]))
+            #expect(!FileManager.default.fileExists(atPath: directory.path + "/lost"))
+            let database = try Database.open(at: directory.path)
+            #expect(try database.count("docs", filter: nil) == 19)
+            try await database.close()
+        }
+
         /// A dry run reports the cut but changes no byte.
         @Test func dryRunChangesNothing() async throws {
             let directory = ToolsTempDirectory("dry")

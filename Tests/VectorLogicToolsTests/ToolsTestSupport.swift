@@ -126,6 +126,32 @@ enum VectorLogicProcess {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
+    /// Runs the executable; kills it (SIGKILL, `timedOut` true) when it is still running after `timeoutSeconds`.
+    static func run(_ arguments: [String], timeoutSeconds: Int) throws -> (status: Int32, stdout: String, stderr: String, timedOut: Bool) {
+        guard let executable else { throw CocoaError(.fileNoSuchFile) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        var timedOut = false
+        let deadline = Date().addingTimeInterval(TimeInterval(timeoutSeconds))
+        while process.isRunning {
+            if Date() > deadline {
+                timedOut = true
+                kill(process.processIdentifier, SIGKILL)
+                break
+            }
+            usleep(20_000)
+        }
+        process.waitUntilExit()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self), timedOut)
+    }
+
     static func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
         guard let executable else { throw CocoaError(.fileNoSuchFile) }
         let process = Process()

@@ -44,14 +44,16 @@ extension Database {
         }
     }
 
-    /// The stored snapshots, oldest first (names sort by time).
+    /// The stored snapshots, oldest first (names sort by time). Only regular files are listed: a symbolic link (or
+    /// anything else) placed in `snapshots/` is skipped, never followed.
     public func listStoredSnapshots() throws -> [StoredSnapshot] {
         guard fileSystem.exists(snapshotsDirectory) else { return [] }
         let names: [String]
         do { names = try fileSystem.contents(ofDirectory: snapshotsDirectory) } catch { throw EngineError.io(error.description) }
         return names.filter { SnapshotNames.isValid($0) && $0.hasSuffix(SnapshotNames.suffix) }.compactMap { name in
             let path = snapshotsDirectory + "/" + name
-            guard let source = try? SnapshotFileSource(path: path, fileSystem: fileSystem) else { return nil }
+            guard fileSystem.entryKind(path) == .regular, let handle = try? fileSystem.openRegularFile(path),
+                  let source = try? SnapshotFileSource(handle: handle) else { return nil }
             let header = try? source.read(at: 0, count: Int(min(source.size, Int64(SnapshotFormat.headerFixedSize + SnapshotFormat.maxHeaderExtension + 4))))
             let createdAtMs = header.flatMap { bytes in try? withRawBytes(bytes) { raw throws(FormatError) in try SnapshotHeader.decode(raw) } }?.createdAtMs
             return StoredSnapshot(name: name, bytes: source.size, createdAtMs: createdAtMs)
@@ -59,11 +61,13 @@ extension Database {
     }
 
     /// Opens stored snapshot `name` for download; nil when there is none. Throws `invalidArgument` for a name outside
-    /// `[A-Za-z0-9._-]{1,128}` (or `.`/`..`), so no lookup can leave the folder.
+    /// `[A-Za-z0-9._-]{1,128}` (or `.`/`..`), so no lookup can leave the folder; a symbolic link or other non-regular
+    /// entry of that name is no snapshot (nil), and the file is opened with O_NOFOLLOW so a link swapped in after the
+    /// check is refused too.
     public func openStoredSnapshot(_ name: String) throws -> SnapshotDownload? {
         guard let path = try storedSnapshotPath(name) else { return nil }
         do {
-            let handle = try fileSystem.open(path, create: false)
+            let handle = try fileSystem.openRegularFile(path)
             do {
                 return SnapshotDownload(handle: handle, size: try handle.size())
             } catch {
@@ -77,7 +81,8 @@ extension Database {
         }
     }
 
-    /// Deletes stored snapshot `name`; returns false when there is none. Throws `invalidArgument` for a bad name.
+    /// Deletes stored snapshot `name`; returns false when there is none (a link is none). Throws `invalidArgument` for a
+    /// bad name.
     public func deleteStoredSnapshot(_ name: String) throws -> Bool {
         guard let path = try storedSnapshotPath(name) else { return false }
         do {
@@ -91,13 +96,13 @@ extension Database {
         }
     }
 
-    /// The path of an existing stored snapshot, nil when absent.
+    /// The path of an existing stored snapshot (a regular file, checked with lstat), nil when absent.
     private func storedSnapshotPath(_ name: String) throws(EngineError) -> String? {
         guard SnapshotNames.isValid(name) else {
             throw EngineError.invalidArgument("invalid snapshot name: use 1-128 characters of A-Z a-z 0-9 . _ - (not . or ..)")
         }
         let path = snapshotsDirectory + "/" + name
-        guard name.hasSuffix(SnapshotNames.suffix), fileSystem.exists(path) else { return nil }
+        guard name.hasSuffix(SnapshotNames.suffix), fileSystem.entryKind(path) == .regular else { return nil }
         return path
     }
 }

@@ -16,6 +16,17 @@ final class SnapshotFileSource: SnapshotSource {
         }
     }
 
+    /// Takes over an open handle (closed with this source).
+    init(handle: any FileHandle) throws(IOError) {
+        self.handle = handle
+        do {
+            size = try handle.size()
+        } catch {
+            handle.close()
+            throw error
+        }
+    }
+
     deinit { handle.close() }
 
     func read(at offset: Int64, count: Int) throws -> [UInt8] {
