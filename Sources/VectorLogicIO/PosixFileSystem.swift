@@ -15,9 +15,11 @@ public struct PosixFileSystem: FileSystem {
     /// Mode of every directory created: owner only.
     static let directoryMode: mode_t = 0o700
 
-    /// Opens read-write (O_CLOEXEC), creating with mode 0600 when asked.
+    /// Opens read-write (O_CLOEXEC), creating with mode 0600 when asked. A file opened to be created is never reached
+    /// through a symbolic link (O_NOFOLLOW): a link planted under a name the engine writes (a snapshot's `.tmp`, a new
+    /// segment) fails the open instead of redirecting the write elsewhere.
     public func open(_ path: String, create: Bool) throws(IOError) -> any FileHandle {
-        let flags = O_RDWR | O_CLOEXEC | (create ? O_CREAT : 0)
+        let flags = O_RDWR | O_CLOEXEC | (create ? O_CREAT | O_NOFOLLOW : 0)
         let fd = try retryingEINTR("open", path) { Glibc.open(path, flags, Self.fileMode) }
         return PosixFileHandle(descriptor: fd, path: path)
     }

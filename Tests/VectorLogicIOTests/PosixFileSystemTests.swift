@@ -1,3 +1,4 @@
+import Glibc
 import Testing
 import VectorLogicIO
 
@@ -20,6 +21,21 @@ struct PosixFileSystemTests {
         #expect(try file.read(at: 50, count: 2) == [])
         try file.truncate(to: 2)
         #expect(try fs.size(of: dir.path + "/a.log") == 2)
+    }
+
+    /// A file opened to be created is never reached through a symbolic link: the open fails and the link's target
+    /// keeps its bytes (a link planted under a snapshot's `.tmp` name used to receive the snapshot).
+    @Test func createNeverFollowsALink() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let target = try fs.open(dir.path + "/target", create: true)
+        try ([7, 7] as [UInt8]).withUnsafeBytes { try target.write($0, at: 0) }
+        target.close()
+        #expect(symlink(dir.path + "/target", dir.path + "/planted.tmp") == 0)
+        #expect(throws: (any Error).self) { try fs.open(dir.path + "/planted.tmp", create: true) }
+        let reread = try fs.open(dir.path + "/target", create: false)
+        defer { reread.close() }
+        #expect(try reread.read(at: 0, count: 10) == [7, 7])
     }
 
     /// Opening a missing file without create is `.notFound`; a closed handle fails.
