@@ -43,6 +43,9 @@ public struct ServerConfiguration: Sendable {
     public var allowQueryAPIKey: Bool = false
     /// How often the persona decay job removes memories older than their persona's `memory_decay_ms`.
     public var personaDecayIntervalMilliseconds: Int = 60_000
+    /// The time budget of one read (search, count, scroll, filtered delete scan): past it the request stops and answers
+    /// 503 `timeout` (README "Limits"). Ten seconds leaves room for a full filtered scan of millions of rows.
+    public var requestTimeoutMilliseconds: Int = 10_000
 
     /// The defaults.
     public init() {}
@@ -96,6 +99,8 @@ public struct ServeFlags: Sendable {
     public var allowQueryAPIKey: Bool?
     /// `--persona-decay-interval-ms`
     public var personaDecayIntervalMilliseconds: Int?
+    /// `--request-timeout-ms`
+    public var requestTimeoutMilliseconds: Int?
 
     /// No flags given.
     public init() {}
@@ -224,6 +229,10 @@ extension ServerConfiguration {
         if let decay = try integer(flags.personaDecayIntervalMilliseconds, "--persona-decay-interval-ms",
                                    ["VECTORLOGIC_PERSONA_DECAY_INTERVAL_MS"], range: 10...86_400_000) {
             config.personaDecayIntervalMilliseconds = decay
+        }
+        if let timeout = try integer(flags.requestTimeoutMilliseconds, "--request-timeout-ms",
+                                     ["VECTORLOGIC_REQUEST_TIMEOUT_MS"], range: 1...86_400_000) {
+            config.requestTimeoutMilliseconds = timeout
         }
         let interval = try integer(flags.syncIntervalMilliseconds, "--sync-interval-ms",
                                    ["VECTORLOGIC_SYNC_INTERVAL_MS", "SYNC_INTERVAL_MS"], range: 1...60_000) ?? 10
