@@ -29,6 +29,12 @@ import VectorLogicPersonas
             let answer = try await server.call("POST", "/v1/collections/big/vectors", #"{"vectors":[\#(items.joined(separator: ","))]}"#)
             #expect(answer.status == 200)
         }
+        // Let the background indexer finish, so it does not compete with what is measured.
+        for _ in 0..<600 {
+            let stats = try await server.call("GET", "/v1/stats")
+            if stats.data?["unindexed_vectors"]?.number == 0 { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
     }
 
     /// GET /health on its own connection and thread, timed on that thread (so a busy cooperative pool in this test
@@ -50,11 +56,24 @@ import VectorLogicPersonas
         }
     }
 
-    /// Runs `copies` of `request` at once and, while they run, asks `/health` five times. Expects every /health answer
-    /// within 100 ms (the median; a single probe may meet a descheduled thread on this shared machine, so each must
-    /// still come within 500 ms) and returns the expensive requests' answers.
+    /// Five timed `/health` calls, sorted.
+    static func healthLatencies(port: Int) async throws -> [Double] {
+        var latencies: [Double] = []
+        for _ in 0..<5 {
+            let (status, seconds) = try await timedHealth(port: port)
+            #expect(status == 200)
+            latencies.append(seconds)
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return latencies.sorted()
+    }
+
+    /// Runs `copies` of `request` at once and, while they run, asks `/health` five times. Expects the median /health
+    /// answer within 100 ms — plus twice the median measured just before without the load, since other test suites
+    /// (and other processes) share this machine's cores — and every answer within 500 ms more; returns the answers.
     static func expectHealthyDuring(_ server: TestServer, _ label: String, _ path: String, _ body: String?,
                                     method: String = "POST") async throws -> [HTTPResult] {
+        let baseline = try await healthLatencies(port: server.port)[2]
         let heavy = Task {
             try await withThrowingTaskGroup(of: HTTPResult.self) { group in
                 for _ in 0..<copies { group.addTask { try await server.call(method, path, body) } }
@@ -62,21 +81,15 @@ import VectorLogicPersonas
             }
         }
         try await Task.sleep(for: .milliseconds(150))
-        var latencies: [Double] = []
-        for _ in 0..<5 {
-            let (status, seconds) = try await timedHealth(port: server.port)
-            #expect(status == 200)
-            latencies.append(seconds)
-            try await Task.sleep(for: .milliseconds(20))
-        }
+        let latencies = try await healthLatencies(port: server.port)
         let started = ContinuousClock.now
         let answers = try await heavy.value
         let stillRunning = ContinuousClock.now - started
-        latencies.sort()
         let shown = latencies.map { String(format: "%.1f", $0 * 1_000) }.joined(separator: ", ")
-        print("\(label): /health in \(shown) ms while \(copies) copies ran (they ran on for \(stillRunning) more)")
-        #expect(latencies[2] < 0.1, "\(label): /health median \(latencies[2] * 1_000) ms")
-        #expect(latencies[4] < 0.5, "\(label): /health slowest \(latencies[4] * 1_000) ms")
+        print("\(label): /health in \(shown) ms while \(copies) copies ran (they ran on for \(stillRunning) more); "
+              + "median without them \(String(format: "%.1f", baseline * 1_000)) ms")
+        #expect(latencies[2] < 0.1 + 2 * baseline, "\(label): /health median \(latencies[2] * 1_000) ms, before \(baseline * 1_000) ms")
+        #expect(latencies[4] < 0.5 + 2 * baseline, "\(label): /health slowest \(latencies[4] * 1_000) ms")
         // In a debug build several copies of a worst-case filter can outrun the 10 s budget: that answer is the clean 503.
         let timedOut = answers.filter { $0.status == 503 && $0.errorCode == "timeout" && $0.isCleanErrorEnvelope }
         if !timedOut.isEmpty { print("\(label): \(timedOut.count) of \(answers.count) stopped at the time budget") }
