@@ -13,7 +13,7 @@ struct ServeCommand: AsyncParsableCommand {
         VECTORLOGIC_DURABILITY, VECTORLOGIC_SYNC_INTERVAL_MS, VECTORLOGIC_DEFAULT_DIMENSION/DEFAULT_DIMENSIONS,
         VECTORLOGIC_DEFAULT_METRIC/DISTANCE_METRIC, VECTORLOGIC_INDEX_TYPE/INDEX_TYPE, VECTORLOGIC_LOG_FORMAT,
         VECTORLOGIC_LOG_LEVEL/LOG_LEVEL, VECTORLOGIC_METRICS_ENABLED/METRICS_ENABLED, VECTORLOGIC_MAX_BODY_BYTES,
-        VECTORLOGIC_SLOW_REQUEST_MS, VECTORLOGIC_RATE_LIMIT/RATE_LIMIT_MAX_REQUESTS,
+        VECTORLOGIC_SLOW_REQUEST_MS, VECTORLOGIC_REQUEST_TIMEOUT_MS, VECTORLOGIC_RATE_LIMIT/RATE_LIMIT_MAX_REQUESTS,
         VECTORLOGIC_SEARCH_RATE_LIMIT, VECTORLOGIC_RATE_LIMIT_WINDOW_MS/RATE_LIMIT_WINDOW_MS, VECTORLOGIC_AUTH,
         VECTORLOGIC_ADMIN_KEY (turns auth on; the first admin key's secret), VECTORLOGIC_ALLOW_QUERY_API_KEY. Exit codes: 0 after SIGTERM/SIGINT, 2 bad arguments, 3 data directory locked.
         """
@@ -32,6 +32,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("metrics-enabled"), help: "Serve /metrics (default true).") var metricsEnabled: Bool?
     @Option(name: .customLong("max-body-bytes"), help: "Largest request body (default 67108864).") var maxBodyBytes: Int?
     @Option(name: .customLong("slow-request-ms"), help: "Requests slower than this log a warning (default 1000).") var slowRequestMs: Int?
+    @Option(name: .customLong("request-timeout-ms"),
+            help: "Time budget of one search, count, scroll or filtered delete; past it the answer is 503 timeout (default 10000).")
+    var requestTimeoutMs: Int?
     @Option(name: .customLong("rate-limit"), help: "Requests per window per client IP; 0 = no limit (default 0).") var rateLimit: Int?
     @Option(name: .customLong("search-rate-limit"), help: "Search requests per window per client IP; 0 = no separate limit.")
     var searchRateLimit: Int?
@@ -78,6 +81,7 @@ struct ServeCommand: AsyncParsableCommand {
         flags.metricsEnabled = metricsEnabled
         flags.maxBodyBytes = maxBodyBytes
         flags.slowRequestMilliseconds = slowRequestMs
+        flags.requestTimeoutMilliseconds = requestTimeoutMs
         flags.rateLimitPerClient = rateLimit
         flags.auth = auth
         flags.allowQueryAPIKey = allowQueryAPIKey ? true : nil

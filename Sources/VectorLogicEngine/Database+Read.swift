@@ -3,6 +3,7 @@ import Logging
 import Synchronization
 public import VectorLogicFilter
 import VectorLogicJSON
+import VectorLogicIndex
 
 extension Database {
     /// The vector with this id, or nil. Reads see every write applied so far (read-your-writes).
@@ -19,31 +20,41 @@ extension Database {
 
     /// The k best matches, best first: HNSW over indexed rows plus an exact scan of the rest, across every segment and
     /// memtable of one consistent snapshot; tombstoned rows are never returned; with a filter, the best k among the
-    /// matching vectors.
-    public func search(_ collection: String, _ request: SearchRequest) throws -> [SearchMatch] {
+    /// matching vectors. Throws `.budgetExceeded`/`.cancelled` when `budget` runs out first.
+    public func search(_ collection: String, _ request: SearchRequest, budget: RequestBudget = .unlimited) throws -> [SearchMatch] {
         let view = try view(collection)
         try Validation.checkSearch(request, dimension: view.config.dimension)
-        return SearchExecutor(view: view, request: request).run()
+        return try SearchExecutor(view: view, request: request, budget: budget).run()
     }
 
     /// A page of vectors in ascending id order after the cursor.
-    public func scroll(_ collection: String, _ request: ScrollRequest) throws -> ScrollPage {
+    public func scroll(_ collection: String, _ request: ScrollRequest, budget: RequestBudget = .unlimited) throws -> ScrollPage {
         guard (1...Limits.maxScrollLimit).contains(request.limit) else {
             throw EngineError.invalidArgument("limit must be 1...\(Limits.maxScrollLimit), got \(request.limit)")
         }
         let after = try request.cursor.map { cursor throws(EngineError) in try ScrollCursor.decode(cursor) }
         let view = try view(collection)
-        return Scan.page(view, filter: request.filter, limit: request.limit, after: after, includeValues: request.includeValues)
+        return try Scan.page(view, filter: request.filter, limit: request.limit, after: after, includeValues: request.includeValues,
+                             budget: budget)
     }
 
     /// Live vectors, or those whose metadata matches `filter`.
-    public func count(_ collection: String, filter: Filter?) throws -> Int {
+    public func count(_ collection: String, filter: Filter?, budget: RequestBudget = .unlimited) throws -> Int {
         let view = try view(collection)
         guard let filter, filter != .all else {
             return view.memtables.reduce(0) { $0 + $1.count - $1.dead.count }
                 + view.segments.reduce(0) { $0 + $1.segment.rows - $1.dead.count }
         }
-        return Scan.countMatching(view, filter: filter)
+        return try Scan.countMatching(view, filter: filter, budget: budget)
+    }
+
+    /// Whether a search of this collection is cheap enough to run inline: an HNSW collection, no filter, k ≤ 100 and
+    /// ef ≤ 256 (graph search then costs well under a millisecond). False for unknown collections.
+    public func isLightSearch(_ collection: String, _ request: SearchRequest) -> Bool {
+        guard request.filter == nil, request.k <= 100, (request.ef ?? 0) <= 256 else { return false }
+        let config = core.withLock { state in state.collections[collection]?.config }
+        guard let config, config.index.type == .hnsw, config.index.efSearch <= 256 else { return false }
+        return true
     }
 }
 

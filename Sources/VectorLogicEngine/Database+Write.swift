@@ -53,9 +53,10 @@ extension Database {
 
     /// Deletes every vector whose metadata matches; returns how many. Vectors written concurrently may or may not be
     /// included (the filter is evaluated on a snapshot, then the matching ids are deleted in batches of 10,000).
-    public func delete(_ collection: String, matching filter: Filter) async throws -> Int {
+    /// `budget` bounds the matching scan; when it runs out nothing has been deleted yet.
+    public func delete(_ collection: String, matching filter: Filter, budget: RequestBudget = .unlimited) async throws -> Int {
         let view = try view(collection)
-        let ids = Scan.matchingIDs(view, filter: filter)
+        let ids = try self.ids(collection, matching: filter, budget: budget, view: view)
         var deleted = 0
         var start = 0
         while start < ids.count {
@@ -64,6 +65,17 @@ extension Database {
             start = end
         }
         return deleted
+    }
+
+    /// Ids of the live vectors whose metadata matches `filter`, on one snapshot (what `delete(_:matching:)` deletes);
+    /// the caller can then delete them in batches with `delete(_:ids:)`.
+    public func ids(_ collection: String, matching filter: Filter, budget: RequestBudget = .unlimited) throws -> [String] {
+        try ids(collection, matching: filter, budget: budget, view: view(collection))
+    }
+
+    private func ids(_ collection: String, matching filter: Filter, budget: RequestBudget,
+                     view: CollectionView) throws(EngineError) -> [String] {
+        try Scan.matchingIDs(view, filter: filter, budget: budget)
     }
 
     /// Merges `merging` into the metadata of `id` (keys replaced or added; a JSON null value removes the key).

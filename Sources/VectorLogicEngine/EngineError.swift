@@ -31,6 +31,10 @@ public enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
     case corruption(file: String, offset: Int64, reason: String)
     /// Any other I/O failure.
     case io(String)
+    /// A read ran longer than its `RequestBudget` (the budget, in milliseconds); nothing was changed.
+    case budgetExceeded(milliseconds: Int)
+    /// A read was cancelled (its client went away or the server is stopping); nothing was changed.
+    case cancelled
 
     /// One sentence for clients and operators.
     public var description: String {
@@ -51,6 +55,9 @@ public enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .corruption(file, offset, reason):
             return "\(file) is damaged at offset \(offset): \(reason); run `vectorlogic repair` on the data directory"
         case .io(let reason): return "I/O error: \(reason)"
+        case .budgetExceeded(let milliseconds):
+            return "the request needed more than its time budget of \(milliseconds) ms; narrow the filter or lower k, ef or limit"
+        case .cancelled: return "the request was cancelled"
         }
     }
 

@@ -8,57 +8,116 @@ import VectorLogicJSON
 /// One search over a snapshot: each segment by its graph (or exactly: flat collections, segments without a graph,
 /// selective filters), each memtable by its graph over the indexed prefix plus an exact scan of the unindexed tail;
 /// merged into one top-k by internal distance (the index module's distances, identical for graph and exact hits).
+///
+/// The budget is checked between sources, every `RequestBudget.checkInterval` rows of exact search (in chunks) and
+/// inside the filter predicate of graph walks (`BudgetGate`), so a search stops soon after its budget runs out.
 struct SearchExecutor {
     let view: CollectionView
     let request: SearchRequest
+    let budget: RequestBudget
+    /// The request's filter, compiled once for all sources.
+    let filter: CompiledFilter?
+    let gate: BudgetGate
 
-    func run() -> [SearchMatch] {
+    /// Rows per exact-search call, so the budget is checked between chunks.
+    static let exactChunk = 8_192
+
+    init(view: CollectionView, request: SearchRequest, budget: RequestBudget) {
+        self.view = view
+        self.request = request
+        self.budget = budget
+        self.filter = request.filter.map(CompiledFilter.init).flatMap { $0.matchesEverything ? nil : $0 }
+        self.gate = BudgetGate(budget)
+    }
+
+    func run() throws(EngineError) -> [SearchMatch] {
         let metric = view.config.metric
         let ef = max(request.ef ?? view.config.index.efSearch, request.k)
         var top = TopK(k: request.k)
-        request.vector.withUnsafeBufferPointer { buffer in
-            guard let query = buffer.baseAddress else { return }
-            for (index, state) in view.segments.enumerated() {
-                for hit in searchSegment(state, query: query, ef: ef, metric: metric) {
-                    top.insert(Candidate(source: index, row: hit.row, distance: hit.distance))
+        let result = request.vector.withUnsafeBufferPointer { buffer -> Result<Void, EngineError> in
+            guard let query = buffer.baseAddress else { return .success(()) }
+            do throws(EngineError) {
+                for (index, state) in view.segments.enumerated() {
+                    try budget.check()
+                    for hit in try searchSegment(state, query: query, ef: ef, metric: metric) {
+                        top.insert(Candidate(source: index, row: hit.row, distance: hit.distance))
+                    }
                 }
-            }
-            for (index, memtable) in view.memtables.enumerated() {
-                for hit in searchMemtable(memtable, query: query, ef: ef, metric: metric) {
-                    top.insert(Candidate(source: view.segments.count + index, row: hit.row, distance: hit.distance))
+                for (index, memtable) in view.memtables.enumerated() {
+                    try budget.check()
+                    for hit in try searchMemtable(memtable, query: query, ef: ef, metric: metric) {
+                        top.insert(Candidate(source: view.segments.count + index, row: hit.row, distance: hit.distance))
+                    }
                 }
+                try budget.check()
+                return .success(())
+            } catch {
+                return .failure(error)
             }
         }
+        try result.get()
         return top.items.compactMap { candidate in match(candidate, metric: metric) }
     }
 
-    private func searchSegment(_ state: SegmentView, query: UnsafePointer<Float>, ef: Int, metric: DistanceMetric) -> [Neighbor] {
+    /// Exact search over `rows` in chunks of `exactChunk`, checking the budget between chunks; best first, ties by row.
+    private func chunkedExactSearch(_ query: UnsafePointer<Float>, source: any VectorSource, rows: Range<UInt32>,
+                                    metric: DistanceMetric, accept: RowPredicate?) throws(EngineError) -> [Neighbor] {
+        guard rows.count > SearchExecutor.exactChunk else {
+            return exactSearch(query, source: source, rows: rows, metric: metric, k: request.k, accept: accept)
+        }
+        var hits: [Neighbor] = []
+        var start = rows.lowerBound
+        while start < rows.upperBound {
+            try budget.check()
+            let end = UInt32(min(Int(rows.upperBound), Int(start) + SearchExecutor.exactChunk))
+            hits += exactSearch(query, source: source, rows: start..<end, metric: metric, k: request.k, accept: accept)
+            if hits.count >= 4 * request.k {
+                hits.sort { $0.distance != $1.distance ? $0.distance < $1.distance : $0.row < $1.row }
+                hits.removeLast(hits.count - request.k)
+            }
+            start = end
+        }
+        hits.sort { $0.distance != $1.distance ? $0.distance < $1.distance : $0.row < $1.row }
+        return Array(hits.prefix(request.k))
+    }
+
+    private func searchSegment(_ state: SegmentView, query: UnsafePointer<Float>, ef: Int,
+                               metric: DistanceMetric) throws(EngineError) -> [Neighbor] {
         let segment = state.segment
         guard segment.rows > 0 else { return [] }
         let dead = state.dead
-        let metadata = request.filter == nil ? nil : segment.allMetadata()
-        let filter = request.filter
+        let metadata = filter == nil ? nil : segment.allMetadata()
+        let filter = self.filter
+        let gate = self.gate
         let accept: RowPredicate = { row in
+            // Past the budget every row passes, so a filtered graph walk ends at once; `run` then throws.
+            if gate.isExpired() { return true }
             guard !dead.contains(row) else { return false }
             guard let filter, let metadata else { return true }
             return filter.matches(metadata[Int(row)])
         }
         let rows = 0..<UInt32(segment.rows)
         if let graph = segment.graph, !prefersExact(rows: rows, ef: ef, accept: accept) {
-            return graph.search(query, k: request.k, ef: ef, accept: dead.count == 0 && filter == nil ? nil : accept)
+            let hits = graph.search(query, k: request.k, ef: ef, accept: dead.count == 0 && filter == nil ? nil : accept)
+            try budget.check()
+            return hits
         }
-        return exactSearch(query, source: segment.source, rows: rows, metric: metric, k: request.k,
-                           accept: dead.count == 0 && filter == nil ? nil : accept)
+        return try chunkedExactSearch(query, source: segment.source, rows: rows, metric: metric,
+                                      accept: dead.count == 0 && filter == nil ? nil : accept)
     }
 
-    private func searchMemtable(_ memtable: MemtableView, query: UnsafePointer<Float>, ef: Int, metric: DistanceMetric) -> [Neighbor] {
+    private func searchMemtable(_ memtable: MemtableView, query: UnsafePointer<Float>, ef: Int,
+                                metric: DistanceMetric) throws(EngineError) -> [Neighbor] {
         let dead = memtable.dead
-        let filter = request.filter
+        let filter = self.filter
+        let gate = self.gate
         let table = memtable.table
         let count = memtable.count
         guard count > 0 else { return [] }
         let accept: RowPredicate = { row in
-            guard Int(row) < count, !dead.contains(row) else { return false }
+            guard Int(row) < count else { return false }
+            if gate.isExpired() { return true }
+            guard !dead.contains(row) else { return false }
             guard let filter else { return true }
             return filter.matches(table.row(row).metadata)
         }
@@ -67,15 +126,16 @@ struct SearchExecutor {
         let indexed = UInt32(min(memtable.graph.indexedCount, count))
         if indexed > 0, !prefersExact(rows: 0..<indexed, ef: ef, accept: accept) {
             hits = memtable.graph.search(query: query, k: request.k, ef: ef) { row in row < indexed && accept(row) }
+            try budget.check()
             exactFrom = indexed
         }
-        hits += exactSearch(query, source: table, rows: exactFrom..<UInt32(count), metric: metric, k: request.k, accept: accept)
+        hits += try chunkedExactSearch(query, source: table, rows: exactFrom..<UInt32(count), metric: metric, accept: accept)
         return hits
     }
 
     /// With a filter, whether an exact scan of the matching rows beats a filtered graph walk (the index module's planner).
     private func prefersExact(rows: Range<UInt32>, ef: Int, accept: RowPredicate) -> Bool {
-        guard request.filter != nil else { return false }
+        guard filter != nil else { return false }
         let selectivity = FilteredSearchPlanner.estimatedSelectivity(rows: rows, accept: accept)
         return FilteredSearchPlanner.prefersExactSearch(selectivity: selectivity, rowCount: rows.count, ef: ef)
     }

@@ -4,25 +4,25 @@ import VectorLogicDistance
 import VectorLogicJSON
 
 /// The limits every write and query is checked against before anything changes (api.md "Conventions").
-enum Limits {
+public enum Limits {
     /// Largest dimension a collection may have.
-    static let maxDimension = 20_000
+    public static let maxDimension = 20_000
     /// Most records in one upsert or ids in one delete.
-    static let maxBatch = 10_000
+    public static let maxBatch = 10_000
     /// Largest k.
-    static let maxK = 1_000
+    public static let maxK = 1_000
     /// Largest ef (per query or configured).
-    static let maxEf = 4_096
+    public static let maxEf = 4_096
     /// Most top-level metadata keys.
-    static let maxMetadataKeys = 100
+    public static let maxMetadataKeys = 100
     /// Largest serialised metadata.
-    static let maxMetadataBytes = 64 * 1024
+    public static let maxMetadataBytes = 64 * 1024
     /// Longest id.
-    static let maxIDLength = 128
+    public static let maxIDLength = 128
     /// Longest collection name.
-    static let maxNameLength = 64
+    public static let maxNameLength = 64
     /// Largest scroll page.
-    static let maxScrollLimit = 10_000
+    public static let maxScrollLimit = 10_000
 }
 
 /// Boundary checks: each throws the typed error the server maps to a 400, naming the batch item.

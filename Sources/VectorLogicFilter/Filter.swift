@@ -53,27 +53,94 @@ public indirect enum FieldCondition: Sendable, Hashable {
 public struct FilterError: Error, Sendable, Hashable, CustomStringConvertible {
     /// A human sentence naming the offending operator or field.
     public let message: String
+    /// The name of the size limit the filter exceeds (`max_filter_clauses` …), nil for other errors.
+    public let limit: String?
+    /// The value of that limit.
+    public let maximum: Int?
     /// Builds an error with its message.
-    public init(_ message: String) { self.message = message }
+    public init(_ message: String) {
+        self.message = message
+        self.limit = nil
+        self.maximum = nil
+    }
+    /// Builds the error for a filter over one of `Filter.Limits`.
+    public init(_ message: String, limit: String, maximum: Int) {
+        self.message = message
+        self.limit = limit
+        self.maximum = maximum
+    }
     /// The message.
     public var description: String { message }
 }
 
 extension Filter {
-    /// Deepest nesting of `$and`/`$or`/`$not` accepted, so a hostile document cannot exhaust the stack.
-    public static let maxDepth = 32
-
-    /// Parses a filter document; throws `FilterError` for unknown operators or ill-typed operands.
-    public init(json: JSONValue) throws(FilterError) {
-        self = try Filter.parse(json, depth: 0)
+    /// Bounds on one filter document, so a single request cannot make the server parse, hold or evaluate an
+    /// unbounded structure (issue 8: a 300,000-branch `$or` over 10,000 rows took 234 s; a 63 MiB `$in` took RSS
+    /// from 55 MB to 905 MB).
+    ///
+    /// Reasoning, in numbers. A compiled filter costs O(clauses) per row: each clause is one field lookup plus one
+    /// comparison or one hash lookup (`$in`/`$nin` are hash sets, so their terms do not multiply the per-row cost).
+    /// At ~50–200 ns per clause, 1,024 clauses cost 50–200 µs per row: ~0.5–2 s over 10,000 rows, which the per-request
+    /// time budget (`request-timeout-ms`) cuts off on larger collections. Real filters have a handful of clauses;
+    /// 1,024 leaves room for generated ones (one clause per tenant, per tag …). Terms cost memory and hashing once:
+    /// 4,096 terms of 64-byte ids are ~0.5 MB parsed. Depth 16 of `$and`/`$or`/`$not` is far beyond any real filter
+    /// and keeps the recursive parser and evaluator a few hundred stack frames deep. 256 KiB of filter JSON fits
+    /// 4,096 UUID terms (~160 KB) and bounds what is parsed before the other limits can be counted.
+    public enum Limits {
+        /// Most bytes of filter JSON (`max_filter_bytes`).
+        public static let maxBytes = 256 << 10
+        /// Most clauses: field conditions, operators on a field, and `$and`/`$or`/`$not` (`max_filter_clauses`).
+        public static let maxClauses = 1_024
+        /// Most `$in`/`$nin` terms, summed over the whole filter (`max_filter_in_terms`).
+        public static let maxInTerms = 4_096
+        /// Deepest nesting of `$and`/`$or`/`$not` (`max_filter_depth`).
+        public static let maxDepth = 16
     }
 
-    private static func parse(_ json: JSONValue, depth: Int) throws(FilterError) -> Filter {
-        guard depth < maxDepth else { throw FilterError("filter is nested deeper than \(maxDepth) levels") }
+    /// Deepest nesting of `$and`/`$or`/`$not` accepted, so a hostile document cannot exhaust the stack.
+    public static let maxDepth = Limits.maxDepth
+
+    /// Parses a filter document; throws `FilterError` for unknown operators, ill-typed operands, or a filter over
+    /// `Limits` (clauses, `$in` terms, depth), counting as it goes so an oversized filter is rejected early.
+    public init(json: JSONValue) throws(FilterError) {
+        var counts = Counts()
+        self = try Filter.parse(json, depth: 0, counts: &counts)
+    }
+
+    /// Clauses and terms seen so far.
+    private struct Counts {
+        var clauses = 0
+        var terms = 0
+
+        mutating func addClause() throws(FilterError) {
+            clauses += 1
+            guard clauses <= Limits.maxClauses else {
+                throw FilterError("the filter has more than \(Limits.maxClauses) clauses (limit max_filter_clauses: conditions, "
+                                  + "operators and $and/$or/$not together)", limit: "max_filter_clauses", maximum: Limits.maxClauses)
+            }
+        }
+
+        mutating func addTerms(_ count: Int) throws(FilterError) {
+            terms += count
+            guard terms <= Limits.maxInTerms else {
+                throw FilterError("the filter has more than \(Limits.maxInTerms) $in/$nin terms in all (limit max_filter_in_terms)",
+                                  limit: "max_filter_in_terms", maximum: Limits.maxInTerms)
+            }
+        }
+    }
+
+    private static func depthError() -> FilterError {
+        FilterError("the filter is nested deeper than \(Limits.maxDepth) levels of $and/$or/$not (limit max_filter_depth)",
+                    limit: "max_filter_depth", maximum: Limits.maxDepth)
+    }
+
+    private static func parse(_ json: JSONValue, depth: Int, counts: inout Counts) throws(FilterError) -> Filter {
+        guard depth < Limits.maxDepth else { throw depthError() }
         guard case .object(let object) = json else { throw FilterError("a filter must be a JSON object") }
         var clauses: [Filter] = []
         for (key, value) in object.entries {
-            clauses.append(try parseClause(key: key, value: value, depth: depth))
+            try counts.addClause()
+            clauses.append(try parseClause(key: key, value: value, depth: depth, counts: &counts))
         }
         switch clauses.count {
         case 0: return .all
@@ -82,37 +149,40 @@ extension Filter {
         }
     }
 
-    private static func parseClause(key: String, value: JSONValue, depth: Int) throws(FilterError) -> Filter {
+    private static func parseClause(key: String, value: JSONValue, depth: Int, counts: inout Counts) throws(FilterError) -> Filter {
         switch key {
         case "$and", "$or":
             guard case .array(let items) = value, !items.isEmpty else {
                 throw FilterError("\(key) takes a non-empty array of filters")
             }
             var subfilters: [Filter] = []
-            for item in items { subfilters.append(try parse(item, depth: depth + 1)) }
+            for item in items { subfilters.append(try parse(item, depth: depth + 1, counts: &counts)) }
             return key == "$and" ? .and(subfilters) : .or(subfilters)
         case "$not":
-            return .not(try parse(value, depth: depth + 1))
+            return .not(try parse(value, depth: depth + 1, counts: &counts))
         default:
             if key.hasPrefix("$") { throw FilterError("unknown filter operator \(key)") }
             if key.isEmpty { throw FilterError("a filter field name must not be empty") }
-            return .field(path: key, try parseCondition(value, field: key, depth: depth))
+            return .field(path: key, try parseCondition(value, field: key, depth: depth, counts: &counts))
         }
     }
 
-    private static func parseCondition(_ value: JSONValue, field: String, depth: Int) throws(FilterError) -> FieldCondition {
-        guard depth < maxDepth else { throw FilterError("filter is nested deeper than \(maxDepth) levels") }
+    private static func parseCondition(_ value: JSONValue, field: String, depth: Int,
+                                       counts: inout Counts) throws(FilterError) -> FieldCondition {
+        guard depth < Limits.maxDepth else { throw depthError() }
         guard case .object(let object) = value, let first = object.entries.first, first.key.hasPrefix("$") else {
             return .eq(value)
         }
         var conditions: [FieldCondition] = []
         for (op, operand) in object.entries {
-            conditions.append(try parseOperator(op, operand, field: field, depth: depth))
+            if object.count > 1 { try counts.addClause() }
+            conditions.append(try parseOperator(op, operand, field: field, depth: depth, counts: &counts))
         }
         return conditions.count == 1 ? conditions[0] : .all(conditions)
     }
 
-    private static func parseOperator(_ op: String, _ operand: JSONValue, field: String, depth: Int) throws(FilterError) -> FieldCondition {
+    private static func parseOperator(_ op: String, _ operand: JSONValue, field: String, depth: Int,
+                                      counts: inout Counts) throws(FilterError) -> FieldCondition {
         switch op {
         case "$eq": return .eq(operand)
         case "$ne": return .ne(operand)
@@ -129,12 +199,14 @@ extension Filter {
             }
         case "$in", "$nin":
             guard case .array(let values) = operand else { throw FilterError("\(op) on \(field) takes an array") }
+            try counts.addTerms(values.count)
             return op == "$in" ? .in(values) : .nin(values)
         case "$exists":
             guard case .bool(let flag) = operand else { throw FilterError("$exists on \(field) takes true or false") }
             return .exists(flag)
         case "$not":
-            return .not(try parseCondition(operand, field: field, depth: depth + 1))
+            try counts.addClause()
+            return .not(try parseCondition(operand, field: field, depth: depth + 1, counts: &counts))
         default:
             if op.hasPrefix("$") { throw FilterError("unknown filter operator \(op)") }
             throw FilterError("cannot mix operators and plain keys in the condition on \(field)")
@@ -200,12 +272,12 @@ extension FieldCondition {
         return false
     }
 
-    private static func isArray(_ value: JSONValue) -> Bool {
+    static func isArray(_ value: JSONValue) -> Bool {
         if case .array = value { return true }
         return false
     }
 
-    private static func sameType(_ a: JSONValue, _ b: JSONValue) -> Bool {
+    static func sameType(_ a: JSONValue, _ b: JSONValue) -> Bool {
         switch (a, b) {
         case (.null, .null), (.bool, .bool), (.number, .number), (.string, .string), (.array, .array), (.object, .object):
             return true
@@ -214,7 +286,7 @@ extension FieldCondition {
     }
 
     /// -1, 0 or 1 for two numbers or two strings; nil across types.
-    private static func compare(_ a: JSONValue, _ b: JSONValue) -> Int? {
+    static func compare(_ a: JSONValue, _ b: JSONValue) -> Int? {
         switch (a, b) {
         case let (.number(x), .number(y)): return x < y ? -1 : (x > y ? 1 : 0)
         case let (.string(x), .string(y)): return x < y ? -1 : (x > y ? 1 : 0)

@@ -176,19 +176,43 @@ public struct JSONReader {
 
     /// Reads any value into a `JSONValue` (objects keep key order; a repeated key keeps its last value).
     public mutating func readValue() throws(JSONParseError) -> JSONValue {
+        var over = false
+        return try readValue(end: Int.max, over: &over)
+    }
+
+    /// Reads a value like `readValue()` unless its text is longer than `maxBytes`: then stops as soon as it has read past
+    /// that many bytes (without building the rest) and returns nil, leaving the reader inside the value.
+    public mutating func readValue(maxBytes: Int) throws(JSONParseError) -> JSONValue? {
+        skipWhitespace()
+        let (end, overflow) = offset.addingReportingOverflow(maxBytes)
+        var over = false
+        let value = try readValue(end: overflow ? Int.max : end, over: &over)
+        return over || offset > end ? nil : value
+    }
+
+    /// `readValue`, giving up (with `over` set) once `offset` passes `end`.
+    mutating func readValue(end: Int, over: inout Bool) throws(JSONParseError) -> JSONValue {
         switch try peekKind() {
         case .object:
             var container = try beginObject()
             var builder = ObjectBuilder()
             while let key = try nextKey(&container) {
-                builder.set(key, try readValue())
+                builder.set(key, try readValue(end: end, over: &over))
+                if over || offset > end {
+                    over = true
+                    return .null
+                }
             }
             return .object(builder.object)
         case .array:
             var container = try beginArray()
             var items: [JSONValue] = []
             while try nextElement(&container) {
-                items.append(try readValue())
+                items.append(try readValue(end: end, over: &over))
+                if over || offset > end {
+                    over = true
+                    return .null
+                }
             }
             return .array(items)
         case .string:

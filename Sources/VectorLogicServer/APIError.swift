@@ -94,6 +94,13 @@ extension APIError {
             self.init(.internalServerError, "internal", "a data file is damaged; the operator should run `vectorlogic repair`")
         case .io:
             self.init(.serviceUnavailable, "unavailable", "an I/O error stopped the request; the database may be read-only until restart")
+        case .budgetExceeded(let milliseconds):
+            self.init(.serviceUnavailable, "timeout",
+                      "the request needed more than its time budget of \(milliseconds) ms (request-timeout-ms); "
+                      + "narrow the filter, or lower k, ef or limit",
+                      details: .object(JSONObject([("limit", .string("request_timeout_ms")), ("max", .number(Double(milliseconds)))])))
+        case .cancelled:
+            self.init(.serviceUnavailable, "cancelled", "the request was cancelled (its client disconnected or the server is stopping)")
         }
     }
 
@@ -106,7 +113,19 @@ extension APIError {
 
     /// 400 `invalid_filter` naming the bad operator or operand.
     init(_ error: FilterError) {
-        self.init(.badRequest, "invalid_filter", error.message)
+        var details = JSONValue.null
+        if let limit = error.limit, let maximum = error.maximum {
+            details = .object(JSONObject([("limit", .string(limit)), ("max", .number(Double(maximum)))]))
+        }
+        self.init(.badRequest, "invalid_filter", error.message, details: details)
+    }
+
+    /// 400 `invalid_filter` for filter JSON longer than `Filter.Limits.maxBytes`.
+    static func filterTooLarge(field: String) -> APIError {
+        APIError(.badRequest, "invalid_filter",
+                 "\(field) is longer than \(Filter.Limits.maxBytes) bytes of JSON (limit max_filter_bytes)",
+                 details: .object(JSONObject([("field", .string(field)), ("limit", .string("max_filter_bytes")),
+                                              ("max", .number(Double(Filter.Limits.maxBytes)))])))
     }
 
     /// Any error, mapped: typed errors keep their status; anything unknown becomes a bare 500 `internal`.
@@ -132,6 +151,21 @@ extension APIError {
         default:
             return APIError(.internalServerError, "internal", "internal error")
         }
+    }
+
+    /// 400 for a batch with more than `Limits.maxBatch` items (found while decoding, before the rest is parsed).
+    static func batchTooLarge(_ what: String, field: String) -> APIError {
+        APIError(.badRequest, "invalid_request", "a batch holds 1...\(Limits.maxBatch) \(what), got more (limit max_batch)",
+                 details: .object(JSONObject([("field", .string(field)), ("limit", .string("max_batch")),
+                                              ("max", .number(Double(Limits.maxBatch)))])))
+    }
+
+    /// 503 when more heavy requests wait for a worker thread than `ServerState.maxQueuedWork`.
+    static var overloaded: APIError {
+        var error = APIError(.serviceUnavailable, "overloaded",
+                             "the server has more expensive requests waiting than it queues (\(ServerState.maxQueuedWork)); retry shortly")
+        error.headers[.retryAfter] = "1"
+        return error
     }
 
     static let payloadTooLarge = APIError(.contentTooLarge, "payload_too_large", "the request body is larger than the server accepts")

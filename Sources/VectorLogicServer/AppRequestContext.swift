@@ -1,4 +1,5 @@
 public import Hummingbird
+public import NIOCore
 
 /// The per-request context: Hummingbird's core storage plus the request id that logs and the `X-Request-Id` header share.
 public struct AppRequestContext: RequestContext {
@@ -12,10 +13,13 @@ public struct AppRequestContext: RequestContext {
     public var apiKeyID: String?
     /// The authenticated key's own requests-per-minute limit.
     public var apiKeyRateLimit: Int = 0
+    /// The connection, so long requests can notice that their client hung up (`ClientWatch`).
+    public let channel: any Channel
 
     /// Called by Hummingbird for every request.
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         clientAddress = source.channel.remoteAddress?.ipAddress ?? "unknown"
+        channel = source.channel
     }
 }

@@ -12,10 +12,16 @@ import VectorLogicJSON
 /// A refused request's unread body is drained before the answer — at most `2 × maxBytes` bytes and for at most
 /// `drainTimeout` — because HTTP/1.1 clients that write the whole body before reading (Python's urllib) would
 /// otherwise block on a full socket buffer forever; past either bound the answer says `Connection: close` and `ConnectionGuard` closes the connection after it.
-struct RequestBody {
+struct RequestBody: Sendable {
     let maxBytes: Int
     /// How long a refused body is drained before the connection is given up.
     var drainTimeout: Duration = .seconds(10)
+    /// Where bodies of `offloadBytes` or more are decoded (nil: always inline).
+    var workers: WorkerPool? = nil
+
+    /// Bodies this large are decoded on a worker thread: decoding costs ~10 ms per MiB, which would stall every
+    /// connection of the event loop (a 64 MiB upsert is ~0.5 s of parsing).
+    static let offloadBytes = 1 << 20
 
     /// Collects the body; `allowEmpty` lets bodies that are all optional fields (scroll, count) be omitted.
     func collect(_ request: Request, allowEmpty: Bool = false) async throws -> ByteBuffer {
@@ -88,7 +94,26 @@ struct RequestBody {
     /// Reads the body and decodes it with `decode`, which must consume exactly one JSON value.
     func decode<T>(_ request: Request, allowEmpty: Bool = false, _ decode: (inout JSONReader) throws -> T) async throws -> T {
         let buffer = try await collect(request, allowEmpty: allowEmpty)
-        return try RequestBody.decode(buffer, allowEmpty: allowEmpty, decode)
+        guard let workers, buffer.readableBytes >= RequestBody.offloadBytes else {
+            return try RequestBody.decode(buffer, allowEmpty: allowEmpty, decode)
+        }
+        // The closure and its result cross to a worker and back while this function waits, so neither outlives it.
+        // The worker drops its reference to the closure before resuming this function.
+        return try await withoutActuallyEscaping(decode) { escaping in
+            let box = ClosureBox(escaping)
+            let result = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<UncheckedSendable<T>, any Error>) in
+                let accepted = workers.submit {
+                    let result = Result { UncheckedSendable(try RequestBody.decode(buffer, allowEmpty: allowEmpty, box.closure!)) }
+                    box.closure = nil
+                    continuation.resume(with: result)
+                }
+                if !accepted {
+                    box.closure = nil
+                    continuation.resume(throwing: APIError.overloaded)
+                }
+            }
+            return result.value
+        }
     }
 
     /// Decodes collected bytes; an empty body is `{}` when allowed, else a 400.
@@ -113,4 +138,16 @@ struct RequestBody {
             return value
         }
     }
+}
+
+/// Carries a value across threads where the code guarantees only one thread uses it at a time.
+struct UncheckedSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}
+
+/// Holds a non-escaping closure while a worker uses it; the worker clears it before handing back control.
+final class ClosureBox<Closure>: @unchecked Sendable {
+    var closure: Closure?
+    init(_ closure: Closure) { self.closure = closure }
 }

@@ -59,6 +59,9 @@ public struct ServerConfiguration: Sendable {
     /// Connections served at once; at the cap the server stops accepting until one closes. `serve` lowers it to the
     /// open-file limit minus 128 (data files, logs, SQLite) so that the process never runs out of descriptors.
     public var maxConnections: Int = 1_000
+    /// The time budget of one read (search, count, scroll, filtered delete scan): past it the request stops and answers
+    /// 503 `timeout` (README "Limits"). Ten seconds leaves room for a full filtered scan of millions of rows.
+    public var requestTimeoutMilliseconds: Int = 10_000
 
     /// The defaults.
     public init() {}
@@ -124,6 +127,8 @@ public struct ServeFlags: Sendable {
     public var idleTimeoutMilliseconds: Int?
     /// `--max-connections`
     public var maxConnections: Int?
+    /// `--request-timeout-ms`
+    public var requestTimeoutMilliseconds: Int?
 
     /// No flags given.
     public init() {}
@@ -278,6 +283,10 @@ extension ServerConfiguration {
         }
         if let cap = try integer(flags.maxConnections, "--max-connections", ["VECTORLOGIC_MAX_CONNECTIONS"], range: 1...1_000_000) {
             config.maxConnections = cap
+        }
+        if let timeout = try integer(flags.requestTimeoutMilliseconds, "--request-timeout-ms",
+                                     ["VECTORLOGIC_REQUEST_TIMEOUT_MS"], range: 1...86_400_000) {
+            config.requestTimeoutMilliseconds = timeout
         }
         let interval = try integer(flags.syncIntervalMilliseconds, "--sync-interval-ms",
                                    ["VECTORLOGIC_SYNC_INTERVAL_MS", "SYNC_INTERVAL_MS"], range: 1...60_000) ?? 10

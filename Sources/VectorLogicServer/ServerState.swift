@@ -1,4 +1,8 @@
 import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
+import NIOCore
 import VectorLogicEngine
 import VectorLogicPersonas
 
@@ -23,9 +27,50 @@ final class ServerState: Sendable {
         self.personas = personas
         self.configuration = configuration
         self.metrics = ServerMetrics()
-        self.body = RequestBody(maxBytes: configuration.maxBodyBytes)
+        let workers = WorkerPool(threads: ServerState.processors(), maxQueued: ServerState.maxQueuedWork)
+        self.workers = workers
+        self.body = RequestBody(maxBytes: configuration.maxBodyBytes, workers: workers)
         self.startedAt = .now
         self.residentBytes = residentBytes
+    }
+
+    /// Threads for CPU-heavy reads (`offload`): one per core, so heavy requests use every core while the event loops,
+    /// which are timesliced with them, keep answering small requests such as `/health`.
+    let workers: WorkerPool
+    /// Online processors (at least 1).
+    static func processors() -> Int {
+        max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    }
+
+    /// Heavy requests waiting for a worker beyond this get 503 `overloaded`.
+    static let maxQueuedWork = 256
+
+    /// A budget of the configured `requestTimeoutMilliseconds`, starting now.
+    func makeBudget() -> RequestBudget {
+        RequestBudget(limit: .milliseconds(configuration.requestTimeoutMilliseconds))
+    }
+
+    /// Runs `work` on a worker thread with a fresh budget: it stops with 503 `timeout` past `request-timeout-ms`, and is
+    /// cancelled when the handler's task is cancelled or (with `channel`) when the client hangs up. 503 `overloaded` when
+    /// `maxQueuedWork` jobs already wait.
+    func offload<T: Sendable>(_ channel: (any Channel)? = nil,
+                              _ work: @escaping @Sendable (RequestBudget) throws -> T) async throws -> T {
+        let budget = makeBudget()
+        let watcher = channel.map { ClientWatch.start($0, budget: budget) }
+        defer { watcher?.cancel() }
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+                let accepted = workers.submit {
+                    continuation.resume(with: Result { () throws -> T in
+                        try budget.check()
+                        return try work(budget)
+                    })
+                }
+                if !accepted { continuation.resume(throwing: APIError.overloaded) }
+            }
+        } onCancel: {
+            budget.cancel()
+        }
     }
 
     /// Where persona-store calls run. A store write blocks for its fsync (~4 ms), and handlers run on the event loop

@@ -1,3 +1,4 @@
+import VectorLogicEngine
 import VectorLogicJSON
 
 /// Typed field readers for request bodies: each names the field (and batch item) in its 400 answer.
@@ -118,6 +119,7 @@ extension JSONReader {
     mutating func ids(_ field: String = "ids") throws -> [String] {
         var ids: [String] = []
         try array(field) { index, reader in
+            guard index < Limits.maxBatch else { throw APIError.batchTooLarge("ids", field: field) }
             guard try reader.kind(field, item: index) == .string else {
                 throw APIError.invalid("\(field)[\(index)] must be a string", field: field, item: index)
             }

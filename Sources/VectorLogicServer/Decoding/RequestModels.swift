@@ -69,6 +69,8 @@ struct UpsertBody {
             case "vectors", "points":
                 sawBatch = true
                 try reader.array("vectors") { index, reader in
+                    // Stop at the limit instead of parsing (and holding) a body's worth of vectors first.
+                    guard index < Limits.maxBatch else { throw APIError.batchTooLarge("vectors", field: "vectors") }
                     body.records.append(try decodeRecord(&reader, item: index, strict: strict))
                 }
             default:
@@ -237,7 +239,13 @@ enum FilterBody {
         guard try reader.kind(field) == .object else {
             throw APIError(.badRequest, "invalid_filter", "\(field) must be a JSON object", details: .object(JSONObject([("field", .string(field))])))
         }
-        let value = try reader.value(field)
+        let bounded = try reader.step(field) { reader throws(JSONParseError) in try reader.readValue(maxBytes: Filter.Limits.maxBytes) }
+        guard let value = bounded else { throw APIError.filterTooLarge(field: field) }
+        return try filter(value)
+    }
+
+    /// The filter of a parsed document (400 `invalid_filter` for unknown operators and filters over `Filter.Limits`).
+    static func filter(_ value: JSONValue) throws(APIError) -> Filter {
         do {
             return try Filter(json: value)
         } catch {

@@ -1,7 +1,9 @@
 import HTTPTypes
 import Hummingbird
+import NIOCore
 import VectorLogicEngine
 import VectorLogicJSON
+import VectorLogicFilter
 
 extension Routes {
     /// `/v1/collections/{collection}/search`, `/scroll`, `/count`.
@@ -9,36 +11,55 @@ extension Routes {
         .read(.post, "/v1/collections/:collection/search", rate: .search) { request, context -> Response in
             let collection = try parameter(context, "collection")
             let body = try await state.body.decode(request) { reader in try SearchBody.decode(&reader, strict: true) }
-            return try search(body, in: collection, state: state)
+            return try await search(body, in: collection, state: state, channel: context.channel)
         },
         .read(.post, "/v1/collections/:collection/scroll") { request, context -> Response in
             let collection = try parameter(context, "collection")
             let scroll = try await state.body.decode(request, allowEmpty: true) { reader in try ScrollBody.decode(&reader) }
-            let page = try state.database.scroll(collection, scroll)
-            return JSONResponse.success(capacity: 256 + page.vectors.count * 128, meta: [("count", .int(page.vectors.count))]) { buffer in
-                buffer.append(contentsOf: #"{"vectors":["#.utf8)
-                for (index, vector) in page.vectors.enumerated() {
-                    if index > 0 { buffer.append(UInt8(ascii: ",")) }
-                    ResponseModels.writeVector(vector, into: &buffer)
+            // A page is up to 10,000 rows found by a scan and written out: always on a worker, with the time budget.
+            return try await state.offload(context.channel) { budget in
+                let page = try state.database.scroll(collection, scroll, budget: budget)
+                return JSONResponse.success(capacity: 256 + page.vectors.count * 128, meta: [("count", .int(page.vectors.count))]) { buffer in
+                    buffer.append(contentsOf: #"{"vectors":["#.utf8)
+                    for (index, vector) in page.vectors.enumerated() {
+                        if index > 0 { buffer.append(UInt8(ascii: ",")) }
+                        ResponseModels.writeVector(vector, into: &buffer)
+                    }
+                    buffer.append(contentsOf: #"],"next_cursor":"#.utf8)
+                    JSONWriter.write(page.nextCursor.map { .string($0) } ?? .null, into: &buffer)
+                    buffer.append(UInt8(ascii: "}"))
                 }
-                buffer.append(contentsOf: #"],"next_cursor":"#.utf8)
-                JSONWriter.write(page.nextCursor.map { .string($0) } ?? .null, into: &buffer)
-                buffer.append(UInt8(ascii: "}"))
             }
         },
         .read(.post, "/v1/collections/:collection/count") { request, context -> Response in
             let collection = try parameter(context, "collection")
             let filter = try await state.body.decode(request, allowEmpty: true) { reader in try CountBody.decode(&reader) }
-            let count = try state.database.count(collection, filter: filter)
+            let count: Int
+            if let filter, filter != .all {
+                // A filtered count evaluates the filter on every row: on a worker, with the time budget.
+                count = try await state.offload(context.channel) { budget in try state.database.count(collection, filter: filter, budget: budget) }
+            } else {
+                count = try state.database.count(collection, filter: nil)
+            }
             return JSONResponse.success(.object(JSONObject([("count", .int(count))])))
         },
     ] }
 
     /// One engine search; answers `{"matches":[…],"query_time_ms":t}` with meta `{"count","threshold"}`.
-    static func search(_ body: SearchBody, in collection: String, state: ServerState) throws -> Response {
+    /// Small unfiltered HNSW searches run inline (a hand-off would cost more than they do); the rest run on a worker
+    /// with the time budget (`ServerState.offload`).
+    static func search(_ body: SearchBody, in collection: String, state: ServerState, channel: (any Channel)?) async throws -> Response {
         let searchRequest = try body.request()
+        guard state.database.isLightSearch(collection, searchRequest) else {
+            return try await state.offload(channel) { budget in try runSearch(body, searchRequest, in: collection, state: state, budget: budget) }
+        }
+        return try runSearch(body, searchRequest, in: collection, state: state, budget: state.makeBudget())
+    }
+
+    private static func runSearch(_ body: SearchBody, _ searchRequest: SearchRequest, in collection: String, state: ServerState,
+                                  budget: RequestBudget) throws -> Response {
         let start = ContinuousClock.now
-        let matches = try state.database.search(collection, searchRequest)
+        let matches = try state.database.search(collection, searchRequest, budget: budget)
         let queryTime = milliseconds(since: start)
         let meta: [(String, JSONValue)] = [
             ("count", .int(matches.count)), ("k", .int(searchRequest.k)),

@@ -18,16 +18,16 @@ extension Routes {
             let body = try await state.body.decode(request) { reader in try UpsertBody.decode(&reader, strict: false, allowSingle: false) }
             return try await upsert(body.records, into: collection, state: state, status: .ok)
         },
-        .read(.post, "/vectors/search", rate: .search) { request, _ -> Response in
+        .read(.post, "/vectors/search", rate: .search) { request, context -> Response in
             let body = try await state.body.decode(request) { reader in try SearchBody.decode(&reader, strict: false) }
-            return try search(body, in: collection, state: state)
+            return try await search(body, in: collection, state: state, channel: context.channel)
         },
-        .read(.get, "/vectors/search", rate: .search) { request, _ -> Response in
-            try search(try searchFromQuery(request), in: collection, state: state)
+        .read(.get, "/vectors/search", rate: .search) { request, context -> Response in
+            try await search(try searchFromQuery(request), in: collection, state: state, channel: context.channel)
         },
-        .write(.delete, "/vectors/batch") { request, _ -> Response in
+        .write(.delete, "/vectors/batch") { request, context -> Response in
             let target = try await state.body.decode(request) { reader in try DeleteBody.decode(&reader, allowFilter: true) }
-            return try await delete(target, from: collection, state: state)
+            return try await delete(target, from: collection, state: state, channel: context.channel)
         },
         .write(.put, "/vectors/:id") { request, context -> Response in
             let id = try parameter(context, "id")
@@ -67,11 +67,12 @@ extension Routes {
             body.thresholdAsSent = value
         }
         if let filters = parameters.get("filters") ?? parameters.get("filter") {
+            guard filters.utf8.count <= Filter.Limits.maxBytes else { throw APIError.filterTooLarge(field: "filters") }
             let value: JSONValue
             do { value = try JSONParser.parse(filters) } catch {
                 throw APIError(.badRequest, "invalid_filter", "filters must be a JSON object: \(error.description)")
             }
-            do { body.filter = try Filter(json: value) } catch { throw APIError(error) }
+            body.filter = try FilterBody.filter(value)
         }
         body.includeValues = try flag(request, "include_values", default: false)
         body.includeMetadata = try flag(request, "include_metadata", default: true)

@@ -1,5 +1,6 @@
 import HTTPTypes
 import Hummingbird
+import NIOCore
 import VectorLogicEngine
 import VectorLogicJSON
 
@@ -47,7 +48,7 @@ extension Routes {
         .write(.post, "/v1/collections/:collection/vectors/delete") { request, context -> Response in
             let collection = try parameter(context, "collection")
             let target = try await state.body.decode(request) { reader in try DeleteBody.decode(&reader, allowFilter: true) }
-            return try await delete(target, from: collection, state: state)
+            return try await delete(target, from: collection, state: state, channel: context.channel)
         },
     ] }
 
@@ -75,11 +76,21 @@ extension Routes {
     }
 
     /// Deletes by ids or by filter; answers `{"deleted":N}`.
-    static func delete(_ target: DeleteBody.Target, from collection: String, state: ServerState) async throws -> Response {
-        let deleted: Int
+    /// A filter is evaluated on a worker with the time budget (nothing is deleted when it runs out), then the matching
+    /// ids are deleted in batches of `Limits.maxBatch`.
+    static func delete(_ target: DeleteBody.Target, from collection: String, state: ServerState,
+                       channel: (any Channel)? = nil) async throws -> Response {
+        var deleted = 0
         switch target {
         case .ids(let ids): deleted = try await state.database.delete(collection, ids: ids)
-        case .filter(let filter): deleted = try await state.database.delete(collection, matching: filter)
+        case .filter(let filter):
+            let ids = try await state.offload(channel) { budget in try state.database.ids(collection, matching: filter, budget: budget) }
+            var start = 0
+            while start < ids.count {
+                let end = min(ids.count, start + Limits.maxBatch)
+                deleted += try await state.database.delete(collection, ids: Array(ids[start..<end]))
+                start = end
+            }
         }
         return JSONResponse.success(.object(JSONObject([("deleted", .int(deleted))])))
     }
