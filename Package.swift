@@ -58,11 +58,19 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
-        // Personas and memories in <data-dir>/personas.sqlite (the system SQLite; no HTTP).
+        // The system SQLite: one connection with cached statements, typed errors, pragmas, VACUUM INTO copies.
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .target(name: "VectorLogicSQLite", dependencies: ["CSQLite", "VectorLogicIO"], swiftSettings: strictSettings),
+        // Who may do what: API keys in <data-dir>/keys.sqlite and the rate limiter's token buckets (no HTTP).
+        .target(
+            name: "VectorLogicAccess",
+            dependencies: ["VectorLogicSQLite", "VectorLogicFormat", "VectorLogicSync"],
+            swiftSettings: strictSettings
+        ),
+        // Personas and memories in <data-dir>/personas.sqlite (no HTTP).
         .target(
             name: "VectorLogicPersonas",
-            dependencies: ["CSQLite", "VectorLogicJSON", "VectorLogicSync", "VectorLogicDistance", "VectorLogicFormat", "VectorLogicIO"],
+            dependencies: ["VectorLogicSQLite", "VectorLogicJSON", "VectorLogicSync", "VectorLogicDistance"],
             swiftSettings: strictSettings
         ),
 
@@ -70,7 +78,7 @@ let package = Package(
         .target(
             name: "VectorLogicServer",
             dependencies: [
-                "VectorLogicEngine", "VectorLogicJSON", "VectorLogicFilter", "VectorLogicSync", "VectorLogicPersonas",
+                "VectorLogicEngine", "VectorLogicJSON", "VectorLogicFilter", "VectorLogicSync", "VectorLogicPersonas", "VectorLogicAccess",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -88,7 +96,7 @@ let package = Package(
         .target(
             name: "VectorLogicCLI",
             dependencies: [
-                "VectorLogicEngine", "VectorLogicServer", "VectorLogicPersonas", "VectorLogicIndex", "VectorLogicFormat", "VectorLogicDistance",
+                "VectorLogicEngine", "VectorLogicServer", "VectorLogicPersonas", "VectorLogicAccess", "VectorLogicIndex", "VectorLogicFormat", "VectorLogicDistance",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -124,11 +132,11 @@ let package = Package(
             name: "VectorLogicServerTests",
             dependencies: [
                 "VectorLogicServer", "VectorLogicEngine", "VectorLogicJSON", "VectorLogicTestSupport", "VectorLogicIO", "VectorLogicFormat", "vectorlogic",
-                "VectorLogicPersonas",
+                "VectorLogicPersonas", "VectorLogicAccess",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "VectorLogicPersonasTests", dependencies: ["VectorLogicPersonas", "VectorLogicJSON", "VectorLogicSync"]),
+        .testTarget(name: "VectorLogicPersonasTests", dependencies: ["VectorLogicPersonas", "VectorLogicAccess", "VectorLogicSQLite", "VectorLogicJSON", "VectorLogicSync"]),
 
         // Offline tools (inspect/verify/repair) end to end, incl. the built `vectorlogic` executable's exit codes.
         .testTarget(

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import VectorLogicEngine
 import VectorLogicPersonas
+import VectorLogicAccess
 
 /// `vectorlogic keys create|list|revoke|rotate` (cli.md "Keys"): offline administration of `<data-dir>/keys.sqlite`
 /// while no server holds the directory (exit 3 otherwise: a running server keeps its own view of the keys).
@@ -38,7 +39,7 @@ struct KeysCommand: ParsableCommand {
         }
         switch outcome {
         case .success(let value)?: return value
-        case .failure(let error as PersonaStoreError)?:
+        case .failure(let error as KeyStoreError)?:
             ToolOutput.error(error.description)
             if case .invalid = error { throw ExitCodes.usage }
             throw ExitCodes.failure

@@ -1,20 +1,10 @@
 import VectorLogicJSON
+import VectorLogicSQLite
 
 /// The tables of `personas.sqlite` (data-format.md "personas.sqlite") and how rows become values.
 enum PersonaSchema {
     /// `PRAGMA user_version` of this layout; a file with a larger one was written by a newer VectorLogic.
     static let version = 1
-
-    /// WAL so readers do not block the writer; `synchronous=FULL` (the default) so a committed transaction is on disk
-    /// before a 2xx, or NORMAL when the operator chose a weaker durability (still crash-consistent, but the newest
-    /// commits may be lost on power failure).
-    static func pragmas(durable: Bool) -> String {
-        """
-        PRAGMA journal_mode=WAL;
-        PRAGMA synchronous=\(durable ? "FULL" : "NORMAL");
-        PRAGMA foreign_keys=ON;
-        """
-    }
 
     /// `seq` orders memories (AUTOINCREMENT never reuses a value, so cursors stay valid after deletes);
     /// `timestamp` is only the decay job's age reference, since an injected or stepped clock may repeat values.
@@ -67,10 +57,10 @@ enum PersonaSchema {
     }
 
     /// The memory of a row; a context that is not a JSON object means the file was damaged.
-    static func memory(_ row: SQLiteStatement, offset: Int32 = 0) throws(PersonaStoreError) -> Memory {
+    static func memory(_ row: SQLiteStatement, offset: Int32 = 0) throws -> Memory {
         let contextText = row.string(offset + 3)
         guard case .object(let context)? = try? JSONParser.parse(contextText) else {
-            throw .corrupt("a memory's context is not a JSON object")
+            throw PersonaStoreError.corrupt("a memory's context is not a JSON object")
         }
         return Memory(id: row.string(offset), personaID: row.string(offset + 1), content: row.string(offset + 2), context: context,
                       dimension: row.isNull(offset + 4) ? nil : row.int(offset + 4), timestamp: row.int64(offset + 5))

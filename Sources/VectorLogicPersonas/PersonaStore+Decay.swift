@@ -1,3 +1,4 @@
+import VectorLogicSQLite
 extension PersonaStore {
     /// Removes every memory older than its persona's `memory_decay_ms` (age = now − timestamp > decay; 0 never decays)
     /// and returns how many went. The decay job calls this on a timer.
@@ -5,7 +6,7 @@ extension PersonaStore {
     public func removeDecayedMemories() throws -> Int {
         let time = now()
         return try locked { state in
-            let removed = try state.connection.transaction { () throws(PersonaStoreError) -> Int in
+            let removed = try state.connection.transaction { () throws -> Int in
                 let delete = try state.connection.statement("""
                     DELETE FROM memories WHERE seq IN (
                         SELECT m.seq FROM memories m JOIN personas p ON p.id = m.persona_id

@@ -1,3 +1,5 @@
+import VectorLogicSQLite
+
 extension PersonaStore {
     /// Adds a memory to a persona, then removes its oldest memories beyond `max_memory_size`, in one transaction.
     /// The caller makes the id. Throws `.personaNotFound`, `.invalid`, or `.dimensionMismatch` when the vector's length
@@ -8,11 +10,11 @@ extension PersonaStore {
         let stored = Memory(id: id, personaID: personaID, content: memory.content, context: memory.context,
                             dimension: memory.vector?.count, timestamp: time)
         try locked { state in
-            try state.connection.transaction { () throws(PersonaStoreError) in
+            try state.connection.transaction { () throws in
                 let persona = try PersonaStore.requirePersona(personaID, in: state.connection)
                 if let vector = memory.vector, let expected = try PersonaStore.dimension(of: personaID, in: state.connection),
                    expected != vector.count {
-                    throw .dimensionMismatch(expected: expected, actual: vector.count)
+                    throw PersonaStoreError.dimensionMismatch(expected: expected, actual: vector.count)
                 }
                 let insert = try state.connection.statement("""
                     INSERT INTO memories(id, persona_id, content, context, vector, dimension, timestamp)
@@ -74,20 +76,20 @@ extension PersonaStore {
     /// Deletes one memory; throws `.personaNotFound` or `.memoryNotFound`.
     public func deleteMemory(_ memoryID: String, of personaID: String) throws {
         try locked { state in
-            try state.connection.transaction { () throws(PersonaStoreError) in
+            try state.connection.transaction { () throws in
                 _ = try PersonaStore.requirePersona(personaID, in: state.connection)
                 let delete = try state.connection.statement("DELETE FROM memories WHERE persona_id = ?1 AND id = ?2")
                 try delete.bind(1, personaID)
                 try delete.bind(2, memoryID)
                 try delete.run()
-                guard state.connection.changes > 0 else { throw .memoryNotFound(persona: personaID, memory: memoryID) }
+                guard state.connection.changes > 0 else { throw PersonaStoreError.memoryNotFound(persona: personaID, memory: memoryID) }
             }
             state.vectors[personaID] = nil
         }
     }
 
     /// The dimension the persona's memory vectors share, or nil while none has a vector.
-    static func dimension(of personaID: String, in connection: SQLiteConnection) throws(PersonaStoreError) -> Int? {
+    static func dimension(of personaID: String, in connection: SQLiteConnection) throws -> Int? {
         let query = try connection.statement("SELECT dimension FROM memories WHERE persona_id = ?1 AND dimension IS NOT NULL LIMIT 1")
         try query.bind(1, personaID)
         guard try query.step() else { return nil }

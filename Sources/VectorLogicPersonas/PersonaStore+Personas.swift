@@ -1,10 +1,12 @@
+import VectorLogicSQLite
+
 extension PersonaStore {
     /// Makes a persona; the caller makes the id (the server's UUIDv4). Throws `.invalid` for settings out of range.
     public func createPersona(id: String, _ settings: PersonaSettings) throws -> Persona {
         try settings.validate()
         let time = now()
         try locked { state in
-            try state.connection.transaction { () throws(PersonaStoreError) in
+            try state.connection.transaction { () throws in
                 let insert = try state.connection.statement("""
                     INSERT INTO personas(id, name, system_prompt, max_memory_size, memory_decay_ms, temperature, max_tokens,
                                          is_active, created_at, updated_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)
@@ -50,7 +52,7 @@ extension PersonaStore {
             }
             try change(&settings)
             try settings.validate()
-            let persona = try state.connection.transaction { () throws(PersonaStoreError) -> Persona in
+            let persona = try state.connection.transaction { () throws -> Persona in
                 let update = try state.connection.statement("""
                     UPDATE personas SET name = ?2, system_prompt = ?3, max_memory_size = ?4, memory_decay_ms = ?5,
                         temperature = ?6, max_tokens = ?7, is_active = ?8, updated_at = ?9 WHERE id = ?1
@@ -59,9 +61,9 @@ extension PersonaStore {
                 try PersonaStore.bind(settings, to: update)
                 try update.bind(9, time)
                 try update.run()
-                guard state.connection.changes > 0 else { throw .personaNotFound(id) }
+                guard state.connection.changes > 0 else { throw PersonaStoreError.personaNotFound(id) }
                 try PersonaStore.trim(id, to: settings.maxMemorySize, in: state.connection)
-                guard let persona = try PersonaStore.persona(id, in: state.connection) else { throw .personaNotFound(id) }
+                guard let persona = try PersonaStore.persona(id, in: state.connection) else { throw PersonaStoreError.personaNotFound(id) }
                 return persona
             }
             state.vectors[id] = nil
@@ -72,7 +74,7 @@ extension PersonaStore {
     /// Deletes the persona and all its memories; false when it did not exist.
     public func deletePersona(_ id: String) throws -> Bool {
         try locked { state in
-            let deleted = try state.connection.transaction { () throws(PersonaStoreError) -> Bool in
+            let deleted = try state.connection.transaction { () throws -> Bool in
                 // Explicit, not only ON DELETE CASCADE: the cascade depends on a per-connection pragma.
                 let memories = try state.connection.statement("DELETE FROM memories WHERE persona_id = ?1")
                 try memories.bind(1, id)
@@ -88,7 +90,7 @@ extension PersonaStore {
     }
 
     /// Binds parameters 2…8 of the persona INSERT and UPDATE.
-    static func bind(_ settings: PersonaSettings, to statement: SQLiteStatement) throws(PersonaStoreError) {
+    static func bind(_ settings: PersonaSettings, to statement: SQLiteStatement) throws {
         try statement.bind(2, settings.name)
         try statement.bind(3, settings.systemPrompt)
         try statement.bind(4, settings.maxMemorySize)
@@ -98,7 +100,7 @@ extension PersonaStore {
         try statement.bind(8, Int64(settings.isActive ? 1 : 0))
     }
 
-    static func persona(_ id: String, in connection: SQLiteConnection) throws(PersonaStoreError) -> Persona? {
+    static func persona(_ id: String, in connection: SQLiteConnection) throws -> Persona? {
         let query = try connection.statement("SELECT \(PersonaSchema.personaColumns) FROM personas p WHERE p.id = ?1")
         try query.bind(1, id)
         guard try query.step() else { return nil }
@@ -107,13 +109,13 @@ extension PersonaStore {
         return persona
     }
 
-    static func requirePersona(_ id: String, in connection: SQLiteConnection) throws(PersonaStoreError) -> Persona {
-        guard let persona = try persona(id, in: connection) else { throw .personaNotFound(id) }
+    static func requirePersona(_ id: String, in connection: SQLiteConnection) throws -> Persona {
+        guard let persona = try persona(id, in: connection) else { throw PersonaStoreError.personaNotFound(id) }
         return persona
     }
 
     /// Removes the oldest memories beyond the newest `limit`.
-    static func trim(_ personaID: String, to limit: Int, in connection: SQLiteConnection) throws(PersonaStoreError) {
+    static func trim(_ personaID: String, to limit: Int, in connection: SQLiteConnection) throws {
         let trim = try connection.statement("""
             DELETE FROM memories WHERE persona_id = ?1 AND seq <= (
                 SELECT seq FROM memories WHERE persona_id = ?1 ORDER BY seq DESC LIMIT 1 OFFSET ?2)

@@ -1,4 +1,5 @@
 import VectorLogicDistance
+import VectorLogicSQLite
 
 /// A persona's memory vectors, normalised to unit length in one flat array, so cosine similarity is one dot product.
 struct VectorCache {
@@ -31,7 +32,7 @@ extension PersonaStore {
                 throw PersonaStoreError.dimensionMismatch(expected: cache.dimension, actual: query.count)
             }
             let best = PersonaStore.rank(query, in: cache, limit: limit, threshold: threshold)
-            return try best.map { hit throws(PersonaStoreError) in
+            return try best.map { hit throws in
                 MemoryMatch(memory: try PersonaStore.memory(seq: hit.seq, in: state.connection), score: hit.score)
             }
         }
@@ -55,7 +56,7 @@ extension PersonaStore {
         return Array(hits.prefix(limit))
     }
 
-    static func loadVectors(_ personaID: String, in connection: SQLiteConnection) throws(PersonaStoreError) -> VectorCache {
+    static func loadVectors(_ personaID: String, in connection: SQLiteConnection) throws -> VectorCache {
         let query = try connection.statement("SELECT seq, vector FROM memories WHERE persona_id = ?1 AND vector IS NOT NULL ORDER BY seq")
         try query.bind(1, personaID)
         var cache = VectorCache(dimension: 0)
@@ -63,7 +64,7 @@ extension PersonaStore {
             guard let bytes = query.blob(1), let vector = MemoryVector.decode(bytes), !vector.isEmpty,
                   cache.seqs.isEmpty || vector.count == cache.dimension else {
                 query.reset()
-                throw .corrupt("a memory vector has a bad length")
+                throw PersonaStoreError.corrupt("a memory vector has a bad length")
             }
             cache.dimension = vector.count
             cache.seqs.append(query.int64(0))
@@ -72,10 +73,10 @@ extension PersonaStore {
         return cache
     }
 
-    static func memory(seq: Int64, in connection: SQLiteConnection) throws(PersonaStoreError) -> Memory {
+    static func memory(seq: Int64, in connection: SQLiteConnection) throws -> Memory {
         let query = try connection.statement("SELECT \(PersonaSchema.memoryColumns) FROM memories WHERE seq = ?1")
         try query.bind(1, seq)
-        guard try query.step() else { throw .failed("a cached memory is missing") }
+        guard try query.step() else { throw PersonaStoreError.failed("a cached memory is missing") }
         let memory = try PersonaSchema.memory(query)
         query.reset()
         return memory

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import VectorLogicSQLite
 import VectorLogicSync
 
 /// Personas and their memories in one SQLite file, safe to call from any thread.
@@ -22,22 +23,23 @@ public final class PersonaStore: Sendable {
     /// Opens or creates the store at `path` and makes its tables. `durable` (the default) fsyncs every commit; false
     /// keeps commits crash-consistent but lets the newest ones be lost on power failure (the server's weaker modes).
     public init(path: String, durable: Bool = true, now: @escaping @Sendable () -> Int64 = PersonaStore.systemMilliseconds) throws {
-        let connection = try SQLiteConnection(path: path)
+        let connection: SQLiteConnection
+        do { connection = try SQLiteConnection(path: path) } catch { throw PersonaStoreError(error) }
         do {
-            try connection.execute(PersonaSchema.pragmas(durable: durable))
+            try connection.execute(SQLiteConnection.pragmas(durable: durable))
             let version = try connection.statement("PRAGMA user_version")
             let found = try version.step() ? version.int(0) : 0
             version.reset()
             guard found <= PersonaSchema.version else {
                 throw PersonaStoreError.failed("personas.sqlite has layout version \(found); this build reads up to \(PersonaSchema.version)")
             }
-            try connection.transaction { () throws(PersonaStoreError) in
+            try connection.transaction { () throws in
                 try connection.execute(PersonaSchema.tables)
                 try connection.execute("PRAGMA user_version = \(PersonaSchema.version)")
             }
         } catch {
             connection.close()
-            throw error
+            throw PersonaStoreError.mapping(error)
         }
         self.state = Locked(StoreState(connection: connection))
         self.now = now
@@ -64,9 +66,18 @@ public final class PersonaStore: Sendable {
         return Int64(time.tv_sec) * 1_000 + Int64(time.tv_nsec) / 1_000_000
     }
 
-    /// Runs `body` under the lock.
+    /// Runs `body` under the lock; SQLite's failures come out as `PersonaStoreError`.
     func locked<T>(_ body: (inout StoreState) throws -> T) throws -> T {
-        try state.withLock { state in try body(&state) }
+        do {
+            return try state.withLock { state in try body(&state) }
+        } catch {
+            throw PersonaStoreError.mapping(error)
+        }
+    }
+
+    /// A consistent copy of `personas.sqlite` at `path`, for snapshots (`SnapshotExtra`).
+    public func copy(to path: String) throws {
+        try locked { state in try state.connection.copy(to: path) }
     }
 }
 

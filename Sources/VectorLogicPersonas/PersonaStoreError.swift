@@ -1,3 +1,5 @@
+import VectorLogicSQLite
+
 /// Why a persona-store call failed. Every SQLite failure is mapped to one of these, so callers never see a result code.
 public enum PersonaStoreError: Error, Sendable, Hashable, CustomStringConvertible {
     /// A field is out of range or malformed; nothing was changed.
@@ -30,5 +32,20 @@ public enum PersonaStoreError: Error, Sendable, Hashable, CustomStringConvertibl
         case .closed: return "the persona store is closed"
         case .failed(let reason): return "the persona store failed: \(reason)"
         }
+    }
+
+    /// The store's view of a SQLite failure.
+    init(_ error: SQLiteError) {
+        switch error {
+        case .unavailable(let reason): self = .unavailable(reason)
+        case .corrupt(let reason): self = .corrupt(reason)
+        case .closed: self = .closed
+        case .failed(let reason): self = .failed(reason)
+        }
+    }
+
+    /// `error` as a `PersonaStoreError` when it is a SQLite failure; any other error unchanged.
+    static func mapping(_ error: any Error) -> any Error {
+        (error as? SQLiteError).map { PersonaStoreError($0) } ?? error
     }
 }

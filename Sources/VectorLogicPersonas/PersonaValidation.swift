@@ -7,23 +7,23 @@ extension PersonaSettings {
         // Unicode scalars, as JSON Schema's maxLength counts, so the OpenAPI limit and this one agree.
         let nameLength = name.unicodeScalars.count
         guard nameLength >= 1, nameLength <= PersonaLimits.nameCharacters else {
-            throw .invalid(field: "name", message: "name must be 1 to \(PersonaLimits.nameCharacters) characters")
+            throw PersonaStoreError.invalid(field: "name", message: "name must be 1 to \(PersonaLimits.nameCharacters) characters")
         }
         guard systemPrompt.utf8.count <= PersonaLimits.textBytes else {
-            throw .invalid(field: "system_prompt", message: "system_prompt must be at most \(PersonaLimits.textBytes) bytes")
+            throw PersonaStoreError.invalid(field: "system_prompt", message: "system_prompt must be at most \(PersonaLimits.textBytes) bytes")
         }
         guard PersonaLimits.memorySize.contains(maxMemorySize) else {
-            throw .invalid(field: "max_memory_size", message: "max_memory_size must be an integer from 1 to 100000")
+            throw PersonaStoreError.invalid(field: "max_memory_size", message: "max_memory_size must be an integer from 1 to 100000")
         }
         guard PersonaLimits.decayMilliseconds.contains(memoryDecayMilliseconds) else {
-            throw .invalid(field: "memory_decay_ms",
+            throw PersonaStoreError.invalid(field: "memory_decay_ms",
                            message: "memory_decay_ms must be an integer from 0 (never) to \(PersonaLimits.decayMilliseconds.upperBound)")
         }
         guard temperature.isFinite, PersonaLimits.temperature.contains(temperature) else {
-            throw .invalid(field: "temperature", message: "temperature must be a number from 0 to 2")
+            throw PersonaStoreError.invalid(field: "temperature", message: "temperature must be a number from 0 to 2")
         }
         guard PersonaLimits.maxTokens.contains(maxTokens) else {
-            throw .invalid(field: "max_tokens", message: "max_tokens must be an integer from 1 to 1000000")
+            throw PersonaStoreError.invalid(field: "max_tokens", message: "max_tokens must be an integer from 1 to 1000000")
         }
     }
 }
@@ -32,11 +32,11 @@ extension NewMemory {
     /// Throws `.invalid` for empty or oversized content or context, or a bad vector; returns the context's JSON text.
     func validate() throws(PersonaStoreError) -> String {
         guard !content.isEmpty, content.utf8.count <= PersonaLimits.textBytes else {
-            throw .invalid(field: "content", message: "content must be 1 to \(PersonaLimits.textBytes) bytes")
+            throw PersonaStoreError.invalid(field: "content", message: "content must be 1 to \(PersonaLimits.textBytes) bytes")
         }
         let contextText = JSONWriter.string(.object(context))
         guard contextText.utf8.count <= PersonaLimits.textBytes else {
-            throw .invalid(field: "context", message: "context must be at most \(PersonaLimits.textBytes) bytes serialised")
+            throw PersonaStoreError.invalid(field: "context", message: "context must be at most \(PersonaLimits.textBytes) bytes serialised")
         }
         if let vector {
             try MemoryVector.validate(vector, field: "vector")
@@ -51,13 +51,13 @@ enum MemoryVector {
     /// a larger norm overflows Float32, the vector cannot be normalised, and its similarity would clamp to 1 and rank first.
     static func validate(_ vector: [Float], field: String) throws(PersonaStoreError) {
         guard PersonaLimits.dimension.contains(vector.count) else {
-            throw .invalid(field: field, message: "\(field) must have 1 to \(PersonaLimits.dimension.upperBound) numbers")
+            throw PersonaStoreError.invalid(field: field, message: "\(field) must have 1 to \(PersonaLimits.dimension.upperBound) numbers")
         }
         guard vector.allSatisfy(\.isFinite) else {
-            throw .invalid(field: field, message: "\(field) must hold finite numbers only")
+            throw PersonaStoreError.invalid(field: field, message: "\(field) must hold finite numbers only")
         }
         guard Distance.squaredNormInDouble(vector) <= Distance.maxSquaredNorm else {
-            throw .invalid(field: field, message: "\(field) has a squared L2 norm over the limit 1e37 (a norm of about 3.16e18)")
+            throw PersonaStoreError.invalid(field: field, message: "\(field) has a squared L2 norm over the limit 1e37 (a norm of about 3.16e18)")
         }
     }
 

@@ -5,6 +5,7 @@ public import VectorLogicEngine
 public import VectorLogicPersonas
 import VectorLogicDistance
 import NIOCore
+public import VectorLogicAccess
 
 /// Builds and runs the HTTP server over an open `Database`.
 public enum VectorLogicServer {
@@ -123,7 +124,7 @@ public enum VectorLogicServer {
         } catch {
             personas.close()
             try? await database.close()
-            throw StartError.failed("could not open \(KeyStore.fileName): \((error as? PersonaStoreError)?.description ?? "\(error)")")
+            throw StartError.failed("could not open \(KeyStore.fileName): \((error as? KeyStoreError)?.description ?? "\(error)")")
         }
         let decay = startDecayJob(personas, configuration: configuration, logger: logger)
         let app = buildApplication(database: database, personas: personas, keys: keys, configuration: configuration, logger: logger,

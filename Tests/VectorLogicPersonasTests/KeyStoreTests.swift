@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import VectorLogicPersonas
 import VectorLogicSync
+import VectorLogicAccess
 
 /// The API-key store: secrets never stored, rotation and revocation at once, expiry, persistence.
 @Suite struct KeyStoreTests {
@@ -55,13 +56,13 @@ import VectorLogicSync
                                      id: "a", secret: "test-admin-key-0123")
         guard case .valid(let record) = store.authenticate("test-admin-key-0123") else { Issue.record("adopted key refused"); return }
         #expect(record.expiresAt == nil && admin.record.permissions == [.admin])
-        #expect(throws: PersonaStoreError.self) {
+        #expect(throws: KeyStoreError.self) {
             try store.create(name: "", permissions: [.read], rateLimitPerMinute: 1, expiresInDays: nil, id: "b")
         }
-        #expect(throws: PersonaStoreError.self) {
+        #expect(throws: KeyStoreError.self) {
             try store.create(name: "x", permissions: [], rateLimitPerMinute: 1, expiresInDays: nil, id: "c")
         }
-        #expect(throws: PersonaStoreError.self) {
+        #expect(throws: KeyStoreError.self) {
             try store.create(name: "x", permissions: [.read], rateLimitPerMinute: 1, expiresInDays: nil, id: "d", secret: "too short")
         }
         #expect(try store.list().count == 1, "rejected creates changed nothing")

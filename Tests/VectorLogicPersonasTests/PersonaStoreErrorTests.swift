@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import VectorLogicPersonas
+import VectorLogicSQLite
 
 /// SQLite failures reach callers as typed errors: storage trouble as `unavailable` (the server's 503), damage as `corrupt`.
 @Suite("PersonaStore errors")

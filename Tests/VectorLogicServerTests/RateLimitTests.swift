@@ -1,6 +1,7 @@
 import Testing
 @testable import VectorLogicServer
 import VectorLogicJSON
+import VectorLogicAccess
 
 /// Rate limits: the token buckets alone (with a hand-driven clock), then the server over real HTTP.
 @Suite struct RateLimitTests {

@@ -3,6 +3,7 @@ import Testing
 @testable import VectorLogicServer
 import VectorLogicJSON
 import VectorLogicPersonas
+import VectorLogicAccess
 
 /// Issue 8 §1: what a request may do depends on the route the router matched, never on how its path is spelled.
 /// The route list comes from the server's own table, so a new route is covered without editing this test.

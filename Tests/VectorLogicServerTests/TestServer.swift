@@ -5,6 +5,7 @@ import VectorLogicEngine
 import VectorLogicJSON
 import VectorLogicPersonas
 import VectorLogicServer
+import VectorLogicAccess
 
 /// Collects log lines in memory so tests can read what the server logged.
 final class LogCollector: Sendable {

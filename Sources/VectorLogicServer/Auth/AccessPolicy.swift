@@ -2,6 +2,7 @@ import HTTPTypes
 import Hummingbird
 import VectorLogicJSON
 import VectorLogicPersonas
+import VectorLogicAccess
 
 /// Authentication, permission and rate limits for one matched route (api.md "Authentication", "API keys",
 /// "Rate limits"), run in front of the route's handler.

@@ -1,6 +1,7 @@
 import HTTPTypes
 import Hummingbird
 import VectorLogicJSON
+import VectorLogicAccess
 
 /// The rate limits of api.md "Rate limits" for one request: the client address's general bucket, its search bucket
 /// for `RateClass.search` routes, the authenticated key's own per-minute bucket, and a bucket of failed

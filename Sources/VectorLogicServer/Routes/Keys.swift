@@ -2,6 +2,7 @@ import HTTPTypes
 import Hummingbird
 import VectorLogicJSON
 import VectorLogicPersonas
+import VectorLogicAccess
 
 extension Routes {
     /// `/v1/keys` (api.md "API keys"; admin permission, checked by `AuthMiddleware`).
@@ -54,7 +55,7 @@ extension Routes {
     private static func keyCall<T>(_ body: () throws -> T) throws -> T {
         do {
             return try body()
-        } catch let error as PersonaStoreError {
+        } catch let error as KeyStoreError {
             switch error {
             case .invalid(let field, let message): throw APIError.invalid(message, field: field)
             case .unavailable, .closed: throw APIError(.serviceUnavailable, "unavailable", "the key store cannot write now")

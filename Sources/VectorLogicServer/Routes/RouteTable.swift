@@ -1,6 +1,6 @@
 public import HTTPTypes
 import Hummingbird
-public import VectorLogicPersonas
+public import VectorLogicAccess
 
 /// Which rate-limit buckets a route draws from (api.md "Rate limits").
 public enum RateClass: String, Sendable, CaseIterable {

@@ -4,6 +4,7 @@ import NIOCore
 import VectorLogicEngine
 import VectorLogicJSON
 import VectorLogicPersonas
+import VectorLogicAccess
 
 extension Routes {
     /// `/v1/snapshots` and `/v1/snapshots/{name}` (api.md "Snapshots (admin)"): the engine writes and keeps the files in

@@ -8,27 +8,33 @@ import VectorLogicSync
 /// used buckets that still have a token, an eighth of the table at a time (so eviction costs O(log n) per request,
 /// amortised). Limited buckets go last: a flood of requests from many source addresses cannot reset the limit of a
 /// client that is being limited (issue 8 §5: 66,000 addresses from 127.x.y.z used to clear the whole table).
-final class RateLimiter: Sendable {
+public final class RateLimiter: Sendable {
     /// A bucket a request must take a token from.
-    struct Charge: Sendable {
+    public struct Charge: Sendable {
         /// Bucket key, e.g. `ip:127.0.0.1` or `search:127.0.0.1`.
-        var key: String
+        public var key: String
         /// Tokens per window (also the burst size).
-        var limit: Int
+        public var limit: Int
+
+        /// A bucket key and its limit.
+        public init(key: String, limit: Int) {
+            self.key = key
+            self.limit = limit
+        }
     }
 
     /// What the limiter decided, with the figures for the `RateLimit-*` headers of the tightest bucket.
-    struct Decision: Sendable, Equatable {
+    public struct Decision: Sendable, Equatable {
         /// Whether the request may proceed (then one token was taken from every bucket).
-        var allowed: Bool
+        public var allowed: Bool
         /// The tightest bucket's limit.
-        var limit: Int
+        public var limit: Int
         /// Whole tokens left in the tightest bucket after this request.
-        var remaining: Int
+        public var remaining: Int
         /// Seconds until the tightest bucket is full again.
-        var resetSeconds: Int
+        public var resetSeconds: Int
         /// Seconds until a denied request could succeed (0 when allowed).
-        var retryAfterSeconds: Int
+        public var retryAfterSeconds: Int
     }
 
     private struct Bucket {
@@ -36,18 +42,21 @@ final class RateLimiter: Sendable {
         var updatedNanoseconds: UInt64
     }
 
-    let windowNanoseconds: UInt64
-    let maxBuckets: Int
+    /// The window in nanoseconds.
+    public let windowNanoseconds: UInt64
+    /// The table's bound.
+    public let maxBuckets: Int
     private let buckets = Locked<[String: Bucket]>([:])
 
-    init(windowMilliseconds: Int, maxBuckets: Int = 65_536) {
+    /// Buckets refill `limit` tokens per `windowMilliseconds`; the table holds at most `maxBuckets`.
+    public init(windowMilliseconds: Int, maxBuckets: Int = 65_536) {
         precondition(windowMilliseconds > 0 && maxBuckets > 0, "a rate limiter needs a positive window and table size")
         windowNanoseconds = UInt64(windowMilliseconds) * 1_000_000
         self.maxBuckets = maxBuckets
     }
 
     /// Takes one token from every bucket in `charges` if each has one, else takes none. `now` is a monotonic clock in ns.
-    func take(_ charges: [Charge], now: UInt64) -> Decision {
+    public func take(_ charges: [Charge], now: UInt64) -> Decision {
         precondition(!charges.isEmpty && charges.allSatisfy { $0.limit > 0 }, "charges need positive limits")
         let window = Double(windowNanoseconds)
         return buckets.withLock { table in
@@ -83,7 +92,7 @@ final class RateLimiter: Sendable {
     }
 
     /// Buckets in the table (tests).
-    var bucketCount: Int { buckets.withLock { $0.count } }
+    public var bucketCount: Int { buckets.withLock { $0.count } }
 
     private func evict(_ table: inout [String: Bucket], now: UInt64, window: Double) {
         // A bucket untouched for a whole window has refilled completely, whatever its limit: it carries no state.
@@ -99,7 +108,7 @@ final class RateLimiter: Sendable {
     }
 
     /// Whether `charge` could take a token now, without taking one.
-    func peek(_ charge: Charge, now: UInt64) -> Decision {
+    public func peek(_ charge: Charge, now: UInt64) -> Decision {
         let window = Double(windowNanoseconds)
         let limit = Double(charge.limit)
         let tokens: Double = buckets.withLock { table in
@@ -116,7 +125,7 @@ final class RateLimiter: Sendable {
     /// The bucket key of a client address: IPv4 addresses as they are, IPv6 addresses by their /64 prefix (one
     /// host usually owns a whole /64, so per-address buckets would give it 2^64 of them). IPv4-mapped IPv6
     /// (`::ffff:1.2.3.4`) counts as the IPv4 address.
-    static func clientKey(_ address: String) -> String {
+    public static func clientKey(_ address: String) -> String {
         guard address.contains(":") else { return address }
         var text = Substring(address)
         if let percent = text.firstIndex(of: "%") { text = text[..<percent] }  // zone id

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import VectorLogicFormat
+import VectorLogicSQLite
 import VectorLogicSync
 
 /// What a key may do (api.md "API keys"): `read` GETs and searches, `write` changes vectors and personas, `admin`
@@ -63,24 +64,47 @@ public final class KeyStore: Sendable {
     let now: @Sendable () -> Int64
 
     /// Opens or creates the store at `path`.
-    public init(path: String, now: @escaping @Sendable () -> Int64 = PersonaStore.systemMilliseconds) throws {
-        let connection = try SQLiteConnection(path: path)
+    public init(path: String, now: @escaping @Sendable () -> Int64 = KeyStore.systemMilliseconds) throws {
+        let connection: SQLiteConnection
+        do { connection = try SQLiteConnection(path: path) } catch { throw KeyStoreError(error) }
         do {
-            try connection.execute(PersonaSchema.pragmas(durable: true))
-            try connection.transaction { () throws(PersonaStoreError) in
+            try connection.execute(SQLiteConnection.pragmas(durable: true))
+            try connection.transaction {
                 try connection.execute(KeyStore.schema)
             }
         } catch {
             connection.close()
-            throw error
+            throw KeyStoreError.mapping(error)
         }
         state = Locked(KeyStoreState(connection: connection))
         self.now = now
-        try state.withLock { state in try state.reload() }
+        try locked { state in try state.reload() }
+    }
+
+    /// The wall clock in milliseconds since the Unix epoch.
+    @Sendable public static func systemMilliseconds() -> Int64 {
+        var time = timespec()
+        clock_gettime(CLOCK_REALTIME, &time)
+        return Int64(time.tv_sec) * 1_000 + Int64(time.tv_nsec) / 1_000_000
+    }
+
+    /// Runs `body` under the lock; SQLite's failures come out as `KeyStoreError`.
+    func locked<T>(_ body: (inout KeyStoreState) throws -> T) throws -> T {
+        do {
+            return try state.withLock { state in try body(&state) }
+        } catch {
+            throw KeyStoreError.mapping(error)
+        }
+    }
+
+    /// A consistent copy of `keys.sqlite` at `path`, for snapshots (`SnapshotExtra`). Pending `last_used` times not yet
+    /// written are not in it (they are advisory).
+    public func copy(to path: String) throws {
+        try locked { state in try state.connection.copy(to: path) }
     }
 
     /// Opens `<directory>/keys.sqlite`.
-    public convenience init(dataDirectory: String, now: @escaping @Sendable () -> Int64 = PersonaStore.systemMilliseconds) throws {
+    public convenience init(dataDirectory: String, now: @escaping @Sendable () -> Int64 = KeyStore.systemMilliseconds) throws {
         try self.init(path: dataDirectory + "/" + KeyStore.fileName, now: now)
     }
 
@@ -138,16 +162,16 @@ public final class KeyStore: Sendable {
                        id: String, secret: String = KeyStore.newSecret()) throws -> (record: APIKeyRecord, secret: String) {
         try Self.validate(name: name, permissions: permissions, rateLimitPerMinute: rateLimitPerMinute, expiresInDays: expiresInDays)
         guard Self.isAcceptable(secret) else {
-            throw PersonaStoreError.invalid(field: "key", message: "an API key must be 16-256 visible ASCII characters")
+            throw KeyStoreError.invalid(field: "key", message: "an API key must be 16-256 visible ASCII characters")
         }
         let created = now()
         let record = APIKeyRecord(
             id: id, name: name, prefix: String(secret.prefix(12)), permissions: permissions,
             rateLimitPerMinute: rateLimitPerMinute, createdAt: created,
             expiresAt: expiresInDays.map { created + Int64($0) * 86_400_000 }, lastUsedAt: nil, active: true)
-        try state.withLock { state in
+        try locked { state in
             let connection = state.connection
-            try connection.transaction { () throws(PersonaStoreError) in
+            try connection.transaction { () throws in
                 let insert = try connection.statement("""
                     INSERT INTO api_keys (id, name, prefix, secret_sha256, permissions, rate_limit_per_minute, created_at,
                                           expires_at, last_used_at, active) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, 1)
@@ -169,7 +193,7 @@ public final class KeyStore: Sendable {
 
     /// Every key, newest first, without secrets.
     public func list() throws -> [APIKeyRecord] {
-        try state.withLock { state in
+        try locked { state in
             try state.flushLastUsed()
             return state.records.values.sorted { ($0.createdAt, $0.id) > ($1.createdAt, $1.id) }
         }
@@ -181,11 +205,11 @@ public final class KeyStore: Sendable {
     /// Gives the key a new secret; the old one stops working at once. Nil when no active key has this id.
     public func rotate(id: String) throws -> (record: APIKeyRecord, secret: String)? {
         let secret = Self.newSecret()
-        let record = try state.withLock { state -> APIKeyRecord? in
+        let record = try locked { state -> APIKeyRecord? in
             guard var record = state.records[id], record.active else { return nil }
             record.prefix = String(secret.prefix(12))
             let connection = state.connection
-            try connection.transaction { () throws(PersonaStoreError) in
+            try connection.transaction { () throws in
                 let update = try connection.statement("UPDATE api_keys SET secret_sha256 = ?, prefix = ? WHERE id = ?")
                 try update.bind(1, SHA256.hash(Array(secret.utf8)))
                 try update.bind(2, record.prefix)
@@ -200,10 +224,10 @@ public final class KeyStore: Sendable {
 
     /// Revokes the key at once (the record stays, inactive). Nil when no key has this id.
     public func revoke(id: String) throws -> APIKeyRecord? {
-        try state.withLock { state -> APIKeyRecord? in
+        try locked { state -> APIKeyRecord? in
             guard state.records[id] != nil else { return nil }
             let connection = state.connection
-            try connection.transaction { () throws(PersonaStoreError) in
+            try connection.transaction { () throws in
                 let update = try connection.statement("UPDATE api_keys SET active = 0 WHERE id = ?")
                 try update.bind(1, id)
                 try update.run()
@@ -232,7 +256,7 @@ public final class KeyStore: Sendable {
     }
 
     static func validate(name: String, permissions: Set<APIKeyPermission>, rateLimitPerMinute: Int,
-                         expiresInDays: Int?) throws(PersonaStoreError) {
+                         expiresInDays: Int?) throws(KeyStoreError) {
         guard !name.isEmpty, name.unicodeScalars.count <= 256 else {
             throw .invalid(field: "name", message: "name must be 1-256 characters")
         }
@@ -260,7 +284,7 @@ struct KeyStoreState {
     var pendingLastUsed: [String: Int64] = [:]
 
     /// Reads every record (a few hundred bytes each; stores hold few keys) after writing pending `last_used` times.
-    mutating func reload() throws(PersonaStoreError) {
+    mutating func reload() throws {
         try flushLastUsed()
         let select = try connection.statement("""
             SELECT id, name, prefix, secret_sha256, permissions, rate_limit_per_minute, created_at, expires_at, last_used_at, active
@@ -283,12 +307,12 @@ struct KeyStoreState {
     }
 
     /// Writes the `last_used_at` times noted since the last write.
-    mutating func flushLastUsed() throws(PersonaStoreError) {
+    mutating func flushLastUsed() throws {
         guard !pendingLastUsed.isEmpty else { return }
         let pending = pendingLastUsed
         pendingLastUsed = [:]
         let connection = self.connection
-        try connection.transaction { () throws(PersonaStoreError) in
+        try connection.transaction { () throws in
             let update = try connection.statement("UPDATE api_keys SET last_used_at = ? WHERE id = ?")
             for (id, time) in pending {
                 update.reset()

@@ -4,19 +4,20 @@ import VectorLogicIO
 /// `SQLITE_TRANSIENT`: SQLite copies bound bytes before the bind call returns (the C macro is not imported).
 let sqliteTransient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
-/// One SQLite connection with a cache of prepared statements. Not thread-safe: `PersonaStore` guards it with a lock.
-final class SQLiteConnection {
+/// One SQLite connection with a cache of prepared statements. Not thread-safe: its owner (`PersonaStore`, `KeyStore`)
+/// guards it with a lock.
+package final class SQLiteConnection {
     private var handle: OpaquePointer?
     private var statements: [String: SQLiteStatement] = [:]
 
     /// Opens (creating if needed) the database file at `path`, private to the owner: created 0600 here (SQLite would
     /// create it 0644 under the usual umask), its `-wal` and `-shm` files then take that mode from it; files an older
     /// build left group- or world-readable are tightened.
-    init(path: String) throws(PersonaStoreError) {
+    package init(path: String) throws(SQLiteError) {
         do {
             try PrivateFiles.prepare(path)
         } catch {
-            throw PersonaStoreError.failed("cannot create \(path): \(error.description)")
+            throw SQLiteError.failed("cannot create \(path): \(error.description)")
         }
         for suffix in ["-wal", "-shm"] { PrivateFiles.restrictIfPresent(path + suffix) }
         var db: OpaquePointer?
@@ -37,7 +38,7 @@ final class SQLiteConnection {
     deinit { close() }
 
     /// Finalizes every statement and closes the connection; later calls throw `.closed`.
-    func close() {
+    package func close() {
         for statement in statements.values { statement.finalize() }
         statements.removeAll()
         if let handle { sqlite3_close_v2(handle) }
@@ -45,15 +46,15 @@ final class SQLiteConnection {
     }
 
     /// Runs one or more statements with no parameters and no rows (DDL, pragmas, BEGIN/COMMIT).
-    func execute(_ sql: String) throws(PersonaStoreError) {
-        guard let handle else { throw PersonaStoreError.closed }
+    package func execute(_ sql: String) throws(SQLiteError) {
+        guard let handle else { throw SQLiteError.closed }
         let code = sqlite3_exec(handle, sql, nil, nil, nil)
         guard code == SQLITE_OK else { throw failure(code) }
     }
 
     /// The cached prepared statement for `sql`, reset and with no bindings.
-    func statement(_ sql: String) throws(PersonaStoreError) -> SQLiteStatement {
-        guard let handle else { throw PersonaStoreError.closed }
+    package func statement(_ sql: String) throws(SQLiteError) -> SQLiteStatement {
+        guard let handle else { throw SQLiteError.closed }
         if let cached = statements[sql] {
             cached.reset()
             return cached
@@ -68,7 +69,7 @@ final class SQLiteConnection {
 
     /// Runs `body` in one write transaction: committed (durably, with `synchronous=FULL`) when it returns, rolled back
     /// when it throws, so a rejected request changes nothing.
-    func transaction<T>(_ body: () throws(PersonaStoreError) -> T) throws(PersonaStoreError) -> T {
+    package func transaction<T>(_ body: () throws -> T) throws -> T {
         try execute("BEGIN IMMEDIATE")
         let value: T
         do {
@@ -87,15 +88,15 @@ final class SQLiteConnection {
     }
 
     /// Rows changed by the last INSERT/UPDATE/DELETE.
-    var changes: Int { handle.map { Int(sqlite3_changes($0)) } ?? 0 }
+    package var changes: Int { handle.map { Int(sqlite3_changes($0)) } ?? 0 }
 
     /// The typed error for a failed call, with SQLite's message.
-    func failure(_ code: Int32) -> PersonaStoreError {
+    package func failure(_ code: Int32) -> SQLiteError {
         SQLiteConnection.error(code: code, message: handle.map { String(cString: sqlite3_errmsg($0)) } ?? "closed")
     }
 
     /// Maps a result code: storage trouble is `unavailable` (503), damage is `corrupt`, the rest are bugs.
-    static func error(code: Int32, message: String) -> PersonaStoreError {
+    package static func error(code: Int32, message: String) -> SQLiteError {
         switch code & 0xFF {
         case SQLITE_FULL: return .unavailable("the disk is full")
         case SQLITE_IOERR, SQLITE_CANTOPEN, SQLITE_READONLY, SQLITE_NOMEM, SQLITE_BUSY, SQLITE_LOCKED, SQLITE_PERM, SQLITE_PROTOCOL:

@@ -1,40 +1,40 @@
 import CSQLite
 
 /// A prepared statement: 1-based parameter binding, stepping, 0-based column reads.
-final class SQLiteStatement {
+package final class SQLiteStatement {
     private var raw: OpaquePointer?
     private unowned let connection: SQLiteConnection
 
-    init(_ raw: OpaquePointer, connection: SQLiteConnection) {
+    package init(_ raw: OpaquePointer, connection: SQLiteConnection) {
         self.raw = raw
         self.connection = connection
     }
 
-    func finalize() {
+    package func finalize() {
         sqlite3_finalize(raw)
         raw = nil
     }
 
     /// Ready for new bindings and a new run.
-    func reset() {
+    package func reset() {
         sqlite3_reset(raw)
         sqlite3_clear_bindings(raw)
     }
 
-    func bind(_ index: Int32, _ value: Int64) throws(PersonaStoreError) {
+    package func bind(_ index: Int32, _ value: Int64) throws(SQLiteError) {
         try check(sqlite3_bind_int64(raw, index, value))
     }
 
-    func bind(_ index: Int32, _ value: Int) throws(PersonaStoreError) {
+    package func bind(_ index: Int32, _ value: Int) throws(SQLiteError) {
         try bind(index, Int64(value))
     }
 
-    func bind(_ index: Int32, _ value: Double) throws(PersonaStoreError) {
+    package func bind(_ index: Int32, _ value: Double) throws(SQLiteError) {
         try check(sqlite3_bind_double(raw, index, value))
     }
 
     /// Binds text with its byte length, so a string holding U+0000 is stored whole (with -1 SQLite stops at the NUL).
-    func bind(_ index: Int32, _ value: String) throws(PersonaStoreError) {
+    package func bind(_ index: Int32, _ value: String) throws(SQLiteError) {
         let bytes = Array(value.utf8)
         let code = bytes.withUnsafeBufferPointer { buffer -> Int32 in
             // An empty string still needs a non-nil pointer, or SQLite stores NULL.
@@ -45,7 +45,7 @@ final class SQLiteStatement {
     }
 
     /// Binds bytes, or NULL for nil.
-    func bind(_ index: Int32, _ value: [UInt8]?) throws(PersonaStoreError) {
+    package func bind(_ index: Int32, _ value: [UInt8]?) throws(SQLiteError) {
         guard let value else {
             try check(sqlite3_bind_null(raw, index))
             return
@@ -58,7 +58,7 @@ final class SQLiteStatement {
     }
 
     /// Advances: true while there is a row to read, false when done.
-    func step() throws(PersonaStoreError) -> Bool {
+    package func step() throws(SQLiteError) -> Bool {
         let code = sqlite3_step(raw)
         switch code {
         case SQLITE_ROW: return true
@@ -68,31 +68,31 @@ final class SQLiteStatement {
     }
 
     /// Runs a statement that returns no rows.
-    func run() throws(PersonaStoreError) {
+    package func run() throws(SQLiteError) {
         _ = try step()
         sqlite3_reset(raw)
     }
 
-    func int64(_ column: Int32) -> Int64 { sqlite3_column_int64(raw, column) }
-    func int(_ column: Int32) -> Int { Int(sqlite3_column_int64(raw, column)) }
-    func double(_ column: Int32) -> Double { sqlite3_column_double(raw, column) }
-    func isNull(_ column: Int32) -> Bool { sqlite3_column_type(raw, column) == SQLITE_NULL }
+    package func int64(_ column: Int32) -> Int64 { sqlite3_column_int64(raw, column) }
+    package func int(_ column: Int32) -> Int { Int(sqlite3_column_int64(raw, column)) }
+    package func double(_ column: Int32) -> Double { sqlite3_column_double(raw, column) }
+    package func isNull(_ column: Int32) -> Bool { sqlite3_column_type(raw, column) == SQLITE_NULL }
 
-    func string(_ column: Int32) -> String {
+    package func string(_ column: Int32) -> String {
         guard let text = sqlite3_column_text(raw, column) else { return "" }
         let count = Int(sqlite3_column_bytes(raw, column))
         return String(decoding: UnsafeBufferPointer(start: text, count: count), as: UTF8.self)
     }
 
     /// The blob's bytes, or nil for NULL.
-    func blob(_ column: Int32) -> [UInt8]? {
+    package func blob(_ column: Int32) -> [UInt8]? {
         guard !isNull(column) else { return nil }
         let count = Int(sqlite3_column_bytes(raw, column))
         guard count > 0, let bytes = sqlite3_column_blob(raw, column) else { return [] }
         return Array(UnsafeRawBufferPointer(start: bytes, count: count))
     }
 
-    private func check(_ code: Int32) throws(PersonaStoreError) {
+    private func check(_ code: Int32) throws(SQLiteError) {
         guard code == SQLITE_OK else { throw connection.failure(code) }
     }
 }
