@@ -12,7 +12,7 @@ public struct SectionSummary: Sendable, Hashable, Codable {
     public var checksumOK: Bool
 }
 
-/// HNSW figures of a segment's graph section (`FrozenHNSW.statistics`).
+/// HNSW figures of a segment's graph section (`FrozenHNSW.statistics` and `reachability()`).
 public struct GraphSummary: Sendable, Hashable, Codable {
     /// Rows in the graph.
     public var nodes: Int
