@@ -1,7 +1,8 @@
 extension FrozenHNSW {
     /// For verify: neighbours in range, degrees within m/m0, no self links or duplicates, upper records laid out in
-    /// row order without overlap, levels within the max level, entry point on the top level. Empty when fine.
-    public func checkInvariants() -> [String] {
+    /// row order without overlap, levels within the max level, entry point on the top level, and (unless
+    /// `includingReachability` is false) every row reachable from the entry point on level 0. Empty when fine.
+    public func checkInvariants(includingReachability: Bool = true) -> [String] {
         var problems: [String] = []
         func report(_ s: String) { if problems.count < 100 { problems.append(s) } }
         var nextUpper = 0
@@ -48,6 +49,7 @@ extension FrozenHNSW {
         if count > 0 {
             if topSeen != header.maxLevel { report("max level \(header.maxLevel) but highest row level is \(topSeen)") }
             if graph.level(Int(header.entryPoint)) != header.maxLevel { report("entry point is not on the top level") }
+            if includingReachability, let message = reachability().problem { report(message) }
         }
         return problems
     }

@@ -60,6 +60,8 @@ extension MutableHNSW {
             while l >= 0 {
                 reader.searchLayer(query, entry: start, ef: parameters.efConstruction, level: l, accept: nil, scratch: scratch)
                 scratch.results.drainSorted(into: &scratch.sorted)
+                // The row itself can show up: a concurrent insert that linked to it lists it in its own lists.
+                scratch.sorted.removeAll { $0.row == row }
                 if let best = scratch.sorted.first { start = best }
                 selectNeighbors(scratch.sorted, max: parameters.m, reader: reader, into: &scratch.selected)
                 connect(row, level: l, selected: scratch.selected, reader: reader)
@@ -88,21 +90,53 @@ extension MutableHNSW {
     }
 
     /// Sets the row's own list at `level`, then adds the back-links (pruning a full list with the heuristic).
+    ///
+    /// The own list is merged, never overwritten. Once this row is linked on a higher level, other threads' inserts
+    /// can descend through it, pick it as a neighbour on a lower level and append a back-link to its (still empty)
+    /// list there — before this loop reaches that level. Overwriting the list with `selected` erased those back-links,
+    /// sometimes a row's only in-link, so no search could reach that row again, whatever the ef (issue 8, section 3:
+    /// 0.02–0.2% of rows lost on 2+ threads, none on one). hnswlib avoids it by holding the new element's lock for its
+    /// whole insert; readers here never lock, so the links found in the list are kept, and the union is pruned with
+    /// the same heuristic as a full neighbour list when it does not fit. Back-links already present are not added
+    /// again (the other row may have linked this one from its own list first).
     private func connect<R: GraphReader>(_ row: UInt32, level: Int, selected: [Candidate], reader: R) {
-        guard let (own, _) = storage.list(row, level: level) else { return }
-        let lock = storage.lockWord(row)
-        vl_spin_lock(lock)
-        for (i, c) in selected.enumerated() { vl_store_release_u32(own + 1 + i, c.row) }
-        vl_store_release_u32(own, UInt32(selected.count))
-        vl_spin_unlock(lock)
+        guard let (own, ownMax) = storage.list(row, level: level) else { return }
         var pool: [Candidate] = []
         var kept: [Candidate] = []
+        pool.reserveCapacity(max(selected.count + ownMax, storage.m0) + 1)  // grown before a spin lock is held
+        kept.reserveCapacity(pool.capacity)
+        let lock = storage.lockWord(row)
+        vl_spin_lock(lock)
+        let appended = min(Int(vl_load_acquire_u32(own)), ownMax)
+        if appended == 0 {
+            for (i, c) in selected.enumerated() { vl_store_release_u32(own + 1 + i, c.row) }
+            vl_store_release_u32(own, UInt32(selected.count))
+        } else {
+            pool.append(contentsOf: selected)
+            for i in 0..<appended {
+                let other = vl_load_acquire_u32(own + 1 + i)
+                if other == row || pool.contains(where: { $0.row == other }) { continue }
+                pool.append(Candidate(distance: reader.distance(row: row, row: other), row: other))
+            }
+            pool.sort(by: Candidate.closer)
+            selectNeighbors(pool, max: ownMax, reader: reader, into: &kept)
+            for (i, c) in kept.enumerated() { vl_store_release_u32(own + 1 + i, c.row) }
+            vl_store_release_u32(own, UInt32(kept.count))
+        }
+        vl_spin_unlock(lock)
         for neighbor in selected where neighbor.row != row {
             guard let (list, maxDegree) = storage.list(neighbor.row, level: level) else { continue }
             let nlock = storage.lockWord(neighbor.row)
             vl_spin_lock(nlock)
             let n = min(Int(vl_load_acquire_u32(list)), maxDegree)
-            if n < maxDegree {
+            var present = false
+            for i in 0..<n where vl_load_acquire_u32(list + 1 + i) == row {
+                present = true
+                break
+            }
+            if present {
+                // Linked already (the neighbour found this row first).
+            } else if n < maxDegree {
                 vl_store_release_u32(list + 1 + n, row)
                 vl_store_release_u32(list, UInt32(n + 1))
             } else {

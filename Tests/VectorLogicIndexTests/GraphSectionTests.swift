@@ -44,6 +44,37 @@ import VectorLogicIndex
         }
     }
 
+    /// Reachability (issue 8, section 3): a healthy graph reaches every row from its entry point on level 0; once
+    /// every level-0 link to a row is removed, the frozen graph counts it as unreachable and `checkInvariants` says so.
+    @Test func unlinkedRowIsReportedUnreachable() throws {
+        let n = 300
+        let data = IndexTestData.uniform(count: n, dimension: 8, seed: 0x4EAC)
+        let source = FlatVectorSource(dimension: 8, vectors: data)
+        let index = IndexTestData.build(source, count: n, metric: .euclidean)
+        #expect(index.reachability() == GraphReachability(unreachable: 0, examples: []))
+        var bytes = index.serialized()
+        func u32(_ at: Int) -> UInt32 { (0..<4).reduce(0) { $0 | UInt32(bytes[at + $1]) << (8 * $1) } }
+        func set(_ value: UInt32, at: Int) { for i in 0..<4 { bytes[at + i] = UInt8(truncatingIfNeeded: value >> (8 * i)) } }
+        let m0 = Int(u32(16)), entry = u32(24), levels = 64 + n * (1 + m0) * 4
+        let cut = try #require((0..<UInt32(n)).first { $0 != entry && bytes[levels + Int($0)] == 0 })
+        for r in 0..<n {
+            let list = 64 + r * (1 + m0) * 4
+            let ids = (0..<Int(u32(list))).map { u32(list + 4 + $0 * 4) }.filter { $0 != cut }
+            set(UInt32(ids.count), at: list)
+            for i in 0..<m0 { set(i < ids.count ? ids[i] : 0xFFFF_FFFF, at: list + 4 + i * 4) }
+        }
+        try bytes.withUnsafeBytes { raw in
+            let frozen = try FrozenHNSW(graph: raw, source: source, metric: .euclidean, count: n)
+            let reach = frozen.reachability()
+            #expect(reach.unreachable >= 1 && reach.examples.contains(cut))
+            #expect(frozen.checkInvariants().contains { $0.contains("not reachable from the entry point") })
+            #expect(frozen.checkInvariants(includingReachability: false) == [])
+            let q = Array(data[(Int(cut) * 8)..<(Int(cut) * 8 + 8)])
+            let found = q.withUnsafeBufferPointer { frozen.search($0.baseAddress!, k: 1, ef: n, accept: nil) }
+            #expect(found.first?.row != cut)
+        }
+    }
+
     /// Garbage never traps: random bytes, truncations and corrupted header fields throw; corrupted link bytes
     /// either throw or give a graph whose searches stay in range and whose invariant check reports the damage.
     @Test func garbageBytesThrowOrStaySafe() throws {

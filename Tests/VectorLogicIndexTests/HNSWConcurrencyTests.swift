@@ -47,4 +47,13 @@ import VectorLogicIndex
         }
         #expect(total / 20 >= 0.95)
     }
+
+    /// The multi-threaded build of `HNSWParallelBuildTests`, small enough for ThreadSanitizer: several threads insert
+    /// while their inserts find each other's half-linked rows (the own-list merge and back-link paths of `connect`),
+    /// and every row stays reachable and finds itself.
+    @Test func concurrentBuildKeepsEveryRowReachable() throws {
+        let losses = try ParallelBuildCheck.run(builds: 2, rows: 600, threads: 4, seed: 0xC0B1)
+        #expect(losses.unreachable == 0)
+        #expect(losses.notFound == 0)
+    }
 }

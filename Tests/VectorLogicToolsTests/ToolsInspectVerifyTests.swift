@@ -87,6 +87,7 @@ extension ToolsSuite {
             #expect(graph.levels >= 1)
             #expect(graph.entryPoint != nil)
             #expect(graph.meanDegree > 1 && graph.maxDegree <= graph.m0)
+            #expect(graph.unreachableNodes == 0)
             #expect(try Verifier.verify(directory: directory.path).isClean)
         }
     }
@@ -116,5 +117,37 @@ enum ToolsGraphFixture {
             return SegmentContainer.build(sections: sections)
         }
         if let rebuilt { try ToolsFixture.write(rebuilt, to: path) }
+    }
+
+    /// Removes the first level-0 row at or after `from` (not the entry point) from every level-0 list of the segment's
+    /// graph, so no search can reach it, and rewrites the file with valid checksums. Returns that row.
+    static func cutOffRow(_ path: String, from: Int) throws -> UInt32 {
+        let bytes = try ToolsFixture.read(path)
+        let (file, row) = try bytes.withUnsafeBytes { raw -> ([UInt8], UInt32) in
+            let layout = try SegmentContainer.open(raw)
+            guard let section = layout.section(.engineGraph) else { throw CocoaError(.fileReadCorruptFile) }
+            var graph = Array(section)
+            func u32(_ at: Int) -> UInt32 { (0..<4).reduce(0) { $0 | UInt32(graph[at + $1]) << (8 * $1) } }
+            func set(_ value: UInt32, at: Int) { for i in 0..<4 { graph[at + i] = UInt8(truncatingIfNeeded: value >> (8 * i)) } }
+            // data-format.md, "HNSW graph section": 64-byte header, then count × (1 + m0) u32 level-0 lists, then levels.
+            let m0 = Int(u32(16)), count = Int(u32(20)), entry = u32(24)
+            let level0 = 64, levels = level0 + count * (1 + m0) * 4
+            guard let cut = (from..<count).first(where: { UInt32($0) != entry && graph[levels + $0] == 0 }) else {
+                throw CocoaError(.fileReadCorruptFile)
+            }
+            for r in 0..<count {
+                let list = level0 + r * (1 + m0) * 4
+                let ids = (0..<Int(u32(list))).map { u32(list + 4 + $0 * 4) }.filter { $0 != UInt32(cut) }
+                set(UInt32(ids.count), at: list)
+                for i in 0..<m0 { set(i < ids.count ? ids[i] : 0xFFFF_FFFF, at: list + 4 + i * 4) }
+            }
+            let sections = layout.sections.compactMap { entry -> (kind: UInt32, bytes: [UInt8])? in
+                if entry.kind == SegmentSectionKind.engineGraph.rawValue { return (entry.kind, graph) }
+                return layout.section(entry.kind).map { (kind: entry.kind, bytes: Array($0)) }
+            }
+            return (SegmentContainer.build(sections: sections), UInt32(cut))
+        }
+        try ToolsFixture.write(file, to: path)
+        return row
     }
 }

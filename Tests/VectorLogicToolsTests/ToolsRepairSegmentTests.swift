@@ -69,6 +69,42 @@ extension ToolsSuite {
             try await database.close()
         }
 
+        /// A graph with a row no search can reach (issue 8, section 3): inspect counts it, verify fails and names the row
+        /// and `repair`, repair rewrites the segment with a rebuilt graph, and search finds the row again.
+        @Test func unreachableGraphRowFailsVerifyAndRepairRebuildsTheGraph() async throws {
+            let directory = ToolsTempDirectory("graph-unreachable")
+            defer { directory.remove() }
+            try await ToolsFixture.twoSegmentDatabase(at: directory.path)
+            let first = try #require(try ToolsFixture.segments(in: directory.path).first)
+            let path = directory.path + "/" + first
+            try ToolsGraphFixture.ensureGraph(path)
+            let row = try ToolsGraphFixture.cutOffRow(path, from: 5)  // rows 0..<5 are deleted
+
+            let inspected = try #require(try Inspector.inspect(path: path).segments.first?.graph)
+            #expect(inspected.unreachableNodes == 1)
+            let encoder = JSONEncoder()
+            encoder.keyEncodingStrategy = .convertToSnakeCase
+            let json = String(decoding: try encoder.encode(inspected), as: UTF8.self)
+            #expect(json.contains("\"unreachable_nodes\":1"), "\(json)")
+            let damaged = try Verifier.verify(directory: directory.path)
+            #expect(!damaged.isClean)
+            let problem = try #require(damaged.errors.first { $0.file == first && $0.message.contains("not reachable") })
+            #expect(problem.message.contains("row \(row)") && problem.message.contains("`repair` rebuilds the graph"), "\(problem)")
+
+            let report = try Repairer.repair(directory: directory.path)
+            #expect(report.actions.contains { $0.kind == "rewrite" && $0.file == first })
+            #expect(report.losses.isEmpty)
+            let after = try Verifier.verify(directory: directory.path)
+            #expect(after.isClean, "\(after.render())")
+            let rebuilt = try #require(try Inspector.inspect(path: directory.path).segments.first { $0.rows == 40 })
+            #expect(rebuilt.graph?.unreachableNodes == 0)
+
+            let database = try Database.open(at: directory.path)
+            let hits = try database.search("docs", SearchRequest(vector: toolsVector(Int(row), dimension: 8), k: 1))
+            #expect(hits.first?.id == "a-\(row)")
+            try await database.close()
+        }
+
         /// A truncated manifest: open fails pointing to repair; repair rebuilds it from the segments; all rows come back.
         @Test func truncatedManifestIsRebuiltFromTheSegments() async throws {
             let directory = ToolsTempDirectory("manifest")

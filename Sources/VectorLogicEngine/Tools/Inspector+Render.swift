@@ -40,7 +40,7 @@ extension InspectReport {
             let entry = g.entryPoint.map { String($0) } ?? "none"
             let mean = (g.meanDegree * 100).rounded() / 100
             out.append("  hnsw: \(g.nodes) nodes, \(g.levels) levels \(g.nodesPerLevel), entry point \(entry), "
-                + "mean degree \(mean), max degree \(g.maxDegree) (m=\(g.m), m0=\(g.m0))")
+                + "mean degree \(mean), max degree \(g.maxDegree) (m=\(g.m), m0=\(g.m0)), \(g.unreachableNodes) unreachable")
         }
         return out
     }

@@ -6,8 +6,8 @@ import VectorLogicIO
 /// Everything the tools learn from one segment file: its summary, its problems, and what `repair` can do about them.
 ///
 /// The analysis is O(file size): it checksums every section body (`SegmentLayout.verify()`), walks the offset
-/// tables, the id order and the graph (`FrozenHNSW.checkInvariants()`). The open path of the engine does only the
-/// O(1) part of this.
+/// tables, the id order and the graph (`FrozenHNSW.checkInvariants()` and `reachability()`). The open path of the
+/// engine does only the O(1) part of this.
 final class SegmentAnalysis: @unchecked Sendable {
     /// What `repair` can do with the file.
     enum Condition: Sendable, Equatable {

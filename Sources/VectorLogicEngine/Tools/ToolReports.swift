@@ -12,7 +12,7 @@ public struct SectionSummary: Sendable, Hashable, Codable {
     public var checksumOK: Bool
 }
 
-/// HNSW figures of a segment's graph section (`FrozenHNSW.statistics`).
+/// HNSW figures of a segment's graph section (`FrozenHNSW.statistics` and `reachability()`).
 public struct GraphSummary: Sendable, Hashable, Codable {
     /// Rows in the graph.
     public var nodes: Int
@@ -32,6 +32,9 @@ public struct GraphSummary: Sendable, Hashable, Codable {
     public var m0: Int
     /// Bytes of the section.
     public var bytes: Int
+    /// Rows with no level-0 path from the entry point: no search can return them (0 in a healthy graph; verify
+    /// reports any as an error and `repair` rebuilds the graph).
+    public var unreachableNodes: Int
 }
 
 /// One segment file as `inspect` shows it.
