@@ -15,6 +15,27 @@ import VectorLogicJSON
         return served
     }
 
+    /// Each route's operation id is declared once, in the route table, and the document names the same one; the persona
+    /// routes (no id in the table) are documented once, as a shared path item both prefixes refer to.
+    @Test func operationIDsMatchTheRouteTable() async throws {
+        try await withServer { server in
+            let document = try #require(OpenAPIDocument.value)
+            let state = ServerState(database: server.database, personas: server.personas, configuration: ServerConfiguration(),
+                                    residentBytes: { nil })
+            var seen = Set<String>()
+            for route in Routes.table(state: state, keys: server.keys).map(\.route) {
+                let item = try #require(document["paths"]?[route.openAPIPath], "\(route)")
+                if let id = route.operationID {
+                    #expect(item[route.method.rawValue.lowercased()]?["operationId"]?.string == id, "\(route)")
+                    #expect(seen.insert(id).inserted, "operation id \(id) is unique")
+                } else {
+                    #expect(item["$ref"]?.string?.hasPrefix("#/components/pathItems/") == true, "\(route) is a shared path item")
+                }
+            }
+            #expect(seen.count >= 30)
+        }
+    }
+
     @Test func documentListsEveryServedRoute() async throws {
         try await withServer { server in
             let answer = try await server.call("GET", "/openapi.json")

@@ -6,7 +6,7 @@ extension Routes {
     /// and under a strict CSP): engine figures, collections, and a search box, all read through the public JSON API.
     static func adminPage() -> RouteDefinition {
         // Open: the page holds no data; it asks for a key and reads the JSON API with it.
-        RouteDefinition(.get, "/admin", nil) { _, _ -> Response in
+        RouteDefinition(.get, "/admin", nil, operation: "adminPage") { _, _ -> Response in
             var headers = HTTPFields()
             headers[.contentType] = "text/html; charset=utf-8"
             headers[.contentSecurityPolicy] = "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'"

@@ -8,28 +8,28 @@ extension Routes {
     /// `/health`, `/ready`, `/metrics` (open, never rate-limited), `/v1/stats` and `/openapi.json`.
     static func operations(state: ServerState) -> [RouteDefinition] {
         var routes: [RouteDefinition] = [
-            .probe("/health") { _, _ -> Response in
+            .probe("/health", operation: "health") { _, _ -> Response in
                 JSONResponse.make(status: .ok, bytes: Array(#"{"status":"ok"}"#.utf8))
             },
-            .probe("/ready") { _, _ -> Response in
+            .probe("/ready", operation: "ready") { _, _ -> Response in
                 // The app is built only after recovery finished, so readiness is the engine accepting writes.
                 guard state.database.isWritable else {
                     throw APIError(.serviceUnavailable, "unavailable", "the database does not accept writes")
                 }
                 return JSONResponse.make(status: .ok, bytes: Array(#"{"status":"ready"}"#.utf8))
             },
-            .read(.get, "/v1/stats") { _, _ -> Response in
+            .read(.get, "/v1/stats", operation: "stats") { _, _ -> Response in
                 let uptime = ContinuousClock.now - state.startedAt
                 let stats = ResponseModels.stats(state.database.stats(), residentBytes: state.residentBytes(),
                                                  uptimeMs: uptime.components.seconds * 1_000 + uptime.components.attoseconds / 1_000_000_000_000_000)
                 return JSONResponse.success(stats)
             },
-            .read(.get, "/openapi.json") { _, _ -> Response in
+            .read(.get, "/openapi.json", operation: "openapi") { _, _ -> Response in
                 JSONResponse.make(status: .ok, bytes: OpenAPIDocument.bytes)
             },
         ]
         if state.configuration.metricsEnabled {
-            routes.append(.probe("/metrics") { _, _ -> Response in
+            routes.append(.probe("/metrics", operation: "metrics") { _, _ -> Response in
                 state.metrics.refreshEngine(state.database.stats(), collections: state.database.listCollections())
                 var headers = HTTPFields()
                 headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"

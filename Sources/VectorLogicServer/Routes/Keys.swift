@@ -7,7 +7,7 @@ import VectorLogicAccess
 extension Routes {
     /// `/v1/keys` (api.md "API keys"; admin permission, checked by `AuthMiddleware`).
     static func keys(keys: KeyStore, state: ServerState) -> [RouteDefinition] { [
-        .admin(.post, "/v1/keys") { request, _ -> Response in
+        .admin(.post, "/v1/keys", operation: "createKey") { request, _ -> Response in
             let body = try await state.body.decode(request) { reader in try CreateKeyBody.decode(&reader) }
             let made = try keyCall {
                 try keys.create(name: body.name, permissions: body.permissions, rateLimitPerMinute: body.rateLimitPerMinute,
@@ -15,16 +15,16 @@ extension Routes {
             }
             return JSONResponse.success(status: .created, keyJSON(made.record, secret: made.secret))
         },
-        .admin(.get, "/v1/keys") { _, _ -> Response in
+        .admin(.get, "/v1/keys", operation: "listKeys") { _, _ -> Response in
             let records = try keyCall { try keys.list() }
             return JSONResponse.success(.array(records.map { keyJSON($0, secret: nil) }), meta: [("count", .int(records.count))])
         },
-        .admin(.post, "/v1/keys/:id/rotate") { _, context -> Response in
+        .admin(.post, "/v1/keys/:id/rotate", operation: "rotateKey") { _, context -> Response in
             let id = try parameter(context, "id")
             guard let rotated = try keyCall({ try keys.rotate(id: id) }) else { throw keyNotFound(id) }
             return JSONResponse.success(keyJSON(rotated.record, secret: rotated.secret))
         },
-        .admin(.delete, "/v1/keys/:id") { _, context -> Response in
+        .admin(.delete, "/v1/keys/:id", operation: "revokeKey") { _, context -> Response in
             let id = try parameter(context, "id")
             guard let revoked = try keyCall({ try keys.revoke(id: id) }) else { throw keyNotFound(id) }
             return JSONResponse.success(keyJSON(revoked, secret: nil))

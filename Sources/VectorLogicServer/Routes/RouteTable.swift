@@ -26,6 +26,9 @@ public struct APIRoute: Sendable, Hashable, CustomStringConvertible {
     public let permission: APIKeyPermission?
     /// The rate-limit buckets the route draws from.
     public let rateClass: RateClass
+    /// The route's `operationId` in the OpenAPI document; nil for the persona routes, whose operations are described
+    /// once as shared `components/pathItems` for both `/personas…` and `/v1/personas…`.
+    public let operationID: String?
 
     /// The OpenAPI spelling of the template: `:name` becomes `{name}`.
     public var openAPIPath: String {
@@ -45,31 +48,32 @@ struct RouteDefinition: Sendable {
     let route: APIRoute
     let handler: Handler
 
-    init(_ method: HTTPRequest.Method, _ path: String, _ permission: APIKeyPermission?, rate: RateClass = .general,
-         _ handler: @escaping Handler) {
+    init(_ method: HTTPRequest.Method, _ path: String, _ permission: APIKeyPermission?, operation: String? = nil,
+         rate: RateClass = .general, _ handler: @escaping Handler) {
         precondition(path.hasPrefix("/") && !path.hasSuffix("/") && !path.contains("//"), "route templates are canonical: \(path)")
-        route = APIRoute(method: method, path: path, permission: permission, rateClass: rate)
+        route = APIRoute(method: method, path: path, permission: permission, rateClass: rate, operationID: operation)
         self.handler = handler
     }
 
     /// A probe or scrape (`GET`): no key, never rate-limited.
-    static func probe(_ path: String, _ handler: @escaping Handler) -> Self {
-        Self(.get, path, nil, rate: .unlimited, handler)
+    static func probe(_ path: String, operation: String, _ handler: @escaping Handler) -> Self {
+        Self(.get, path, nil, operation: operation, rate: .unlimited, handler)
     }
 
     /// A read route: GET or a POST that changes nothing.
-    static func read(_ method: HTTPRequest.Method, _ path: String, rate: RateClass = .general, _ handler: @escaping Handler) -> Self {
-        Self(method, path, .read, rate: rate, handler)
+    static func read(_ method: HTTPRequest.Method, _ path: String, operation: String? = nil, rate: RateClass = .general,
+                     _ handler: @escaping Handler) -> Self {
+        Self(method, path, .read, operation: operation, rate: rate, handler)
     }
 
     /// A route that changes vectors or personas.
-    static func write(_ method: HTTPRequest.Method, _ path: String, _ handler: @escaping Handler) -> Self {
-        Self(method, path, .write, handler)
+    static func write(_ method: HTTPRequest.Method, _ path: String, operation: String? = nil, _ handler: @escaping Handler) -> Self {
+        Self(method, path, .write, operation: operation, handler)
     }
 
     /// A route that changes collections, keys or snapshots, or reads keys or snapshots.
-    static func admin(_ method: HTTPRequest.Method, _ path: String, _ handler: @escaping Handler) -> Self {
-        Self(method, path, .admin, handler)
+    static func admin(_ method: HTTPRequest.Method, _ path: String, operation: String, _ handler: @escaping Handler) -> Self {
+        Self(method, path, .admin, operation: operation, handler)
     }
 }
 

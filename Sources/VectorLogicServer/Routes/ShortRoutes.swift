@@ -10,31 +10,31 @@ extension Routes {
     static func shortRoutes(state: ServerState) -> [RouteDefinition] {
         let collection = ServerState.defaultCollection
         return [
-        .write(.post, "/vectors") { request, _ -> Response in
+        .write(.post, "/vectors", operation: "shortUpsert") { request, _ -> Response in
             let body = try await state.body.decode(request) { reader in try UpsertBody.decode(&reader, strict: false, allowSingle: true) }
             return try await upsert(body.records, into: collection, state: state, status: .ok)
         },
-        .write(.post, "/vectors/batch") { request, _ -> Response in
+        .write(.post, "/vectors/batch", operation: "shortUpsertBatch") { request, _ -> Response in
             let body = try await state.body.decode(request) { reader in try UpsertBody.decode(&reader, strict: false, allowSingle: false) }
             return try await upsert(body.records, into: collection, state: state, status: .ok)
         },
-        .read(.post, "/vectors/search", rate: .search) { request, context -> Response in
+        .read(.post, "/vectors/search", operation: "shortSearch", rate: .search) { request, context -> Response in
             let body = try await state.body.decode(request) { reader in try SearchBody.decode(&reader, strict: false) }
             return try await search(body, in: collection, state: state, channel: context.channel)
         },
-        .read(.get, "/vectors/search", rate: .search) { request, context -> Response in
+        .read(.get, "/vectors/search", operation: "shortSearchGet", rate: .search) { request, context -> Response in
             try await search(try searchFromQuery(request), in: collection, state: state, channel: context.channel)
         },
-        .write(.delete, "/vectors/batch") { request, context -> Response in
+        .write(.delete, "/vectors/batch", operation: "shortDeleteBatch") { request, context -> Response in
             let target = try await state.body.decode(request) { reader in try DeleteBody.decode(&reader, allowFilter: true) }
             return try await delete(target, from: collection, state: state, channel: context.channel)
         },
-        .write(.put, "/vectors/:id") { request, context -> Response in
+        .write(.put, "/vectors/:id", operation: "shortPut") { request, context -> Response in
             let id = try parameter(context, "id")
             let record = try await state.body.decode(request) { reader in try PutVectorBody.decode(&reader, id: id, strict: false) }
             return try await upsert([record], into: collection, state: state, status: .ok)
         },
-        .write(.delete, "/vectors/:id") { _, context -> Response in
+        .write(.delete, "/vectors/:id", operation: "shortDelete") { _, context -> Response in
             try await deleteOne(try parameter(context, "id"), from: collection, state: state)
         },
         ]

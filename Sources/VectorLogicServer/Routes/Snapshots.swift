@@ -21,7 +21,7 @@ extension Routes {
             extras.append(SnapshotExtra(name: KeyStore.fileName) { path in try keys.copy(to: path) })
         }
         return [
-        .admin(.post, "/v1/snapshots") { [extras] _, _ -> Response in
+        .admin(.post, "/v1/snapshots", operation: "createSnapshot") { [extras] _, _ -> Response in
             let info = try await state.database.createStoredSnapshot(extras: extras)
             return JSONResponse.success(status: .created, .object(JSONObject([
                 ("name", .string(info.name)),
@@ -30,7 +30,7 @@ extension Routes {
                 ("created_at", .int(info.createdAtMs)),
             ])))
         },
-        .admin(.get, "/v1/snapshots") { _, _ -> Response in
+        .admin(.get, "/v1/snapshots", operation: "listSnapshots") { _, _ -> Response in
             let snapshots = try state.database.listStoredSnapshots()
             let items: [JSONValue] = snapshots.map { snapshot in
                 .object(JSONObject([
@@ -41,12 +41,12 @@ extension Routes {
             }
             return JSONResponse.success(.array(items), meta: [("count", .int(items.count))])
         },
-        .admin(.get, "/v1/snapshots/:name") { _, context -> Response in
+        .admin(.get, "/v1/snapshots/:name", operation: "downloadSnapshot") { _, context -> Response in
             let name = try parameter(context, "name")
             guard let download = try state.database.openStoredSnapshot(name) else { throw notFound(name) }
             return stream(download, name: name)
         },
-        .admin(.delete, "/v1/snapshots/:name") { _, context -> Response in
+        .admin(.delete, "/v1/snapshots/:name", operation: "deleteSnapshot") { _, context -> Response in
             let name = try parameter(context, "name")
             guard try state.database.deleteStoredSnapshot(name) else { throw notFound(name) }
             return JSONResponse.success(.object(JSONObject([("name", .string(name)), ("deleted", .bool(true))])))

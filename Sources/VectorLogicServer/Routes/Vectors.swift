@@ -7,14 +7,14 @@ import VectorLogicJSON
 extension Routes {
     /// `/v1/collections/{collection}/vectors…`: upsert, get, put, patch, delete, delete by ids or filter.
     static func vectors(state: ServerState) -> [RouteDefinition] { [
-        .write(.post, "/v1/collections/:collection/vectors") { request, context -> Response in
+        .write(.post, "/v1/collections/:collection/vectors", operation: "upsertVectors") { request, context -> Response in
             let collection = try parameter(context, "collection")
             let body = try await state.body.decode(request) { reader in
                 try UpsertBody.decode(&reader, strict: true, allowSingle: false)
             }
             return try await upsert(body.records, into: collection, state: state, status: .ok)
         },
-        .read(.get, "/v1/collections/:collection/vectors/:id") { request, context -> Response in
+        .read(.get, "/v1/collections/:collection/vectors/:id", operation: "getVector") { request, context -> Response in
             let collection = try parameter(context, "collection")
             let id = try parameter(context, "id")
             let includeValues = try flag(request, "include_values", default: false)
@@ -25,13 +25,13 @@ extension Routes {
                 ResponseModels.writeVector(vector, into: &buffer)
             }
         },
-        .write(.put, "/v1/collections/:collection/vectors/:id") { request, context -> Response in
+        .write(.put, "/v1/collections/:collection/vectors/:id", operation: "putVector") { request, context -> Response in
             let collection = try parameter(context, "collection")
             let id = try parameter(context, "id")
             let record = try await state.body.decode(request) { reader in try PutVectorBody.decode(&reader, id: id, strict: true) }
             return try await upsert([record], into: collection, state: state, status: .ok)
         },
-        .write(.patch, "/v1/collections/:collection/vectors/:id") { request, context -> Response in
+        .write(.patch, "/v1/collections/:collection/vectors/:id", operation: "patchVector") { request, context -> Response in
             let collection = try parameter(context, "collection")
             let id = try parameter(context, "id")
             let merge = try await state.body.decode(request) { reader in try PatchVectorBody.decode(&reader) }
@@ -40,12 +40,12 @@ extension Routes {
             }
             return JSONResponse.success(.object(JSONObject([("id", .string(id)), ("updated", .int(1))])))
         },
-        .write(.delete, "/v1/collections/:collection/vectors/:id") { _, context -> Response in
+        .write(.delete, "/v1/collections/:collection/vectors/:id", operation: "deleteVector") { _, context -> Response in
             let collection = try parameter(context, "collection")
             let id = try parameter(context, "id")
             return try await deleteOne(id, from: collection, state: state)
         },
-        .write(.post, "/v1/collections/:collection/vectors/delete") { request, context -> Response in
+        .write(.post, "/v1/collections/:collection/vectors/delete", operation: "deleteVectors") { request, context -> Response in
             let collection = try parameter(context, "collection")
             let target = try await state.body.decode(request) { reader in try DeleteBody.decode(&reader, allowFilter: true) }
             return try await delete(target, from: collection, state: state, channel: context.channel)
