@@ -6,7 +6,7 @@ import NIOPosix
 import Glibc
 #endif
 
-/// The `vectorlogic` root command; each subcommand is a thin call into a library (see `../shared/cli.md`).
+/// The `vectorlogic` root command; each subcommand is a thin call into a library (see the README's command-line section).
 public struct VectorLogicCommand: AsyncParsableCommand {
     /// Subcommands and the one-line abstract shown by `--help`.
     public static let configuration = CommandConfiguration(
@@ -19,7 +19,7 @@ public struct VectorLogicCommand: AsyncParsableCommand {
     public init() {}
 }
 
-/// Exit codes of `../shared/cli.md`, shared by every subcommand.
+/// Exit codes of the README's command-line section, shared by every subcommand.
 public enum ExitCodes {
     /// The check found problems, or the operation could not complete.
     public static let failure = ExitCode(1)
@@ -44,7 +44,7 @@ extension VectorLogicCommand {
 
     /// Parses the process arguments, runs the chosen subcommand and exits with its code.
     ///
-    /// ArgumentParser exits 64 (`EX_USAGE`) on bad usage; `../shared/cli.md` says 2, so usage errors are mapped here.
+    /// ArgumentParser exits 64 (`EX_USAGE`) on bad usage; the README's command-line section says 2, so usage errors are mapped here.
     public static func runFromCommandLine() async {
         let command: any ParsableCommand
         do {

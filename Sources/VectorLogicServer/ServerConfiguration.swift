@@ -2,7 +2,8 @@ public import VectorLogicDistance
 public import VectorLogicEngine
 public import VectorLogicIndex
 
-/// Everything `vectorlogic serve` can be told, resolved from flags, then environment, then defaults (cli.md "Serving").
+/// Everything `vectorlogic serve` can be told, resolved from flags, then environment, then defaults by the settings
+/// table (`ServeSetting.all`, which declares each setting's flag, environment names, default, help and parser once).
 public struct ServerConfiguration: Sendable {
     /// Where the database lives.
     public var dataDirectory: String = "./data"
@@ -12,6 +13,8 @@ public struct ServerConfiguration: Sendable {
     public var port: Int = 3000
     /// When writes are acknowledged.
     public var durability: Durability = .fsync
+    /// The sync interval `--durability batch` uses.
+    public var syncIntervalMilliseconds: Int = 10
     /// Dimension of the `default` collection made on first start.
     public var defaultDimension: Int = 384
     /// Metric of the `default` collection.
@@ -75,65 +78,6 @@ public struct ServerConfiguration: Sendable {
     }
 }
 
-/// Flags given on the command line; nil means "not given" (then the environment, then the default applies).
-public struct ServeFlags: Sendable {
-    /// `--data-dir`
-    public var dataDirectory: String?
-    /// `--host`
-    public var host: String?
-    /// `--port`
-    public var port: Int?
-    /// `--durability fsync|batch|none`
-    public var durability: String?
-    /// `--sync-interval-ms`
-    public var syncIntervalMilliseconds: Int?
-    /// `--default-dimension`
-    public var defaultDimension: Int?
-    /// `--default-metric`
-    public var defaultMetric: String?
-    /// `--default-index`
-    public var defaultIndexType: String?
-    /// `--log-format`
-    public var logFormat: String?
-    /// `--log-level`
-    public var logLevel: String?
-    /// `--metrics-enabled`
-    public var metricsEnabled: Bool?
-    /// `--max-body-bytes`
-    public var maxBodyBytes: Int?
-    /// `--slow-request-ms`
-    public var slowRequestMilliseconds: Int?
-    /// `--rate-limit`
-    public var rateLimitPerClient: Int?
-    /// `--search-rate-limit`
-    public var searchRateLimitPerClient: Int?
-    /// `--rate-limit-window-ms`
-    public var rateLimitWindowMilliseconds: Int?
-    /// `--auth on|off`
-    public var auth: String?
-    /// `--allow-query-api-key`
-    public var allowQueryAPIKey: Bool?
-    /// `--persona-decay-interval-ms`
-    public var personaDecayIntervalMilliseconds: Int?
-    /// `--auth-failure-limit`
-    public var authFailuresPerClient: Int?
-    /// `--allowed-hosts a.example,.b.example`
-    public var allowedHosts: String?
-    /// `--header-timeout-ms`
-    public var headerTimeoutMilliseconds: Int?
-    /// `--body-timeout-ms`
-    public var bodyTimeoutMilliseconds: Int?
-    /// `--idle-timeout-ms`
-    public var idleTimeoutMilliseconds: Int?
-    /// `--max-connections`
-    public var maxConnections: Int?
-    /// `--request-timeout-ms`
-    public var requestTimeoutMilliseconds: Int?
-
-    /// No flags given.
-    public init() {}
-}
-
 /// A configuration value that cannot be used; `message` is one sentence for stderr.
 public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
     /// What is wrong and which flag or variable said it.
@@ -142,163 +86,4 @@ public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
     public init(_ message: String) { self.message = message }
     /// The message.
     public var description: String { message }
-}
-
-extension ServerConfiguration {
-    /// Resolves flags > `VECTORLOGIC_*` environment > the original names (`PORT`, `HOST`, …) > defaults.
-    public static func resolve(flags: ServeFlags, environment: [String: String]) throws(ConfigurationError) -> ServerConfiguration {
-        var config = ServerConfiguration()
-        func env(_ names: String...) -> (name: String, value: String)? {
-            for name in names {
-                if let value = environment[name], !value.isEmpty { return (name, value) }
-            }
-            return nil
-        }
-        func integer(_ flag: Int?, _ flagName: String, _ names: [String], range: ClosedRange<Int>) throws(ConfigurationError) -> Int? {
-            if let flag {
-                guard range.contains(flag) else { throw ConfigurationError("\(flagName) must be \(range.lowerBound)...\(range.upperBound), got \(flag)") }
-                return flag
-            }
-            for name in names {
-                guard let text = environment[name], !text.isEmpty else { continue }
-                guard let value = Int(text), range.contains(value) else {
-                    throw ConfigurationError("\(name) must be an integer \(range.lowerBound)...\(range.upperBound), got \"\(text)\"")
-                }
-                return value
-            }
-            return nil
-        }
-        func text(_ flag: String?, _ names: [String]) -> (source: String, value: String)? {
-            if let flag { return ("flag", flag) }
-            for name in names { if let value = environment[name], !value.isEmpty { return (name, value) } }
-            return nil
-        }
-        if let dir = text(flags.dataDirectory, ["VECTORLOGIC_DATA_DIR", "DATA_DIR"]) { config.dataDirectory = dir.value }
-        if let host = text(flags.host, ["VECTORLOGIC_HOST", "HOST"]) { config.host = host.value }
-        if let port = try integer(flags.port, "--port", ["VECTORLOGIC_PORT", "PORT"], range: 0...65_535) { config.port = port }
-        if let dimension = try integer(flags.defaultDimension, "--default-dimension",
-                                       ["VECTORLOGIC_DEFAULT_DIMENSION", "DEFAULT_DIMENSIONS", "DEFAULT_DIMENSION"], range: 1...20_000) {
-            config.defaultDimension = dimension
-        }
-        if let metric = text(flags.defaultMetric, ["VECTORLOGIC_DEFAULT_METRIC", "DISTANCE_METRIC"]) {
-            guard let value = DistanceMetric(rawValue: metric.value.lowercased()) else {
-                throw ConfigurationError("unknown metric \"\(metric.value)\" (from \(metric.source)): use cosine, dot or euclidean")
-            }
-            config.defaultMetric = value
-        }
-        if let index = text(flags.defaultIndexType, ["VECTORLOGIC_INDEX_TYPE", "INDEX_TYPE"]) {
-            guard let value = IndexType(rawValue: index.value.lowercased()) else {
-                throw ConfigurationError("unknown index type \"\(index.value)\" (from \(index.source)): use hnsw or flat")
-            }
-            config.defaultIndexType = value
-        }
-        if let format = text(flags.logFormat, ["VECTORLOGIC_LOG_FORMAT", "LOG_FORMAT"]) {
-            guard let value = LogFormat(rawValue: format.value.lowercased()) else {
-                throw ConfigurationError("unknown log format \"\(format.value)\" (from \(format.source)): use json or text")
-            }
-            config.logFormat = value
-        }
-        if let level = text(flags.logLevel, ["VECTORLOGIC_LOG_LEVEL", "LOG_LEVEL"]) {
-            let known = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
-            guard known.contains(level.value.lowercased()) else {
-                throw ConfigurationError("unknown log level \"\(level.value)\" (from \(level.source)): use one of \(known.joined(separator: ", "))")
-            }
-            config.logLevel = level.value.lowercased()
-        }
-        if let enabled = flags.metricsEnabled {
-            config.metricsEnabled = enabled
-        } else if let variable = env("VECTORLOGIC_METRICS_ENABLED", "METRICS_ENABLED") {
-            switch variable.value.lowercased() {
-            case "1", "true", "yes", "on": config.metricsEnabled = true
-            case "0", "false", "no", "off": config.metricsEnabled = false
-            default: throw ConfigurationError("\(variable.name) must be true or false, got \"\(variable.value)\"")
-            }
-        }
-        if let bytes = try integer(flags.maxBodyBytes, "--max-body-bytes", ["VECTORLOGIC_MAX_BODY_BYTES", "MAX_BODY_BYTES"],
-                                   range: 1_024...(1 << 40)) {
-            config.maxBodyBytes = bytes
-        }
-        if let slow = try integer(flags.slowRequestMilliseconds, "--slow-request-ms",
-                                  ["VECTORLOGIC_SLOW_REQUEST_MS", "SLOW_REQUEST_MS"], range: 1...86_400_000) {
-            config.slowRequestMilliseconds = slow
-        }
-        if let limit = try integer(flags.rateLimitPerClient, "--rate-limit",
-                                   ["VECTORLOGIC_RATE_LIMIT", "RATE_LIMIT_MAX_REQUESTS"], range: 0...100_000_000) {
-            config.rateLimitPerClient = limit
-        }
-        if let limit = try integer(flags.searchRateLimitPerClient, "--search-rate-limit",
-                                   ["VECTORLOGIC_SEARCH_RATE_LIMIT", "SEARCH_RATE_LIMIT_MAX_REQUESTS"], range: 0...100_000_000) {
-            config.searchRateLimitPerClient = limit
-        }
-        if let window = try integer(flags.rateLimitWindowMilliseconds, "--rate-limit-window-ms",
-                                    ["VECTORLOGIC_RATE_LIMIT_WINDOW_MS", "RATE_LIMIT_WINDOW_MS"], range: 1...86_400_000) {
-            config.rateLimitWindowMilliseconds = window
-        }
-        if let admin = env("VECTORLOGIC_ADMIN_KEY") {
-            guard admin.value.utf8.count >= 16, admin.value.utf8.count <= 256,
-                  admin.value.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
-                throw ConfigurationError("VECTORLOGIC_ADMIN_KEY must be 16-256 visible ASCII characters")
-            }
-            config.adminKey = admin.value
-            config.authEnabled = true
-        }
-        if let auth = text(flags.auth, ["VECTORLOGIC_AUTH"]) {
-            switch auth.value.lowercased() {
-            case "on", "true", "1", "required": config.authEnabled = true
-            case "off", "false", "0": config.authEnabled = false
-            default: throw ConfigurationError("unknown auth mode \"\(auth.value)\" (from \(auth.source)): use on or off")
-            }
-        }
-        if let allow = flags.allowQueryAPIKey {
-            config.allowQueryAPIKey = allow
-        } else if let variable = env("VECTORLOGIC_ALLOW_QUERY_API_KEY") {
-            switch variable.value.lowercased() {
-            case "1", "true", "yes", "on": config.allowQueryAPIKey = true
-            case "0", "false", "no", "off": config.allowQueryAPIKey = false
-            default: throw ConfigurationError("\(variable.name) must be true or false, got \"\(variable.value)\"")
-            }
-        }
-        if let decay = try integer(flags.personaDecayIntervalMilliseconds, "--persona-decay-interval-ms",
-                                   ["VECTORLOGIC_PERSONA_DECAY_INTERVAL_MS"], range: 10...86_400_000) {
-            config.personaDecayIntervalMilliseconds = decay
-        }
-        if let limit = try integer(flags.authFailuresPerClient, "--auth-failure-limit",
-                                   ["VECTORLOGIC_AUTH_FAILURE_LIMIT"], range: 0...1_000_000) {
-            config.authFailuresPerClient = limit
-        }
-        if let hosts = text(flags.allowedHosts, ["VECTORLOGIC_ALLOWED_HOSTS"]) {
-            config.allowedHosts = hosts.value.split(separator: ",").map { RequestBody.trim($0) }.filter { !$0.isEmpty }
-        }
-        if let timeout = try integer(flags.headerTimeoutMilliseconds, "--header-timeout-ms",
-                                     ["VECTORLOGIC_HEADER_TIMEOUT_MS"], range: 100...3_600_000) {
-            config.headerTimeoutMilliseconds = timeout
-        }
-        if let timeout = try integer(flags.bodyTimeoutMilliseconds, "--body-timeout-ms",
-                                     ["VECTORLOGIC_BODY_TIMEOUT_MS"], range: 100...3_600_000) {
-            config.bodyTimeoutMilliseconds = timeout
-        }
-        if let timeout = try integer(flags.idleTimeoutMilliseconds, "--idle-timeout-ms",
-                                     ["VECTORLOGIC_IDLE_TIMEOUT_MS"], range: 100...86_400_000) {
-            config.idleTimeoutMilliseconds = timeout
-        }
-        if let cap = try integer(flags.maxConnections, "--max-connections", ["VECTORLOGIC_MAX_CONNECTIONS"], range: 1...1_000_000) {
-            config.maxConnections = cap
-        }
-        if let timeout = try integer(flags.requestTimeoutMilliseconds, "--request-timeout-ms",
-                                     ["VECTORLOGIC_REQUEST_TIMEOUT_MS"], range: 1...86_400_000) {
-            config.requestTimeoutMilliseconds = timeout
-        }
-        let interval = try integer(flags.syncIntervalMilliseconds, "--sync-interval-ms",
-                                   ["VECTORLOGIC_SYNC_INTERVAL_MS", "SYNC_INTERVAL_MS"], range: 1...60_000) ?? 10
-        if let durability = text(flags.durability, ["VECTORLOGIC_DURABILITY", "DURABILITY"]) {
-            switch durability.value.lowercased() {
-            case "fsync": config.durability = .fsync
-            case "batch": config.durability = .batch(intervalMilliseconds: interval)
-            case "none": config.durability = .none
-            default:
-                throw ConfigurationError("unknown durability \"\(durability.value)\" (from \(durability.source)): use fsync, batch or none")
-            }
-        }
-        return config
-    }
 }

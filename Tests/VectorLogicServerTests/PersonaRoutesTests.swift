@@ -187,16 +187,14 @@ import VectorLogicServer
 /// `--persona-decay-interval-ms` and `VECTORLOGIC_PERSONA_DECAY_INTERVAL_MS` set the decay job's interval; bad values are refused.
 @Suite struct PersonaConfigurationTests {
     @Test func decayIntervalResolvesFromFlagThenEnvironment() throws {
-        #expect(try ServerConfiguration.resolve(flags: ServeFlags(), environment: [:]).personaDecayIntervalMilliseconds == 60_000)
-        let fromEnvironment = try ServerConfiguration.resolve(flags: ServeFlags(),
+        #expect(try ServerConfiguration.resolve(arguments: [], environment: [:]).personaDecayIntervalMilliseconds == 60_000)
+        let fromEnvironment = try ServerConfiguration.resolve(arguments: [],
                                                               environment: ["VECTORLOGIC_PERSONA_DECAY_INTERVAL_MS": "250"])
         #expect(fromEnvironment.personaDecayIntervalMilliseconds == 250)
-        var flags = ServeFlags()
-        flags.personaDecayIntervalMilliseconds = 500
-        #expect(try ServerConfiguration.resolve(flags: flags, environment: ["VECTORLOGIC_PERSONA_DECAY_INTERVAL_MS": "250"])
+        #expect(try ServerConfiguration.resolve(arguments: ["--persona-decay-interval-ms", "500"], environment: ["VECTORLOGIC_PERSONA_DECAY_INTERVAL_MS": "250"])
             .personaDecayIntervalMilliseconds == 500)
         #expect(throws: ConfigurationError.self) {
-            try ServerConfiguration.resolve(flags: ServeFlags(), environment: ["VECTORLOGIC_PERSONA_DECAY_INTERVAL_MS": "0"])
+            try ServerConfiguration.resolve(arguments: [], environment: ["VECTORLOGIC_PERSONA_DECAY_INTERVAL_MS": "0"])
         }
     }
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Black-box contract test of `vectorlogic serve` against ../shared/api.md and ../shared/cli.md.
+"""Black-box contract test of `vectorlogic serve` against the API it documents (/openapi.json, README) and its command line.
 
 Starts the real executable on a free port of 127.0.0.1 with a fresh data directory, speaks plain HTTP with the
 standard library only, and checks status codes, envelopes, error codes and persistence across a restart.
