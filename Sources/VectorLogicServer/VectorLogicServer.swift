@@ -5,7 +5,9 @@ public import VectorLogicEngine
 public import VectorLogicPersonas
 import VectorLogicDistance
 import NIOCore
+import ServiceLifecycle
 public import VectorLogicAccess
+import UnixSignals
 
 /// Builds and runs the HTTP server over an open `Database`.
 public enum VectorLogicServer {
@@ -88,63 +90,73 @@ public enum VectorLogicServer {
         options.logger = Logger(label: "vectorlogic.engine") { label in
             LineLogHandler(label: label, format: format, level: level, sink: logSink)
         }
-        let database: Database
+        // What is open so far, closed in reverse order on any failure before the services run (one cleanup path).
+        var opened = OpenedResources()
         do {
-            database = try Database.open(at: configuration.dataDirectory, options: options)
-        } catch let error as EngineError {
-            if case .locked(let reason) = error { throw StartError.locked(reason) }
-            throw StartError.failed(error.description)
-        } catch {
-            throw StartError.failed("could not open the database in \(configuration.dataDirectory)")
-        }
-        do {
-            try await ensureDefaultCollection(database, configuration: configuration)
-        } catch {
-            try? await database.close()
-            throw StartError.failed("could not create the default collection: \((error as? EngineError)?.description ?? "\(error)")")
-        }
-        let personas: PersonaStore
-        do {
-            // `--durability fsync` (the default) fsyncs every persona commit; batch and none relax it as they do the log.
-            personas = try PersonaStore(dataDirectory: configuration.dataDirectory, durable: configuration.durability == .fsync)
-        } catch {
-            try? await database.close()
-            throw StartError.failed("could not open \(PersonaStore.fileName): \((error as? PersonaStoreError)?.description ?? "\(error)")")
-        }
-        let keys: KeyStore
-        do {
-            keys = try KeyStore(dataDirectory: configuration.dataDirectory)
-            if let made = try ensureAdminKey(keys, configuration: configuration) {
-                if configuration.adminKey == nil { announce("admin API key (shown this once only): \(made.secret)") }
-                logger.notice("created the first admin API key", metadata: ["id": .string(made.record.id), "prefix": .string(made.record.prefix)])
-            } else if let notice = adminKeyNotice(keys, configuration: configuration) {
-                logger.warning("\(notice)")
-                announce("warning: \(notice)")
+            let database: Database
+            do {
+                database = try Database.open(at: configuration.dataDirectory, options: options)
+            } catch let error as EngineError {
+                if case .locked(let reason) = error { throw StartError.locked(reason) }
+                throw StartError.failed(error.description)
+            } catch {
+                throw StartError.failed("could not open the database in \(configuration.dataDirectory)")
+            }
+            opened.database = database
+            do {
+                try await ensureDefaultCollection(database, configuration: configuration)
+            } catch {
+                throw StartError.failed("could not create the default collection: \((error as? EngineError)?.description ?? "\(error)")")
+            }
+            let personas: PersonaStore
+            do {
+                // `--durability fsync` (the default) fsyncs every persona commit; batch and none relax it as they do the log.
+                personas = try PersonaStore(dataDirectory: configuration.dataDirectory, durable: configuration.durability == .fsync)
+            } catch {
+                throw StartError.failed("could not open \(PersonaStore.fileName): \((error as? PersonaStoreError)?.description ?? "\(error)")")
+            }
+            opened.personas = personas
+            let keys: KeyStore
+            do {
+                keys = try KeyStore(dataDirectory: configuration.dataDirectory)
+                opened.keys = keys
+                if let made = try ensureAdminKey(keys, configuration: configuration) {
+                    if configuration.adminKey == nil { announce("admin API key (shown this once only): \(made.secret)") }
+                    logger.notice("created the first admin API key", metadata: ["id": .string(made.record.id), "prefix": .string(made.record.prefix)])
+                } else if let notice = adminKeyNotice(keys, configuration: configuration) {
+                    logger.warning("\(notice)")
+                    announce("warning: \(notice)")
+                }
+            } catch let error as StartError {
+                throw error
+            } catch {
+                throw StartError.failed("could not open \(KeyStore.fileName): \((error as? KeyStoreError)?.description ?? "\(error)")")
+            }
+            let app = buildApplication(database: database, personas: personas, keys: keys, configuration: configuration, logger: logger,
+                                       residentBytes: residentBytes) { host, port in
+                let shownHost = host.contains(":") ? "[\(host)]" : host
+                await onListening("http://\(shownHost):\(port)")
+            }
+            // Graceful shutdown stops services in reverse order: the HTTP server drains first, then the decay job,
+            // then the stores, and the database (which syncs its log) last.
+            let services: [any Service] = [
+                ClosingService(name: "database") { try await database.close() },
+                ClosingService(name: "stores") { personas.close(); keys.close() },
+                DecayJobService(start: { startDecayJob(personas, configuration: configuration, logger: logger) }),
+                app,
+            ]
+            opened = OpenedResources()  // from here on the services own them
+            let group = ServiceGroup(configuration: .init(services: services.map { .init(service: $0) },
+                                                          gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            do {
+                try await group.run()
+            } catch {
+                throw StartError.failed("the server stopped: \(error)")
             }
         } catch {
-            personas.close()
-            try? await database.close()
-            throw StartError.failed("could not open \(KeyStore.fileName): \((error as? KeyStoreError)?.description ?? "\(error)")")
+            await opened.close()
+            throw error
         }
-        let decay = startDecayJob(personas, configuration: configuration, logger: logger)
-        let app = buildApplication(database: database, personas: personas, keys: keys, configuration: configuration, logger: logger,
-                                   residentBytes: residentBytes) { host, port in
-            let shownHost = host.contains(":") ? "[\(host)]" : host
-            await onListening("http://\(shownHost):\(port)")
-        }
-        do {
-            try await app.runService()
-        } catch {
-            await decay.stop()
-            personas.close()
-            keys.close()
-            try? await database.close()
-            throw StartError.failed("the server stopped: \(error)")
-        }
-        await decay.stop()
-        personas.close()
-        keys.close()
-        try await database.close()
         logger.info("stopped", metadata: ["data_dir": .string(configuration.dataDirectory)])
     }
 
