@@ -84,8 +84,10 @@ final class MemtableGraph: Sendable {
     }
 
     /// The graph section bytes for a segment of all rows (every row must be indexed); nil without a graph.
+    /// Holds the insert lock: serialising first links unreachable rows back in, which needs no insert running.
     func serialized() -> [UInt8]? {
-        graph?.serialized()
+        guard let graph else { return nil }
+        return insertLock.withLock { _ in graph.serialized() }
     }
 }
 

@@ -35,10 +35,28 @@ extension GraphReader {
         guard Int(entry) < count else {
             return GraphReachability(unreachable: count, examples: (0..<UInt32(min(count, GraphReachability.exampleLimit))).map { $0 })
         }
-        var seen = [UInt64](repeating: 0, count: (count + 63) / 64)
-        var queue: [UInt32] = [entry]
-        queue.reserveCapacity(count)
-        seen[Int(entry) >> 6] |= 1 << UInt64(entry & 63)
+        var reached = RowBitset(count: count)
+        let total = level0Walk(from: entry, marking: &reached, maxDegree: maxDegree)
+        var examples: [UInt32] = []
+        if total < count {
+            for row in 0..<UInt32(count) where !reached.contains(row) {
+                examples.append(row)
+                if examples.count == GraphReachability.exampleLimit { break }
+            }
+        }
+        return GraphReachability(unreachable: count - total, examples: examples)
+    }
+
+    /// Breadth-first walk of level 0 from `start` over rows not yet in `reached` (ids at or above `reached.count`
+    /// are skipped), marking each row it reaches; `visit` sees every newly marked row once, `start` first.
+    /// Returns how many rows it marked (0 when `start` was marked already).
+    @discardableResult
+    func level0Walk(from start: UInt32, marking reached: inout RowBitset, maxDegree: Int,
+                    visit: (UInt32) -> Void = { _ in }) -> Int {
+        guard Int(start) < reached.count, !reached.contains(start) else { return 0 }
+        var queue: [UInt32] = [start]
+        reached.insert(start)
+        visit(start)
         let buffer = UnsafeMutablePointer<UInt32>.allocate(capacity: max(maxDegree, 1))
         defer { buffer.deallocate() }
         var head = 0
@@ -48,23 +66,31 @@ extension GraphReader {
             let n = min(neighbors(of: row, level: 0, into: buffer), maxDegree)
             for i in 0..<n {
                 let next = buffer[i]
-                guard Int(next) < count else { continue }
-                let word = Int(next) >> 6, bit = UInt64(1) << UInt64(next & 63)
-                if seen[word] & bit == 0 {
-                    seen[word] |= bit
-                    queue.append(next)
-                }
+                guard Int(next) < reached.count, !reached.contains(next) else { continue }
+                reached.insert(next)
+                visit(next)
+                queue.append(next)
             }
         }
-        var examples: [UInt32] = []
-        if queue.count < count {
-            for row in 0..<count where seen[row >> 6] & (UInt64(1) << UInt64(row & 63)) == 0 {
-                examples.append(UInt32(row))
-                if examples.count == GraphReachability.exampleLimit { break }
-            }
-        }
-        return GraphReachability(unreachable: count - queue.count, examples: examples)
+        return queue.count
     }
+}
+
+/// One bit per row of `0..<count`.
+struct RowBitset {
+    let count: Int
+    private var words: [UInt64]
+
+    init(count: Int) {
+        self.count = count
+        words = [UInt64](repeating: 0, count: (count + 63) / 64)
+    }
+
+    @inline(__always)
+    func contains(_ row: UInt32) -> Bool { words[Int(row) >> 6] & (UInt64(1) << UInt64(row & 63)) != 0 }
+
+    @inline(__always)
+    mutating func insert(_ row: UInt32) { words[Int(row) >> 6] |= UInt64(1) << UInt64(row & 63) }
 }
 
 extension FrozenHNSW {

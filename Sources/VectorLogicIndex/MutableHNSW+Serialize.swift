@@ -5,9 +5,13 @@ import Synchronization
 extension MutableHNSW {
     /// The graph section bytes for a segment holding rows 0..<count (all rows must be inserted). Deterministic for a
     /// seed + insert order. Call when no insert is running (the engine serialises a frozen memtable).
+    ///
+    /// First links any row the entry point cannot reach on level 0 back into the graph (`connectUnreachable()`), so
+    /// every stored row can be found; a graph whose rows are all reachable is written unchanged.
     public func serialized() -> [UInt8] {
         let n = count
         precondition(n <= capacity.load(ordering: .acquiring), "serialized() needs rows 0..<count inserted")
+        connectUnreachable()
         let entry = top.withLock { $0 }
         var upperRecords = 0
         for row in 0..<n { upperRecords += storage.level(UInt32(row)) }
