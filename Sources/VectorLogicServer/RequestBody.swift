@@ -34,18 +34,18 @@ struct RequestBody: Sendable {
         }
         guard RequestBody.isJSON(type) else { throw await refuse(request, APIError.unsupportedMediaType) }
         if let declared, declared > maxBytes { throw await refuse(request, APIError.payloadTooLarge) }
-        var buffer = ByteBuffer()
+        // The first chunk is kept as it is (a small body arrives in one: no copy); later ones are appended to it.
+        var buffer: ByteBuffer?
         var iterator = request.body.makeAsyncIterator()
-        while let chunk = try await iterator.next() {
-            guard buffer.readableBytes + chunk.readableBytes <= maxBytes else {
+        while var chunk = try await iterator.next() {
+            guard (buffer?.readableBytes ?? 0) + chunk.readableBytes <= maxBytes else {
                 var error = APIError.payloadTooLarge
                 if !(await drain(&iterator)) { error.headers[.connection] = "close" }
                 throw error
             }
-            var chunk = chunk
-            buffer.writeBuffer(&chunk)
+            if buffer == nil { buffer = chunk } else { buffer!.writeBuffer(&chunk) }
         }
-        return buffer
+        return buffer ?? ByteBuffer()
     }
 
     /// `error` for a refused request, once its unread body is drained; with `Connection: close` (the connection

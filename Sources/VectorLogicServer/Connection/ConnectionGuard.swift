@@ -29,6 +29,10 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
 
     private let timeouts: Timeouts
     private var timer: Scheduled<Void>?
+    /// When the connection is closed unless it moves on; nil: no limit now (a request is being answered).
+    private var deadline: NIODeadline?
+    /// When the pending timer fires.
+    private var timerDeadline: NIODeadline?
     private var closeAfterAnswer = false
     private var reading = false
 
@@ -46,12 +50,12 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        disarm()
+        cancelTimer()
         context.fireChannelInactive()
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
-        disarm()
+        cancelTimer()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -87,15 +91,40 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         }
     }
 
+    /// Moves the deadline. The timer is scheduled only when none is pending: a request moves the deadline two or
+    /// three times, and rescheduling each time would put as many entries in the event loop's timer heap. A timer
+    /// that fires before the (moved) deadline schedules itself again for it.
     private func arm(_ context: ChannelHandlerContext, _ timeout: TimeAmount) {
-        timer?.cancel()
-        timer = context.eventLoop.assumeIsolated().scheduleTask(in: timeout) { [weak self] in
-            self?.timer = nil
-            context.close(promise: nil)
+        let deadline = NIODeadline.now() + timeout
+        self.deadline = deadline
+        if let pending = timer, let at = timerDeadline {
+            guard at > deadline else { return }  // fires first and reschedules itself
+            pending.cancel()
+        }
+        schedule(context, at: deadline)
+    }
+
+    private func schedule(_ context: ChannelHandlerContext, at deadline: NIODeadline) {
+        timerDeadline = deadline
+        timer = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { [weak self] in
+            guard let self else { return }
+            self.timer = nil
+            self.timerDeadline = nil
+            guard let current = self.deadline else { return }  // disarmed meanwhile
+            if NIODeadline.now() >= current {
+                context.close(promise: nil)
+            } else {
+                self.schedule(context, at: current)
+            }
         }
     }
 
     private func disarm() {
+        deadline = nil
+    }
+
+    private func cancelTimer() {
+        deadline = nil
         timer?.cancel()
         timer = nil
     }

@@ -22,7 +22,7 @@ struct OriginGuardMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let host = request.head.authority
-        if let host, !allows(hostName(host)) {
+        if let host, !allows(host) {
             throw APIError(.badRequest, "invalid_host",
                            "the Host header names \(String(hostName(host).prefix(255))), which this server does not serve; list it in --allowed-hosts (VECTORLOGIC_ALLOWED_HOSTS)")
         }
@@ -36,9 +36,12 @@ struct OriginGuardMiddleware: RouterMiddleware {
         return try await next(request, context)
     }
 
-    /// Whether `name` (lowercased, no port) is a name this server answers to.
-    func allows(_ name: String) -> Bool {
-        if Self.isIPLiteral(name) || name == "localhost" || name.hasSuffix(".localhost") || name == bindHost { return true }
+    /// Whether the `Host` value `host` names this server. IP literals (what clients of a local server send) are
+    /// recognised without lowercasing or allocating; names are compared lowercased.
+    func allows(_ host: String) -> Bool {
+        if Self.isIPLiteral(Self.hostPart(host)) { return true }
+        let name = hostName(host)
+        if name == "localhost" || name.hasSuffix(".localhost") || name == bindHost { return true }
         for allowed in allowedHosts {
             if allowed == "*" || allowed == name { return true }
             if allowed.hasPrefix("."), name.hasSuffix(allowed) || name == String(allowed.dropFirst()) { return true }
@@ -46,7 +49,15 @@ struct OriginGuardMiddleware: RouterMiddleware {
         return false
     }
 
-    /// The host part of a `Host` value: `[::1]:3000` → `::1`, `example.com:80` → `example.com`.
+    /// The host part of a `Host` value, as written: `[::1]:3000` → `::1`, `127.0.0.1:80` → `127.0.0.1`.
+    static func hostPart(_ value: String) -> Substring {
+        let text = Substring(value)
+        if text.hasPrefix("["), let close = text.firstIndex(of: "]") { return text[text.index(after: text.startIndex)..<close] }
+        if let colon = text.lastIndex(of: ":") { return text[..<colon] }
+        return text
+    }
+
+    /// The host part of a `Host` value, lowercased: `[::1]:3000` → `::1`, `Example.com:80` → `example.com`.
     func hostName(_ value: String) -> String {
         let lower = value.lowercased()
         if lower.hasPrefix("["), let close = lower.firstIndex(of: "]") {
@@ -66,7 +77,7 @@ struct OriginGuardMiddleware: RouterMiddleware {
     }
 
     /// A dotted-quad IPv4 address or an IPv6 address (hex digits, colons, dots).
-    static func isIPLiteral(_ name: String) -> Bool {
+    static func isIPLiteral(_ name: Substring) -> Bool {
         if name.contains(":") {
             return name.allSatisfy { $0.isHexDigit || $0 == ":" || $0 == "." }
         }

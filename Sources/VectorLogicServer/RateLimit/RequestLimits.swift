@@ -38,7 +38,7 @@ struct RequestLimits: Sendable {
 
     /// Takes the tokens `rateClass` costs, or throws 429. Nil: no bucket applies (no headers to add).
     func charge(_ rateClass: RateClass, context: AppRequestContext) throws -> RateLimiter.Decision? {
-        guard rateClass != .unlimited else { return nil }
+        guard rateClass != .unlimited, perClient > 0 || searchPerClient > 0 || context.apiKeyID != nil else { return nil }
         let client = RateLimiter.clientKey(context.clientAddress)
         var charges: [RateLimiter.Charge] = []
         if perClient > 0 { charges.append(.init(key: "ip " + client, limit: perClient)) }
