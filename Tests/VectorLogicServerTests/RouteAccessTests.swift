@@ -265,6 +265,37 @@ import VectorLogicAccess
         }
     }
 
+    /// A request whose body stops arriving is cut off after the body timeout, and a kept-alive connection with no
+    /// next request after the idle timeout.
+    @Test func stalledBodiesAndIdleConnectionsAreClosed() async throws {
+        try await withServer(configure: {
+            $0.defaultDimension = 2
+            $0.bodyTimeoutMilliseconds = 300
+            $0.idleTimeoutMilliseconds = 300
+        }) { server in
+            let partial = try Self.connect(port: server.port, sending:
+                "POST /vectors HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"id\":")
+            defer { close(partial) }
+            let idle = try Self.connect(port: server.port, sending: "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            defer { close(idle) }
+            var timeout = timeval(tv_sec: 5, tv_usec: 0)
+            for fd in [partial, idle] { setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size)) }
+            let start = ContinuousClock.now
+            var buffer = [UInt8](repeating: 0, count: 4_096)
+            // The idle connection first gets its answer, then EOF once it has been idle for 300 ms.
+            var received = 0
+            while true {
+                let count = buffer.withUnsafeMutableBytes { recv(idle, $0.baseAddress!, $0.count, 0) }
+                if count <= 0 { break }
+                received += count
+            }
+            #expect(received > 0 && ContinuousClock.now - start < .seconds(4), "answered, then closed when idle")
+            var byte: UInt8 = 0
+            #expect(recv(partial, &byte, 1, 0) <= 0 && ContinuousClock.now - start < .seconds(4), "the stalled body was cut off")
+            #expect(try await server.call("GET", "/health").status == 200)
+        }
+    }
+
     static func connect(port: Int, sending text: String) throws -> Int32 {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_in()

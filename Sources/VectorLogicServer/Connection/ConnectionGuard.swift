@@ -36,8 +36,12 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     private var closeAfterAnswer = false
     private var reading = false
 
+    /// The longest a pending timer waits: the shortest of the timeouts.
+    private let tick: TimeAmount
+
     init(timeouts: Timeouts) {
         self.timeouts = timeouts
+        tick = min(timeouts.header, timeouts.body, timeouts.idle)
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -91,30 +95,32 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         }
     }
 
-    /// Moves the deadline. The timer is scheduled only when none is pending: a request moves the deadline two or
-    /// three times, and rescheduling each time would put as many entries in the event loop's timer heap. A timer
-    /// that fires before the (moved) deadline schedules itself again for it.
+    /// Moves the deadline without touching the timer when one is pending: a request moves the deadline three times,
+    /// and cancelling and rescheduling each time would churn the event loop's timer heap on every request. Instead
+    /// the pending timer never fires later than `tick` from when it was set (the shortest timeout), so it fires at
+    /// or before any deadline; a timer that fires early schedules itself again for the (moved) deadline.
     private func arm(_ context: ChannelHandlerContext, _ timeout: TimeAmount) {
-        let deadline = NIODeadline.now() + timeout
-        self.deadline = deadline
-        if let pending = timer, let at = timerDeadline {
-            guard at > deadline else { return }  // fires first and reschedules itself
-            pending.cancel()
-        }
-        schedule(context, at: deadline)
+        let now = NIODeadline.now()
+        deadline = now + timeout
+        if let at = timerDeadline, at <= now + timeout { return }  // the pending timer fires first
+        timer?.cancel()
+        schedule(context, now: now)
     }
 
-    private func schedule(_ context: ChannelHandlerContext, at deadline: NIODeadline) {
-        timerDeadline = deadline
-        timer = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { [weak self] in
+    private func schedule(_ context: ChannelHandlerContext, now: NIODeadline) {
+        guard let deadline else { return }
+        let at = min(deadline, now + tick)
+        timerDeadline = at
+        timer = context.eventLoop.assumeIsolated().scheduleTask(deadline: at) { [weak self] in
             guard let self else { return }
             self.timer = nil
             self.timerDeadline = nil
-            guard let current = self.deadline else { return }  // disarmed meanwhile
-            if NIODeadline.now() >= current {
+            guard let current = self.deadline else { return }  // disarmed meanwhile: nothing to time
+            let now = NIODeadline.now()
+            if now >= current {
                 context.close(promise: nil)
             } else {
-                self.schedule(context, at: current)
+                self.schedule(context, now: now)
             }
         }
     }
