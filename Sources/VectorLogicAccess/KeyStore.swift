@@ -66,15 +66,18 @@ public final class KeyStore: Sendable {
     /// Opens or creates the store at `path`.
     public init(path: String, now: @escaping @Sendable () -> Int64 = KeyStore.systemMilliseconds) throws {
         let connection: SQLiteConnection
-        do { connection = try SQLiteConnection(path: path) } catch { throw KeyStoreError(error) }
+        connection = try KeyStoreError.mapping { try SQLiteConnection(path: path) }
         do {
             try connection.execute(SQLiteConnection.pragmas(durable: true))
             try connection.transaction {
                 try connection.execute(KeyStore.schema)
             }
+        } catch let error as SQLiteError {
+            connection.close()
+            throw KeyStoreError(error)
         } catch {
             connection.close()
-            throw KeyStoreError.mapping(error)
+            throw error
         }
         state = Locked(KeyStoreState(connection: connection))
         self.now = now
@@ -82,19 +85,11 @@ public final class KeyStore: Sendable {
     }
 
     /// The wall clock in milliseconds since the Unix epoch.
-    @Sendable public static func systemMilliseconds() -> Int64 {
-        var time = timespec()
-        clock_gettime(CLOCK_REALTIME, &time)
-        return Int64(time.tv_sec) * 1_000 + Int64(time.tv_nsec) / 1_000_000
-    }
+    @Sendable public static func systemMilliseconds() -> Int64 { wallClockMilliseconds() }
 
     /// Runs `body` under the lock; SQLite's failures come out as `KeyStoreError`.
     func locked<T>(_ body: (inout KeyStoreState) throws -> T) throws -> T {
-        do {
-            return try state.withLock { state in try body(&state) }
-        } catch {
-            throw KeyStoreError.mapping(error)
-        }
+        try KeyStoreError.mapping { try state.withLock { state in try body(&state) } }
     }
 
     /// A consistent copy of `keys.sqlite` at `path`, for snapshots (`SnapshotExtra`). Pending `last_used` times not yet

@@ -23,19 +23,6 @@ public enum KeyStoreError: Error, Sendable, Hashable, CustomStringConvertible {
         case .failed(let reason): return "the key store failed: \(reason)"
         }
     }
-
-    /// The store's view of a SQLite failure.
-    init(_ error: SQLiteError) {
-        switch error {
-        case .unavailable(let reason): self = .unavailable(reason)
-        case .corrupt(let reason): self = .corrupt(reason)
-        case .closed: self = .closed
-        case .failed(let reason): self = .failed(reason)
-        }
-    }
-
-    /// `error` as a `KeyStoreError` when it is a SQLite failure; any other error unchanged.
-    static func mapping(_ error: any Error) -> any Error {
-        (error as? SQLiteError).map { KeyStoreError($0) } ?? error
-    }
 }
+
+extension KeyStoreError: SQLiteStoreError {}

@@ -24,7 +24,7 @@ public final class PersonaStore: Sendable {
     /// keeps commits crash-consistent but lets the newest ones be lost on power failure (the server's weaker modes).
     public init(path: String, durable: Bool = true, now: @escaping @Sendable () -> Int64 = PersonaStore.systemMilliseconds) throws {
         let connection: SQLiteConnection
-        do { connection = try SQLiteConnection(path: path) } catch { throw PersonaStoreError(error) }
+        connection = try PersonaStoreError.mapping { try SQLiteConnection(path: path) }
         do {
             try connection.execute(SQLiteConnection.pragmas(durable: durable))
             let version = try connection.statement("PRAGMA user_version")
@@ -37,9 +37,12 @@ public final class PersonaStore: Sendable {
                 try connection.execute(PersonaSchema.tables)
                 try connection.execute("PRAGMA user_version = \(PersonaSchema.version)")
             }
+        } catch let error as SQLiteError {
+            connection.close()
+            throw PersonaStoreError(error)
         } catch {
             connection.close()
-            throw PersonaStoreError.mapping(error)
+            throw error
         }
         self.state = Locked(StoreState(connection: connection))
         self.now = now
@@ -60,19 +63,11 @@ public final class PersonaStore: Sendable {
     }
 
     /// The wall clock in milliseconds since the Unix epoch.
-    @Sendable public static func systemMilliseconds() -> Int64 {
-        var time = timespec()
-        clock_gettime(CLOCK_REALTIME, &time)
-        return Int64(time.tv_sec) * 1_000 + Int64(time.tv_nsec) / 1_000_000
-    }
+    @Sendable public static func systemMilliseconds() -> Int64 { wallClockMilliseconds() }
 
     /// Runs `body` under the lock; SQLite's failures come out as `PersonaStoreError`.
     func locked<T>(_ body: (inout StoreState) throws -> T) throws -> T {
-        do {
-            return try state.withLock { state in try body(&state) }
-        } catch {
-            throw PersonaStoreError.mapping(error)
-        }
+        try PersonaStoreError.mapping { try state.withLock { state in try body(&state) } }
     }
 
     /// A consistent copy of `personas.sqlite` at `path`, for snapshots (`SnapshotExtra`).

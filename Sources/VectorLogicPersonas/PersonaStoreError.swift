@@ -33,19 +33,6 @@ public enum PersonaStoreError: Error, Sendable, Hashable, CustomStringConvertibl
         case .failed(let reason): return "the persona store failed: \(reason)"
         }
     }
-
-    /// The store's view of a SQLite failure.
-    init(_ error: SQLiteError) {
-        switch error {
-        case .unavailable(let reason): self = .unavailable(reason)
-        case .corrupt(let reason): self = .corrupt(reason)
-        case .closed: self = .closed
-        case .failed(let reason): self = .failed(reason)
-        }
-    }
-
-    /// `error` as a `PersonaStoreError` when it is a SQLite failure; any other error unchanged.
-    static func mapping(_ error: any Error) -> any Error {
-        (error as? SQLiteError).map { PersonaStoreError($0) } ?? error
-    }
 }
+
+extension PersonaStoreError: SQLiteStoreError {}

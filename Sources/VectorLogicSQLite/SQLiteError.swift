@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Why a SQLite call failed, by what the caller can do about it. Every result code is mapped to one of these
 /// (`SQLiteConnection.error(code:message:)`), so the stores above never see a raw result code.
 package enum SQLiteError: Error, Sendable, Hashable, CustomStringConvertible {
@@ -17,4 +21,41 @@ package enum SQLiteError: Error, Sendable, Hashable, CustomStringConvertible {
         case .closed: return "closed"
         }
     }
+}
+
+/// A store's own error type, with (at least) the four SQLite outcomes as cases, so each store maps SQLite's failures
+/// into its own type through this one implementation (enum cases witness the static requirements).
+package protocol SQLiteStoreError: Error {
+    static func unavailable(_ reason: String) -> Self
+    static func corrupt(_ reason: String) -> Self
+    static var closed: Self { get }
+    static func failed(_ reason: String) -> Self
+}
+
+extension SQLiteStoreError {
+    /// The store's view of a SQLite failure.
+    package init(_ error: SQLiteError) {
+        switch error {
+        case .unavailable(let reason): self = .unavailable(reason)
+        case .corrupt(let reason): self = .corrupt(reason)
+        case .closed: self = .closed
+        case .failed(let reason): self = .failed(reason)
+        }
+    }
+
+    /// Runs `body`; a `SQLiteError` it throws comes out as this store's error, any other error unchanged.
+    package static func mapping<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as SQLiteError {
+            throw Self(error)
+        }
+    }
+}
+
+/// The wall clock in milliseconds since the Unix epoch (the stores' timestamps).
+package func wallClockMilliseconds() -> Int64 {
+    var time = timespec()
+    clock_gettime(CLOCK_REALTIME, &time)
+    return Int64(time.tv_sec) * 1_000 + Int64(time.tv_nsec) / 1_000_000
 }
