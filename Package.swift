@@ -79,7 +79,7 @@ let package = Package(
         .target(
             name: "VectorLogicServer",
             dependencies: [
-                "VectorLogicEngine", "VectorLogicJSON", "VectorLogicFilter", "VectorLogicSync", "VectorLogicPersonas", "VectorLogicAccess",
+                "VectorLogicEngine", "VectorLogicJSON", "VectorLogicFilter", "VectorLogicSync", "VectorLogicPersonas", "VectorLogicAccess", "VectorLogicSQLite",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
