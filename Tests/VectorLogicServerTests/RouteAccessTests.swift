@@ -56,10 +56,7 @@ import VectorLogicAccess
             let asAdmin = [("X-API-Key", RouteAccessTests.admin)]
             var credentials: [(String, [(String, String)])] = [("none", []), ("admin", asAdmin)]
             for permission in ["read", "write"] {
-                let made = try await server.call("POST", "/v1/keys",
-                                                 #"{"name":"\#(permission)","permissions":["\#(permission)"],"rate_limit_per_minute":1000000}"#,
-                                                 headers: asAdmin)
-                credentials.append((permission, [("X-API-Key", try #require(made.data?["key"]?.string))]))
+                credentials.append((permission, try await server.key(permission, admin: RouteAccessTests.admin, rateLimitPerMinute: 1_000_000)))
             }
             let state = ServerState(database: server.database, personas: server.personas, configuration: ServerConfiguration(),
                                     residentBytes: { nil })
@@ -105,12 +102,8 @@ import VectorLogicAccess
             $0.searchRateLimitPerClient = 1
         }) { server in
             let asAdmin = [("X-API-Key", RouteAccessTests.admin)]
-            func key(_ permission: String) async throws -> [(String, String)] {
-                let made = try await server.call("POST", "/v1/keys", #"{"name":"k","permissions":["\#(permission)"]}"#, headers: asAdmin)
-                return [("X-API-Key", try #require(made.data?["key"]?.string))]
-            }
-            let reader = try await key("read")
-            let writer = try await key("write")
+            let reader = try await server.key("read", admin: RouteAccessTests.admin)
+            let writer = try await server.key("write", admin: RouteAccessTests.admin)
             #expect(try await server.call("POST", "/v1/collections", #"{"name":"victim","dimension":2}"#, headers: asAdmin).status == 201)
             let snapshot = try await server.call("POST", "/v1/snapshots", headers: asAdmin)
             let name = try #require(snapshot.data?["name"]?.string)
