@@ -669,7 +669,8 @@ def main():
     elif args.cmd == "recall":
         res = recall(target, ds, args.ef)
     else:
-        res = [search(target, ds, args.ef, int(c), args.seconds, server_pid=args.server_pid, loadgen=args.loadgen)
+        loadgen = ensure_loadgen(args.loadgen, args.cache)
+        res = [search(target, ds, args.ef, int(c), args.seconds, server_pid=args.server_pid, loadgen=loadgen)
                for c in args.conns.split(",")]
     print(json.dumps(res, indent=1))
 
