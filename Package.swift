@@ -79,7 +79,7 @@ let package = Package(
         .target(
             name: "VectorLogicServer",
             dependencies: [
-                "VectorLogicEngine", "VectorLogicJSON", "VectorLogicFilter", "VectorLogicSync", "VectorLogicPersonas", "VectorLogicAccess",
+                "VectorLogicEngine", "VectorLogicJSON", "VectorLogicFilter", "VectorLogicSync", "VectorLogicPersonas", "VectorLogicAccess", "VectorLogicSQLite",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -107,10 +107,11 @@ let package = Package(
         ),
         .executableTarget(name: "vectorlogic", dependencies: ["VectorLogicCLI"], swiftSettings: strictSettings),
 
-        // Server engineer's benchmark of the JSON hot path (hand-written reader/writer vs Foundation).
+        // Benchmark of the server's JSON hot path (its own request decoders and answer encoder vs Foundation).
         .executableTarget(
-            name: "vectorlogic-http-json-bench", dependencies: ["VectorLogicJSON"], path: "tools/bench/http-json-bench",
-            swiftSettings: strictSettings
+            name: "vectorlogic-http-json-bench",
+            dependencies: ["VectorLogicServer", "VectorLogicEngine", "VectorLogicJSON", .product(name: "NIOCore", package: "swift-nio")],
+            path: "tools/bench/json", swiftSettings: strictSettings
         ),
 
         // Tests.
@@ -129,7 +130,7 @@ let package = Package(
             dependencies: ["VectorLogicEngine", "VectorLogicIO", "VectorLogicFormat", "VectorLogicTestSupport", "VectorLogicSync", "crash-writer"]
         ),
         // Engine crash test helper: writes with concurrent writers and prints acknowledged ids (killed by the tests).
-        .executableTarget(name: "crash-writer", dependencies: ["VectorLogicEngine"], path: "tools/crash-writer", swiftSettings: strictSettings),
+        .executableTarget(name: "crash-writer", dependencies: ["VectorLogicEngine", "VectorLogicIndex", "VectorLogicDistance"], path: "Tests/crash-writer", swiftSettings: strictSettings),
         .testTarget(
             name: "VectorLogicServerTests",
             dependencies: [
@@ -149,6 +150,6 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         // Engine ingest/reopen benchmark (release build; see BENCHMARKS.md "Engine").
-        .executableTarget(name: "engine-bench", dependencies: ["VectorLogicEngine", "VectorLogicIO", "VectorLogicDistance", "VectorLogicIndex"], path: "tools/engine-bench", swiftSettings: strictSettings),
+        .executableTarget(name: "engine-bench", dependencies: ["VectorLogicEngine", "VectorLogicIO", "VectorLogicDistance", "VectorLogicIndex"], path: "tools/bench/engine", swiftSettings: strictSettings),
     ]
 )

@@ -65,19 +65,11 @@ public final class KeyStore: Sendable {
 
     /// Opens or creates the store at `path`.
     public init(path: String, now: @escaping @Sendable () -> Int64 = KeyStore.systemMilliseconds) throws {
-        let connection: SQLiteConnection
-        connection = try KeyStoreError.mapping { try SQLiteConnection(path: path) }
-        do {
+        let connection = try KeyStoreError.openConnection(path: path) { connection in
             try connection.execute(SQLiteConnection.pragmas(durable: true))
             try connection.transaction {
                 try connection.execute(KeyStore.schema)
             }
-        } catch let error as SQLiteError {
-            connection.close()
-            throw KeyStoreError(error)
-        } catch {
-            connection.close()
-            throw error
         }
         state = Locked(KeyStoreState(connection: connection))
         self.now = now

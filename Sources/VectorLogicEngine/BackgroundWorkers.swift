@@ -7,11 +7,11 @@ import VectorLogicSync
 final class BackgroundWorkers: Sendable {
     private let signal = ConditionLock()
     private let stopped = Atomic<Bool>(false)
-    private let threads = Locked<[EngineThread]>([])
+    private let threads = Locked<[OSThread]>([])
 
     /// Starts a thread that runs `step` repeatedly; `step` returns true when it did work (then it runs again at once).
     func spawn(name: String, _ step: @escaping @Sendable () -> Bool) {
-        let thread = EngineThread(name: name) { [self] in
+        let thread = OSThread(name: name) { [self] in
             while !stopped.load(ordering: .acquiring) {
                 if step() { continue }
                 signal.withLock {

@@ -93,7 +93,7 @@ extension Database {
     /// Runs blocking work on a fresh engine thread and awaits it, so the cooperative pool never blocks on I/O.
     func runOnEngineThread(_ work: @escaping @Sendable () throws(EngineError) -> Void) async throws {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            let thread = EngineThread(name: "vectorlogic-task") {
+            let thread = OSThread(name: "vectorlogic-task") {
                 do {
                     try work()
                     continuation.resume()

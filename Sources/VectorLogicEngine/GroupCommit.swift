@@ -2,6 +2,7 @@ import Logging
 import Synchronization
 import VectorLogicFormat
 import VectorLogicIO
+import VectorLogicSync
 
 /// Group commit: writers append framed records to a shared buffer (under the database's core lock, which assigns
 /// LSNs, so buffer order = LSN order = apply order) and suspend on a continuation; ONE dedicated commit thread writes
@@ -41,7 +42,7 @@ final class GroupCommit: @unchecked Sendable {
     private let logFileBytes: Int
     private let wal: WriteAheadLog
     private let counters: EngineCounters
-    private var thread: EngineThread?
+    private var thread: OSThread?
     private let onFailure: @Sendable (EngineError) -> Void
 
     /// A commit pipeline whose first log file will be `firstLog`; records up to `lastLSN` are already durable.
@@ -61,7 +62,7 @@ final class GroupCommit: @unchecked Sendable {
 
     /// Starts the commit thread.
     func start() {
-        let started = EngineThread(name: "vectorlogic-commit") { [self] in run() }
+        let started = OSThread(name: "vectorlogic-commit") { [self] in run() }
         condition.withLock { thread = started }
     }
 
@@ -143,7 +144,7 @@ final class GroupCommit: @unchecked Sendable {
             stopping = true
             condition.broadcast()
         }
-        let running = condition.withLock { () -> EngineThread? in
+        let running = condition.withLock { () -> OSThread? in
             let running = thread
             thread = nil
             return running

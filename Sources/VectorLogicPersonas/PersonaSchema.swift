@@ -60,7 +60,7 @@ enum PersonaSchema {
     static func memory(_ row: SQLiteStatement, offset: Int32 = 0) throws -> Memory {
         let contextText = row.string(offset + 3)
         guard case .object(let context)? = try? JSONParser.parse(contextText) else {
-            throw PersonaStoreError.corrupt("a memory's context is not a JSON object")
+            throw PersonaStoreError.storage(.corrupt("a memory's context is not a JSON object"))
         }
         return Memory(id: row.string(offset), personaID: row.string(offset + 1), content: row.string(offset + 2), context: context,
                       dimension: row.isNull(offset + 4) ? nil : row.int(offset + 4), timestamp: row.int64(offset + 5))

@@ -64,7 +64,7 @@ extension PersonaStore {
             guard let bytes = query.blob(1), let vector = MemoryVector.decode(bytes), !vector.isEmpty,
                   cache.seqs.isEmpty || vector.count == cache.dimension else {
                 query.reset()
-                throw PersonaStoreError.corrupt("a memory vector has a bad length")
+                throw PersonaStoreError.storage(.corrupt("a memory vector has a bad length"))
             }
             cache.dimension = vector.count
             cache.seqs.append(query.int64(0))
@@ -76,7 +76,7 @@ extension PersonaStore {
     static func memory(seq: Int64, in connection: SQLiteConnection) throws -> Memory {
         let query = try connection.statement("SELECT \(PersonaSchema.memoryColumns) FROM memories WHERE seq = ?1")
         try query.bind(1, seq)
-        guard try query.step() else { throw PersonaStoreError.failed("a cached memory is missing") }
+        guard try query.step() else { throw PersonaStoreError.storage(.failed("a cached memory is missing")) }
         let memory = try PersonaSchema.memory(query)
         query.reset()
         return memory

@@ -23,26 +23,18 @@ public final class PersonaStore: Sendable {
     /// Opens or creates the store at `path` and makes its tables. `durable` (the default) fsyncs every commit; false
     /// keeps commits crash-consistent but lets the newest ones be lost on power failure (the server's weaker modes).
     public init(path: String, durable: Bool = true, now: @escaping @Sendable () -> Int64 = PersonaStore.systemMilliseconds) throws {
-        let connection: SQLiteConnection
-        connection = try PersonaStoreError.mapping { try SQLiteConnection(path: path) }
-        do {
+        let connection = try PersonaStoreError.openConnection(path: path) { connection in
             try connection.execute(SQLiteConnection.pragmas(durable: durable))
             let version = try connection.statement("PRAGMA user_version")
             let found = try version.step() ? version.int(0) : 0
             version.reset()
             guard found <= PersonaSchema.version else {
-                throw PersonaStoreError.failed("personas.sqlite has layout version \(found); this build reads up to \(PersonaSchema.version)")
+                throw SQLiteError.failed("personas.sqlite has layout version \(found); this build reads up to \(PersonaSchema.version)")
             }
             try connection.transaction { () throws in
                 try connection.execute(PersonaSchema.tables)
                 try connection.execute("PRAGMA user_version = \(PersonaSchema.version)")
             }
-        } catch let error as SQLiteError {
-            connection.close()
-            throw PersonaStoreError(error)
-        } catch {
-            connection.close()
-            throw error
         }
         self.state = Locked(StoreState(connection: connection))
         self.now = now

@@ -1,6 +1,7 @@
 import HTTPTypes
 import VectorLogicJSON
 import VectorLogicPersonas
+import VectorLogicSQLite
 
 extension APIError {
     /// The contract's status and code for each persona-store error; storage trouble is 503 `unavailable`.
@@ -17,11 +18,11 @@ extension APIError {
             self.init(.badRequest, "dimension_mismatch", error.description,
                       details: APIError.detailsObject(field: "vector", item: nil,
                                                       extra: [("expected", .int(expected)), ("actual", .int(actual))]))
-        case .unavailable, .closed:
+        case .storage(.unavailable), .storage(.closed):
             self.init(.serviceUnavailable, "unavailable", "the persona store does not accept requests now; try again later")
-        case .corrupt:
+        case .storage(.corrupt):
             self.init(.internalServerError, "internal", "the persona store is damaged; the operator should restore it from a snapshot")
-        case .failed:
+        case .storage(.failed):
             self.init(.internalServerError, "internal", "internal error")
         }
     }

@@ -17,6 +17,11 @@ enum JSONResponse {
     /// The success envelope: `writeData` appends the `data` value; `meta` is written after it.
     static func success(status: HTTPResponse.Status = .ok, capacity: Int = 256, meta: [(String, JSONValue)] = [],
                         _ writeData: (inout [UInt8]) -> Void) -> Response {
+        make(status: status, bytes: envelope(capacity: capacity, meta: meta, writeData))
+    }
+
+    /// The bytes of the success envelope (`success` without the `Response`).
+    static func envelope(capacity: Int = 256, meta: [(String, JSONValue)] = [], _ writeData: (inout [UInt8]) -> Void) -> [UInt8] {
         var buffer: [UInt8] = []
         buffer.reserveCapacity(capacity)
         buffer.append(contentsOf: #"{"status":"success","data":"#.utf8)
@@ -30,7 +35,7 @@ enum JSONResponse {
         buffer.append(contentsOf: #""timestamp":"#.utf8)
         JSONWriter.writeInteger(nowMilliseconds(), into: &buffer)
         buffer.append(contentsOf: "}}".utf8)
-        return make(status: status, bytes: buffer)
+        return buffer
     }
 
     /// The success envelope around a JSONValue.

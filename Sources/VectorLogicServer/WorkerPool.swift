@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import VectorLogicSync
 
 /// A few dedicated threads for CPU-heavy request work (filtered scans, counts, scrolls, large searches, large body
 /// decodes), so it never runs on the NIO event loops that serve every connection (`serve` makes them Swift's global
@@ -37,8 +33,8 @@ final class WorkerPool: Sendable {
 
     /// The queue and its lock; shared by the threads (which keep it alive) and the pool.
     private final class Storage: @unchecked Sendable {
-        private let mutex: UnsafeMutablePointer<pthread_mutex_t>
-        private let condition: UnsafeMutablePointer<pthread_cond_t>
+        // Everything below is guarded by `condition`.
+        private let condition = ConditionLock()
         private var jobs: [(@Sendable () -> Void)?] = []
         private var head = 0
         private var stopping = false
@@ -46,79 +42,54 @@ final class WorkerPool: Sendable {
 
         init(maxQueued: Int) {
             self.maxQueued = maxQueued
-            mutex = .allocate(capacity: 1)
-            mutex.initialize(to: pthread_mutex_t())
-            pthread_mutex_init(mutex, nil)
-            condition = .allocate(capacity: 1)
-            condition.initialize(to: pthread_cond_t())
-            pthread_cond_init(condition, nil)
-        }
-
-        deinit {
-            pthread_cond_destroy(condition)
-            pthread_mutex_destroy(mutex)
-            condition.deallocate()
-            mutex.deallocate()
         }
 
         var queuedCount: Int {
-            pthread_mutex_lock(mutex)
-            defer { pthread_mutex_unlock(mutex) }
-            return jobs.count - head
+            condition.withLock { jobs.count - head }
         }
 
         func submit(_ job: @escaping @Sendable () -> Void) -> Bool {
-            pthread_mutex_lock(mutex)
-            defer { pthread_mutex_unlock(mutex) }
-            guard !stopping, jobs.count - head < maxQueued else { return false }
-            jobs.append(job)
-            pthread_cond_signal(condition)
-            return true
+            condition.withLock {
+                guard !stopping, jobs.count - head < maxQueued else { return false }
+                jobs.append(job)
+                condition.signal()
+                return true
+            }
         }
 
         func stop() {
-            pthread_mutex_lock(mutex)
-            stopping = true
-            pthread_cond_broadcast(condition)
-            pthread_mutex_unlock(mutex)
+            condition.withLock {
+                stopping = true
+                condition.broadcast()
+            }
         }
 
         /// The next job, or nil once stopping (queued jobs are still run first).
         private func next() -> (@Sendable () -> Void)? {
-            pthread_mutex_lock(mutex)
-            defer { pthread_mutex_unlock(mutex) }
-            while head == jobs.count {
-                if stopping { return nil }
-                pthread_cond_wait(condition, mutex)
+            condition.withLock {
+                while head == jobs.count {
+                    if stopping { return nil }
+                    condition.wait()
+                }
+                let job = jobs[head]
+                jobs[head] = nil
+                head += 1
+                if head == jobs.count {
+                    jobs.removeAll(keepingCapacity: true)
+                    head = 0
+                } else if head >= 1_024 {
+                    jobs.removeFirst(head)
+                    head = 0
+                }
+                return job
             }
-            let job = jobs[head]
-            jobs[head] = nil
-            head += 1
-            if head == jobs.count {
-                jobs.removeAll(keepingCapacity: true)
-                head = 0
-            } else if head >= 1_024 {
-                jobs.removeFirst(head)
-                head = 0
-            }
-            return job
         }
 
-        func run() {
-            while let job = next() { job() }
-        }
-
+        /// Starts a detached worker thread; it holds the storage until `next()` returns nil.
         func startThread() {
-            let context = Unmanaged.passRetained(self).toOpaque()
-            var thread = pthread_t()
-            let result = pthread_create(&thread, nil, { raw in
-                guard let raw else { return nil }
-                let storage = Unmanaged<Storage>.fromOpaque(raw).takeRetainedValue()
-                storage.run()
-                return nil
-            }, context)
-            precondition(result == 0, "pthread_create failed: \(result)")
-            pthread_detach(thread)
+            OSThread(name: "vectorlogic-worker") { [self] in
+                while let job = next() { job() }
+            }.detach()
         }
     }
 }

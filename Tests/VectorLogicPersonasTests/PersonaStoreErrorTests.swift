@@ -16,7 +16,7 @@ struct PersonaStoreErrorTests {
         #expect {
             _ = try PersonaStore(dataDirectory: dir.path)
         } throws: { error in
-            if case PersonaStoreError.corrupt = error { return true }
+            if case PersonaStoreError.storage(.corrupt) = error { return true }
             return false
         }
         #expect(FileManager.default.contents(atPath: path) == garbage)
@@ -40,8 +40,8 @@ struct PersonaStoreErrorTests {
         let store = try PersonaStore(dataDirectory: dir.path)
         _ = try store.createPersona(id: "p", settings())
         store.close()
-        #expect(throws: PersonaStoreError.closed) { try store.persona("p") }
-        #expect(throws: PersonaStoreError.closed) { try store.addMemory(id: "m", to: "p", NewMemory(content: "c")) }
-        #expect(throws: PersonaStoreError.closed) { try store.removeDecayedMemories() }
+        #expect(throws: PersonaStoreError.storage(.closed)) { try store.persona("p") }
+        #expect(throws: PersonaStoreError.storage(.closed)) { try store.addMemory(id: "m", to: "p", NewMemory(content: "c")) }
+        #expect(throws: PersonaStoreError.storage(.closed)) { try store.removeDecayedMemories() }
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import VectorLogicJSON
 import VectorLogicPersonas
+import VectorLogicSQLite
 
 @Suite("PersonaStore")
 struct PersonaStoreTests {
@@ -136,7 +137,7 @@ struct PersonaStoreTests {
             _ = try store.createPersona(id: "p", settings("kept"))
             _ = try store.addMemory(id: "m", to: "p", NewMemory(content: "remember me", context: context, vector: [0.5, 0.25, 2]))
             store.close()
-            #expect(throws: PersonaStoreError.closed) { try store.listPersonas() }
+            #expect(throws: PersonaStoreError.storage(.closed)) { try store.listPersonas() }
         }
         let reopened = try PersonaStore(dataDirectory: dir.path)
         defer { reopened.close() }

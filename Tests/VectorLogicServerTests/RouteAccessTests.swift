@@ -9,6 +9,20 @@ import VectorLogicAccess
 /// The route list comes from the server's own table, so a new route is covered without editing this test.
 @Suite struct RouteAccessTests {
     static let admin = "route-access-admin-key-0123456789"
+    /// The header that sends the admin key.
+    static let asAdmin = [("X-API-Key", admin)]
+
+    /// Runs `body` against a server that requires keys, with `admin` as its admin key and a 2-dimension default
+    /// collection; `configure` sets the rest.
+    static func withKeyedServer(_ configure: @escaping (inout ServerConfiguration) -> Void,
+                                _ body: (TestServer) async throws -> Void) async throws {
+        try await withServer(configure: {
+            $0.authEnabled = true
+            $0.adminKey = admin
+            $0.defaultDimension = 2
+            configure(&$0)
+        }, body)
+    }
 
     /// A concrete path for a template: parameters get values that name nothing, so every answer is stable
     /// (404, 400, or a harmless create) however often it is repeated.
@@ -47,19 +61,10 @@ import VectorLogicAccess
     }
 
     @Test func everyRouteAnswersTheSameWhateverItsSpelling() async throws {
-        try await withServer(configure: {
-            $0.authEnabled = true
-            $0.adminKey = RouteAccessTests.admin
-            $0.defaultDimension = 2
-            $0.authFailuresPerClient = 0
-        }) { server in
-            let asAdmin = [("X-API-Key", RouteAccessTests.admin)]
-            var credentials: [(String, [(String, String)])] = [("none", []), ("admin", asAdmin)]
+        try await Self.withKeyedServer({ $0.authFailuresPerClient = 0 }) { server in
+            var credentials: [(String, [(String, String)])] = [("none", []), ("admin", Self.asAdmin)]
             for permission in ["read", "write"] {
-                let made = try await server.call("POST", "/v1/keys",
-                                                 #"{"name":"\#(permission)","permissions":["\#(permission)"],"rate_limit_per_minute":1000000}"#,
-                                                 headers: asAdmin)
-                credentials.append((permission, [("X-API-Key", try #require(made.data?["key"]?.string))]))
+                credentials.append((permission, try await server.key(permission, admin: RouteAccessTests.admin, rateLimitPerMinute: 1_000_000)))
             }
             let state = ServerState(database: server.database, personas: server.personas, configuration: ServerConfiguration(),
                                     residentBytes: { nil })
@@ -98,19 +103,10 @@ import VectorLogicAccess
 
     /// The reproductions of issue 8 §1, one by one: each used to succeed.
     @Test func theReportedBypassesAreRefused() async throws {
-        try await withServer(configure: {
-            $0.authEnabled = true
-            $0.adminKey = RouteAccessTests.admin
-            $0.defaultDimension = 2
-            $0.searchRateLimitPerClient = 1
-        }) { server in
-            let asAdmin = [("X-API-Key", RouteAccessTests.admin)]
-            func key(_ permission: String) async throws -> [(String, String)] {
-                let made = try await server.call("POST", "/v1/keys", #"{"name":"k","permissions":["\#(permission)"]}"#, headers: asAdmin)
-                return [("X-API-Key", try #require(made.data?["key"]?.string))]
-            }
-            let reader = try await key("read")
-            let writer = try await key("write")
+        try await Self.withKeyedServer({ $0.searchRateLimitPerClient = 1 }) { server in
+            let asAdmin = Self.asAdmin
+            let reader = try await server.key("read", admin: RouteAccessTests.admin)
+            let writer = try await server.key("write", admin: RouteAccessTests.admin)
             #expect(try await server.call("POST", "/v1/collections", #"{"name":"victim","dimension":2}"#, headers: asAdmin).status == 201)
             let snapshot = try await server.call("POST", "/v1/snapshots", headers: asAdmin)
             let name = try #require(snapshot.data?["name"]?.string)
@@ -136,12 +132,7 @@ import VectorLogicAccess
     /// Failed authentications are counted per client address: after the bound, 429 — even for a good key, so a
     /// guesser cannot keep trying — and the bucket refills with time.
     @Test func failedAuthenticationsAreRateLimited() async throws {
-        try await withServer(configure: {
-            $0.authEnabled = true
-            $0.adminKey = RouteAccessTests.admin
-            $0.defaultDimension = 2
-            $0.authFailuresPerClient = 3
-        }) { server in
+        try await Self.withKeyedServer({ $0.authFailuresPerClient = 3 }) { server in
             for attempt in 0..<3 {
                 let answer = try await server.call("GET", "/v1/collections", headers: [("X-API-Key", "wrong-\(attempt)")])
                 #expect(answer.status == 401)
@@ -218,12 +209,7 @@ import VectorLogicAccess
     /// A client that writes its whole body before reading (Python's urllib does, with `Connection: close`) gets
     /// the early answer — 413 for an oversized body, 401 before authentication — instead of hanging.
     @Test func earlyAnswersReachClientsThatWriteTheWholeBodyFirst() async throws {
-        try await withServer(configure: {
-            $0.defaultDimension = 2
-            $0.maxBodyBytes = 1 << 20
-            $0.authEnabled = true
-            $0.adminKey = RouteAccessTests.admin
-        }) { server in
+        try await RouteAccessTests.withKeyedServer({ $0.maxBodyBytes = 1 << 20 }) { server in
             let big = [UInt8](repeating: 0x20, count: 3 << 19)  // 1.5 MiB: past the limit, within the drain bound
             func send(_ head: String, _ body: [UInt8]) async throws -> (HTTPResult?, Duration) {
                 let start = ContinuousClock.now

@@ -91,6 +91,17 @@ final class TestServer: Sendable {
         try await HTTPTestClient.request(port: port, method, path, json: json, body: body, contentType: contentType, headers: headers)
     }
 
+    /// The header carrying a new API key with one permission, made with `POST /v1/keys` as `admin`.
+    func key(_ permission: String, admin: String, rateLimitPerMinute: Int? = nil) async throws -> [(String, String)] {
+        let limit = rateLimitPerMinute.map { #","rate_limit_per_minute":\#($0)"# } ?? ""
+        let made = try await call("POST", "/v1/keys", #"{"name":"\#(permission)","permissions":["\#(permission)"]\#(limit)}"#,
+                                  headers: [("X-API-Key", admin)])
+        guard made.status == 201, let key = made.data?["key"]?.string else {
+            throw HTTPClientError(description: "POST /v1/keys answered \(made.status): \(made.text)")
+        }
+        return [("X-API-Key", key)]
+    }
+
     static func temporaryDirectory() -> String {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("vl-server-tests-\(UUID().uuidString)").path
         try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)

@@ -45,21 +45,14 @@ extension ToolsSuite {
         @Test func damagedGraphIsRebuiltFromIntactVectors() async throws {
             let directory = ToolsTempDirectory("graph-rebuild")
             defer { directory.remove() }
-            try await ToolsFixture.twoSegmentDatabase(at: directory.path)
-            let first = try #require(try ToolsFixture.segments(in: directory.path).first)
+            let first = try await Self.databaseWithGraph(at: directory.path)
             let path = directory.path + "/" + first
-            try ToolsGraphFixture.ensureGraph(path)
             let graph = try #require(try ToolsFixture.sectionOffset(path, kind: .engineGraph))
             try ToolsFixture.flip(path, at: graph + 40)
 
             let damaged = try Verifier.verify(directory: directory.path)
             #expect(damaged.errors.contains { $0.file == first && $0.offset == Int64(graph) })
-            let report = try Repairer.repair(directory: directory.path)
-            #expect(report.actions.contains { $0.kind == "rewrite" && $0.file == first })
-            #expect(report.losses.isEmpty)
-            let after = try Verifier.verify(directory: directory.path)
-            #expect(after.isClean, "\(after.render())")
-            let rebuilt = try #require(try Inspector.inspect(path: directory.path).segments.first { $0.rows == 40 })
+            let rebuilt = try Self.repairRebuildsGraph(of: first, in: directory.path)
             #expect(rebuilt.graph?.nodes == 40)
 
             let database = try Database.open(at: directory.path)
@@ -74,10 +67,8 @@ extension ToolsSuite {
         @Test func unreachableGraphRowFailsVerifyAndRepairRebuildsTheGraph() async throws {
             let directory = ToolsTempDirectory("graph-unreachable")
             defer { directory.remove() }
-            try await ToolsFixture.twoSegmentDatabase(at: directory.path)
-            let first = try #require(try ToolsFixture.segments(in: directory.path).first)
+            let first = try await Self.databaseWithGraph(at: directory.path)
             let path = directory.path + "/" + first
-            try ToolsGraphFixture.ensureGraph(path)
             let row = try ToolsGraphFixture.cutOffRow(path, from: 5)  // rows 0..<5 are deleted
 
             let inspected = try #require(try Inspector.inspect(path: path).segments.first?.graph)
@@ -91,18 +82,32 @@ extension ToolsSuite {
             let problem = try #require(damaged.errors.first { $0.file == first && $0.message.contains("not reachable") })
             #expect(problem.message.contains("row \(row)") && problem.message.contains("`repair` rebuilds the graph"), "\(problem)")
 
-            let report = try Repairer.repair(directory: directory.path)
-            #expect(report.actions.contains { $0.kind == "rewrite" && $0.file == first })
-            #expect(report.losses.isEmpty)
-            let after = try Verifier.verify(directory: directory.path)
-            #expect(after.isClean, "\(after.render())")
-            let rebuilt = try #require(try Inspector.inspect(path: directory.path).segments.first { $0.rows == 40 })
+            let rebuilt = try Self.repairRebuildsGraph(of: first, in: directory.path)
             #expect(rebuilt.graph?.unreachableNodes == 0)
 
             let database = try Database.open(at: directory.path)
             let hits = try database.search("docs", SearchRequest(vector: toolsVector(Int(row), dimension: 8), k: 1))
             #expect(hits.first?.id == "a-\(row)")
             try await database.close()
+        }
+
+        /// The two-segment fixture with a graph section in its first (40-row) segment; answers that segment's name.
+        static func databaseWithGraph(at directory: String) async throws -> String {
+            try await ToolsFixture.twoSegmentDatabase(at: directory)
+            let first = try #require(try ToolsFixture.segments(in: directory).first)
+            try ToolsGraphFixture.ensureGraph(directory + "/" + first)
+            return first
+        }
+
+        /// Repairs `directory`, expecting `segment` rewritten with a rebuilt graph, nothing lost and verify clean after;
+        /// answers the rewritten 40-row segment as inspect sees it.
+        static func repairRebuildsGraph(of segment: String, in directory: String) throws -> SegmentSummary {
+            let report = try Repairer.repair(directory: directory)
+            #expect(report.actions.contains { $0.kind == "rewrite" && $0.file == segment })
+            #expect(report.losses.isEmpty)
+            let after = try Verifier.verify(directory: directory)
+            #expect(after.isClean, "\(after.render())")
+            return try #require(try Inspector.inspect(path: directory).segments.first { $0.rows == 40 })
         }
 
         /// A truncated manifest: open fails pointing to repair; repair rebuilds it from the segments; all rows come back.

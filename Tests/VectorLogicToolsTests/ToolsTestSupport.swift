@@ -127,7 +127,8 @@ enum VectorLogicProcess {
     }
 
     /// Runs the executable; kills it (SIGKILL, `timedOut` true) when it is still running after `timeoutSeconds`.
-    static func run(_ arguments: [String], timeoutSeconds: Int) throws -> (status: Int32, stdout: String, stderr: String, timedOut: Bool) {
+    /// Both pipes are read while it runs, so an answer larger than a pipe's 64 KiB buffer cannot stall it.
+    static func run(_ arguments: [String], timeoutSeconds: Int = 300) throws -> (status: Int32, stdout: String, stderr: String, timedOut: Bool) {
         guard let executable else { throw CocoaError(.fileNoSuchFile) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
@@ -136,6 +137,7 @@ enum VectorLogicProcess {
         process.standardOutput = out
         process.standardError = err
         try process.run()
+        let outData = PipeReader(out), errData = PipeReader(err)
         var timedOut = false
         let deadline = Date().addingTimeInterval(TimeInterval(timeoutSeconds))
         while process.isRunning {
@@ -147,24 +149,26 @@ enum VectorLogicProcess {
             usleep(20_000)
         }
         process.waitUntilExit()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self), timedOut)
+        return (process.terminationStatus, outData.text(), errData.text(), timedOut)
+    }
+}
+
+/// Reads a pipe to its end on its own thread; `text()` waits for the end.
+final class PipeReader: @unchecked Sendable {
+    private var data = Data()
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ pipe: Pipe) {
+        Thread.detachNewThread { [self] in
+            data = pipe.fileHandleForReading.readDataToEndOfFile()
+            done.signal()
+        }
     }
 
-    static func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        guard let executable else { throw CocoaError(.fileNoSuchFile) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+    /// Everything the pipe carried, as UTF-8 text.
+    func text() -> String {
+        done.wait()
+        return String(decoding: data, as: UTF8.self)
     }
 }
 

@@ -3,6 +3,7 @@ import Hummingbird
 import VectorLogicJSON
 import VectorLogicPersonas
 import VectorLogicAccess
+import VectorLogicSQLite
 
 extension Routes {
     /// `/v1/keys` (api.md "API keys"; admin permission, checked by `AuthMiddleware`).
@@ -58,8 +59,8 @@ extension Routes {
         } catch let error as KeyStoreError {
             switch error {
             case .invalid(let field, let message): throw APIError.invalid(message, field: field)
-            case .unavailable, .closed: throw APIError(.serviceUnavailable, "unavailable", "the key store cannot write now")
-            default: throw APIError(.internalServerError, "internal", "the key store failed")
+            case .storage(.unavailable), .storage(.closed): throw APIError(.serviceUnavailable, "unavailable", "the key store cannot write now")
+            case .storage(.corrupt), .storage(.failed): throw APIError(.internalServerError, "internal", "the key store failed")
             }
         }
     }

@@ -2,9 +2,9 @@
 """Load generator for the HTTP benchmark: one client, three servers.
 
 The same code drives VectorLogic (HTTP/JSON), Chroma (HTTP/JSON, its REST API v2) and Redis Stack
-(RESP over TCP; it has no HTTP API): hand-written keep-alive connections on raw sockets, request bytes
-built before the clock starts, one connection per thread, threads spread over processes. Only
-127.0.0.1 is ever contacted.
+(RESP over TCP; it has no HTTP API): hand-written keep-alive connections on raw sockets for ingest and recall,
+and the compiled epoll client `loadgen.c` for the search load (built on first use), with request bytes built
+before the clock starts. Only 127.0.0.1 is ever contacted.
 
 Phases (each bounded in time):
   ingest   create the collection/index, upsert the base vectors in batches of 256 over one connection,
@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import multiprocessing as mp
 import os
 import re
 import socket
@@ -551,121 +550,26 @@ def recall(target, ds: Dataset, ef: int, conns: int = 8) -> dict:
             "seconds": time.perf_counter() - t0}
 
 
-def _search_process(target, reqs, threads, offset, stride, start_at, measure_from, stop_at, pipe):
-    """One client process: `threads` connections, closed loop until stop_at. Sends back latencies (ms)
-    of requests that started after measure_from and finished before stop_at, plus CPU time and errors."""
-    lat = [[] for _ in range(threads)]
-    eng = [[] for _ in range(threads)]
-    errs = []
-
-    def worker(t: int):
-        try:
-            conn = Conn(target.port)
-        except OSError as e:
-            errs.append(repr(e))
-            return
-        i = offset + t * stride
-        mine_l, mine_e = lat[t], eng[t]
-        while time.time() < start_at:
-            time.sleep(0.001)
-        try:
-            while True:
-                req = reqs[i % len(reqs)]
-                i += 1
-                s = time.perf_counter()
-                s_wall = time.time()
-                body, _ = one_search(target, conn, req)
-                e = time.perf_counter()
-                if s_wall >= measure_from:
-                    end_wall = s_wall + (e - s)
-                    if end_wall > stop_at:
-                        break
-                    mine_l.append((e - s) * 1000)
-                    if body:
-                        q = target.engine_ms(body)
-                        if q is not None:
-                            mine_e.append(q)
-                elif s_wall > stop_at:
-                    break
-        except Exception as ex:
-            errs.append(repr(ex))
-        conn.close()
-
-    c0 = os.times()
-    ts = [threading.Thread(target=worker, args=(t,)) for t in range(threads)]
-    for t in ts:
-        t.start()
-    for t in ts:
-        t.join()
-    c1 = os.times()
-    all_lat = np.array([x for l in lat for x in l], dtype=np.float64)
-    all_eng = np.array([x for l in eng for x in l], dtype=np.float64)
-    pipe.send((all_lat.tobytes(), all_eng.tobytes(), (c1.user - c0.user) + (c1.system - c0.system), errs))
-    pipe.close()
+def ensure_loadgen(path: str | None = None, folder: str = CACHE_DEFAULT) -> str:
+    """The compiled loadgen.c: `path` when given, else built once into `folder` (cc -O2 -pthread). The search load
+    always goes through it: a Python client costs ~150 us of CPU per request, a large share of the 2 cores the server
+    also needs, so it measured the client rather than the server."""
+    if path:
+        return path
+    source = os.path.join(os.path.dirname(os.path.abspath(__file__)), "loadgen.c")
+    binary = os.path.join(folder, "loadgen")
+    if not os.path.exists(binary) or os.path.getmtime(binary) < os.path.getmtime(source):
+        import subprocess
+        os.makedirs(folder, exist_ok=True)
+        subprocess.run(["cc", "-O2", "-pthread", "-o", binary, source], check=True)
+    return binary
 
 
 def search(target, ds: Dataset, ef: int, conns: int, seconds: float, warmup: float = 1.0,
-           server_pid: int | None = None, processes: int | None = None, loadgen: str | None = None) -> dict:
-    """Closed-loop search load with `conns` keep-alive connections: through the compiled `loadgen` when given
-    (epoll, min(conns, 2) threads: a Python client would take a large share of the 2 cores), else in Python
-    (min(conns, 2) processes of threads)."""
-    if loadgen:
-        return search_native(target, ds, ef, conns, seconds, warmup, server_pid, loadgen)
-    reqs = search_requests(target, ds, ef)
-    procs = processes or min(conns, 2)
-    per = [conns // procs + (1 if p < conns % procs else 0) for p in range(procs)]
-    now = time.time()
-    start_at = now + 0.5 + 0.05 * conns        # time to connect everybody
-    measure_from = start_at + warmup
-    stop_at = measure_from + seconds
-    ctx = mp.get_context("fork")
-    children, pipes = [], []
-    base = 0
-    for p in range(procs):
-        a, b = ctx.Pipe(duplex=False)
-        pr = ctx.Process(target=_search_process,
-                         args=(target, reqs, per[p], base * 7, 7, start_at, measure_from, stop_at, b))
-        base += per[p]
-        pr.start()
-        children.append(pr)
-        pipes.append(a)
-    while time.time() < measure_from:
-        time.sleep(0.002)
-    load0 = loadavg()
-    cpu0 = tree_cpu_seconds(server_pid)
-    while time.time() < stop_at:
-        time.sleep(0.002)
-    cpu1 = tree_cpu_seconds(server_pid)
-    lats, engs, client_cpu, errs = [], [], 0.0, []
-    for a, pr in zip(pipes, children):
-        if a.poll(seconds + 120):
-            l, e, c, er = a.recv()
-            lats.append(np.frombuffer(l))
-            engs.append(np.frombuffer(e))
-            client_cpu += c
-            errs += er
-        else:
-            errs.append("client process did not report")
-        pr.join(30)
-        if pr.is_alive():
-            pr.kill()
-    lat = np.concatenate(lats) if lats else np.array([])
-    eng = np.concatenate(engs) if engs else np.array([])
-    if errs:
-        raise ProtocolError(f"{target.name} search c={conns}: {errs[0]} ({len(errs)} errors)")
-    n = len(lat)
-    out = {"ef": ef, "conns": conns, "seconds": seconds, "requests": n, "qps": n / seconds,
-           "p50_ms": float(np.percentile(lat, 50)) if n else math.nan,
-           "p99_ms": float(np.percentile(lat, 99)) if n else math.nan,
-           "mean_ms": float(lat.mean()) if n else math.nan,
-           "client_cpu_per_s": client_cpu / (seconds + warmup + 0.5), "loadavg": load0}
-    if cpu0 is not None and cpu1 is not None and n:
-        out["server_cpu_ms_per_req"] = (cpu1 - cpu0) * 1000 / n
-        out["server_cpu_per_s"] = (cpu1 - cpu0) / seconds
-    if len(eng):
-        out["engine_mean_ms"] = float(eng.mean())
-        out["engine_p50_ms"] = float(np.percentile(eng, 50))
-    return out
+           server_pid: int | None = None, loadgen: str | None = None) -> dict:
+    """Closed-loop search load with `conns` keep-alive connections through the compiled `loadgen` (epoll,
+    min(conns, 2) threads), built on first use when no binary is given."""
+    return search_native(target, ds, ef, conns, seconds, warmup, server_pid, ensure_loadgen(loadgen))
 
 
 def search_native(target, ds: Dataset, ef: int, conns: int, seconds: float, warmup: float,
@@ -751,7 +655,7 @@ def main():
     p.add_argument("--ef", type=int, required=True)
     p.add_argument("--conns", default="1,8,64")
     p.add_argument("--seconds", type=float, default=5.0)
-    p.add_argument("--loadgen", default=None, help="compiled loadgen binary (else the Python client)")
+    p.add_argument("--loadgen", default=None, help="compiled loadgen.c (default: built into --cache on first use)")
     args = ap.parse_args()
     target = TARGETS[args.target](args.port)
     ds = Dataset(args.data, args.limit, args.cache)
@@ -765,7 +669,8 @@ def main():
     elif args.cmd == "recall":
         res = recall(target, ds, args.ef)
     else:
-        res = [search(target, ds, args.ef, int(c), args.seconds, server_pid=args.server_pid, loadgen=args.loadgen)
+        loadgen = ensure_loadgen(args.loadgen, args.cache)
+        res = [search(target, ds, args.ef, int(c), args.seconds, server_pid=args.server_pid, loadgen=loadgen)
                for c in args.conns.split(",")]
     print(json.dumps(res, indent=1))
 

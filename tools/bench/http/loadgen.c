@@ -6,7 +6,7 @@
 // written to OUT as little-endian doubles (milliseconds). One JSON line on stdout: counts, errors, and the sum
 // of `"query_time_ms":x` values found in HTTP answers (VectorLogic's engine time).
 //
-// Requests file: repeated [u32 length LE][bytes]. Build: cc -O2 -pthread -o loadgen loadgen.c
+// Requests file: repeated [u32 length LE][bytes]. Built by load.py (`ensure_loadgen`); by hand: cc -O2 -pthread -o /tmp/loadgen loadgen.c
 // Usage: loadgen PORT http|resp REQUESTS_FILE CONNS THREADS WARMUP_S SECONDS OUT_FILE
 #define _GNU_SOURCE
 #include <arpa/inet.h>

@@ -235,7 +235,7 @@ def main():
     ap.add_argument("--venv", required=True)
     ap.add_argument("--vectorlogic", required=True, help="release vectorlogic binary")
     ap.add_argument("--redis-ld-library-path", required=True)
-    ap.add_argument("--loadgen", default=None, help="compiled loadgen.c (else the Python client drives the search phases)")
+    ap.add_argument("--loadgen", default=None, help="compiled loadgen.c (default: load.py builds it into --work)")
     ap.add_argument("--servers", default="vectorlogic,chroma,redis")
     ap.add_argument("--data", default=load.DATA_DEFAULT)
     ap.add_argument("--cache", default=load.CACHE_DEFAULT)
@@ -255,6 +255,7 @@ def main():
     conns = [int(c) for c in args.conns.split(",")]
     efs = [int(e) for e in args.efs.split(",")]
     os.makedirs(args.work, exist_ok=True)
+    args.loadgen = load.ensure_loadgen(args.loadgen, args.work)
 
     def on_term(signum, frame):
         raise SystemExit(f"signal {signum}")
@@ -317,13 +318,12 @@ def main():
             c = load.Conn(srv.port)
             results["servers"]["vectorlogic"]["stats_end"] = load.call_json(c, "GET", "/v1/stats")["data"]
             c.close()
-            if args.loadgen:
-                # the HTTP framework's own floor: server CPU per GET /health at 8 connections
-                floor = load.fixed_request_cpu(srv.port, load.http_request("GET", "/health", srv.port), 8, 3.0,
-                                               srv.pid, args.loadgen)
-                results["servers"]["vectorlogic"]["health_c8"] = floor
-                log(f"vectorlogic GET /health c=8: {floor['qps']:.0f} req/s, server CPU "
-                    f"{floor.get('server_cpu_ms_per_req', 0) * 1000:.0f} µs/request")
+            # the HTTP framework's own floor: server CPU per GET /health at 8 connections
+            floor = load.fixed_request_cpu(srv.port, load.http_request("GET", "/health", srv.port), 8, 3.0,
+                                           srv.pid, args.loadgen)
+            results["servers"]["vectorlogic"]["health_c8"] = floor
+            log(f"vectorlogic GET /health c=8: {floor['qps']:.0f} req/s, server CPU "
+                f"{floor.get('server_cpu_ms_per_req', 0) * 1000:.0f} µs/request")
     finally:
         for srv in list(STARTED):
             try:

@@ -37,10 +37,6 @@ fi
 BIN=$ROOT/.build-release/release/vectorlogic
 [ -x "$BIN" ] || { echo "no release binary at $BIN" >&2; exit 1; }
 
-# The search phases are driven by a small C client (the Python one costs ~150 µs of CPU per request).
-LOADGEN=$WORK/loadgen
-cc -O2 -pthread -o "$LOADGEN" "$ROOT/tools/bench/http/loadgen.c"
-
 # Every server pid run_all.py starts is appended here; whatever is still alive at exit is stopped by pid.
 PIDS=$WORK/pids
 : > "$PIDS"
@@ -61,4 +57,4 @@ trap cleanup EXIT
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg); work folder $WORK" >&2
 timeout --signal=TERM --kill-after=60 "$BUDGET_SECONDS" \
   "$VENV/bin/python" "$ROOT/tools/bench/http/run_all.py" --work "$WORK" --venv "$VENV" --vectorlogic "$BIN" \
-  --redis-ld-library-path "$SSL_DIR" --loadgen "$LOADGEN" --budget "$((BUDGET_SECONDS - 60))" "$@" | tee "$WORK/summary.txt"
+  --redis-ld-library-path "$SSL_DIR" --budget "$((BUDGET_SECONDS - 60))" "$@" | tee "$WORK/summary.txt"

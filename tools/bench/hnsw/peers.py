@@ -5,7 +5,7 @@ single-thread QPS at recall@10 >= 0.95 and >= 0.99, and build time with the same
 
     pip install hnswlib faiss-cpu numpy [qdrant-edge-py]
     swift build -c release --scratch-path .build-release --product vectorlogic
-    python3 tools/bench/peers.py --data ../shared/data/minilm-debian \
+    python3 tools/bench/hnsw/peers.py --data ../shared/data/minilm-debian \
         --vectorlogic .build-release/release/vectorlogic --threads 2 --rounds 3 --json-out /tmp/peers.json
 
 Every library builds with m=16, ef_construction=200 and --threads threads, then answers the 1,000 queries one at a

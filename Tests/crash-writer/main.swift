@@ -1,19 +1,15 @@
 // crash-writer: writes through the real engine with several concurrent writers and prints each acknowledged id.
 // Used by the engine's real-crash test, which SIGKILLs it at random moments and then checks every printed id survived.
 // Usage: crash-writer <directory> <writers> <seed>
-//        crash-writer bench <directory> <writers> <batch> <vectors> <dimension> <hnsw|flat>   (ingest + reopen figures)
+// (Ingest and reopen figures are `engine-bench`'s job: tools/bench/engine.)
+import VectorLogicDistance
 import VectorLogicEngine
+import VectorLogicIndex
 #if canImport(Glibc)
 import Glibc
-import VectorLogicIndex
-import VectorLogicDistance
 #endif
 
 let arguments = CommandLine.arguments
-if arguments.count >= 2, arguments[1] == "bench" {
-    try await runBenchmark(Array(arguments.dropFirst(2)))
-    exit(0)
-}
 guard arguments.count >= 4, let writers = Int(arguments[2]), let seed = UInt64(arguments[3]) else {
     print("usage: crash-writer <directory> <writers> <seed>")
     exit(2)
