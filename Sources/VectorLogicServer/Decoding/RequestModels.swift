@@ -110,7 +110,7 @@ struct UpsertBody {
 struct RecordFields {
     var id: String?
     var values: [Float]?
-    var metadata: JSONValue?
+    var metadata: CompactJSON?
 
     /// Reads `key` if it is a record field; false when it is not.
     mutating func read(_ key: String, _ reader: inout JSONReader, item: Int?, strict: Bool) throws -> Bool {
@@ -121,7 +121,7 @@ struct RecordFields {
         case "values", "vector":
             values = try reader.vector("values", item: item, expectedCount: 384)
         case "metadata", "payload":
-            metadata = try reader.metadata("metadata", item: item)
+            metadata = try reader.compactMetadata("metadata", item: item)
         default:
             return false
         }
