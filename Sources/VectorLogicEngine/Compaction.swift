@@ -25,7 +25,7 @@ enum Compaction {
             for row in 0..<UInt32(segment.rows) where !input.dead.contains(row) {
                 let metadata = Array(segment.metadataBytes(row))
                 _ = UnsafeBufferPointer(start: segment.vector(row), count: segment.dimension).withMemoryRebound(to: Float.self) { values in
-                    table.append(values: values, row: MemtableRow(id: segment.id(row), metadata: nil, metadataBytes: metadata))
+                    table.append(values: values, row: MemtableRow(id: segment.id(row), metadata: metadata))
                 }
                 mapping.append((inputIndex, row))
             }

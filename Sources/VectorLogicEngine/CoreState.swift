@@ -5,12 +5,11 @@ import VectorLogicFormat
 import VectorLogicJSON
 import VectorLogicIndex
 
-/// A row ready to apply: validated values, parsed metadata and its stored bytes.
+/// A row ready to apply: validated values and its metadata's compact JSON text (empty for none).
 struct PreparedRow: Sendable {
     let id: String
     let values: [Float]
-    let metadata: JSONValue?
-    let metadataBytes: [UInt8]
+    let metadata: [UInt8]
 }
 
 /// The engine's in-memory state, guarded by the database's core lock.
@@ -71,10 +70,7 @@ struct CoreState: Sendable {
             return true
         case let .upsert(collection, rows):
             guard let name = name(ofCollection: collection) else { return false }
-            let prepared = rows.map { row in
-                PreparedRow(id: row.id, values: row.values, metadata: (try? MetadataCodec.decode(row.metadata)) ?? nil,
-                            metadataBytes: row.metadata)
-            }
+            let prepared = rows.map { row in PreparedRow(id: row.id, values: row.values, metadata: row.metadata) }
             _ = collections[name]?.upsert(prepared)
             return true
         case let .delete(collection, ids):
@@ -123,7 +119,7 @@ extension CollectionRuntime {
         for row in rows {
             _ = removeLive(row.id)
             let number = row.values.withUnsafeBufferPointer { values in
-                active.table.append(values: values, row: MemtableRow(id: row.id, metadata: row.metadata, metadataBytes: row.metadataBytes))
+                active.table.append(values: values, row: MemtableRow(id: row.id, metadata: row.metadata))
             }
             active.ids[row.id] = number
         }
@@ -156,13 +152,17 @@ enum RowLocation {
     case memtable(Memtable, UInt32)
     case segment(Segment, UInt32)
 
-    func stored(includeValues: Bool) -> StoredVector {
+    /// The row as returned: its id, its values and its metadata bytes when asked for (metadata is copied out as stored,
+    /// never parsed).
+    func stored(includeValues: Bool, includeMetadata: Bool = true) -> StoredVector {
         switch self {
         case let .memtable(table, row):
             let info = table.row(row)
-            return StoredVector(id: info.id, values: includeValues ? table.values(row) : nil, metadata: info.metadata)
+            return StoredVector(id: info.id, values: includeValues ? table.values(row) : nil,
+                                metadata: includeMetadata ? CompactJSON(stored: info.metadata) : nil)
         case let .segment(segment, row):
-            return StoredVector(id: segment.id(row), values: includeValues ? segment.values(row) : nil, metadata: segment.metadata(row))
+            return StoredVector(id: segment.id(row), values: includeValues ? segment.values(row) : nil,
+                                metadata: includeMetadata ? segment.metadata(row) : nil)
         }
     }
 
@@ -173,9 +173,10 @@ enum RowLocation {
         }
     }
 
-    var metadata: JSONValue? {
+    /// The row's metadata as stored.
+    var metadata: CompactJSON? {
         switch self {
-        case let .memtable(table, row): return table.row(row).metadata
+        case let .memtable(table, row): return CompactJSON(stored: table.row(row).metadata)
         case let .segment(segment, row): return segment.metadata(row)
         }
     }

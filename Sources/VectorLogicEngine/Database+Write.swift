@@ -21,11 +21,11 @@ extension Database {
             try Validation.checkID(record.id, item: item)
             try Validation.checkValues(record.values, dimension: dimension, item: item, name: "id \"\(record.id)\"")
             let bytes = try Validation.metadataBytes(record.metadata, item: item)
-            prepared.append(PreparedRow(id: record.id, values: record.values, metadata: record.metadata, metadataBytes: bytes))
+            prepared.append(PreparedRow(id: record.id, values: record.values, metadata: bytes))
         }
         try Validation.checkUniqueIDs(records.lazy.map(\.id))
         let payload = EngineLogPayload.encode(.upsert(collection: collectionID, rows: prepared.map {
-            EngineUpsertRow(id: $0.id, metadata: $0.metadataBytes, values: $0.values)
+            EngineUpsertRow(id: $0.id, metadata: $0.metadata, values: $0.values)
         }))
         try await throttle()
         let lsn = try appendAndApply(collection: collection, collectionID: collectionID, payload: payload) { runtime in
@@ -88,12 +88,13 @@ extension Database {
                 return (runtime.locate(id), runtime.id)
             }
             guard let found else { return false }
+            // The one place stored metadata is parsed: a merge needs the tree. Damaged bytes merge as no metadata.
             var merged: JSONObject
-            if case .object(let existing)? = found.metadata { merged = existing } else { merged = JSONObject() }
+            if case .object(let existing)? = try? found.metadata?.value() { merged = existing } else { merged = JSONObject() }
             for (key, value) in merging.entries { merged[key] = value == .null ? nil : value }
-            let metadata: JSONValue? = merged.count == 0 ? nil : .object(merged)
+            let metadata = merged.count == 0 ? nil : CompactJSON(.object(merged))
             let bytes = try Validation.metadataBytes(metadata, item: nil)
-            let row = PreparedRow(id: id, values: found.values, metadata: metadata, metadataBytes: bytes)
+            let row = PreparedRow(id: id, values: found.values, metadata: bytes)
             let payload = EngineLogPayload.encode(.upsert(collection: collectionID, rows: [
                 EngineUpsertRow(id: id, metadata: bytes, values: row.values),
             ]))

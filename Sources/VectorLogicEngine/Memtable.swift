@@ -1,15 +1,13 @@
 import Logging
 import Synchronization
-import VectorLogicJSON
 
 /// What the memtable keeps per row besides the values.
 struct MemtableRow: Sendable {
     /// The client id.
     let id: String
-    /// Parsed metadata, for filters and reads.
-    let metadata: JSONValue?
-    /// Serialised metadata (empty for none): what the segment stores.
-    let metadataBytes: [UInt8]
+    /// Metadata as compact JSON text (`CompactJSON.bytes`; empty for none): the one representation, which the log and
+    /// the segment store, responses copy and filters scan. No parsed tree is kept beside it.
+    let metadata: [UInt8]
 }
 
 /// Recent writes of one collection, in memory: an append-only table of rows with stable addresses.

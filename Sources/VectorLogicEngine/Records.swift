@@ -9,11 +9,11 @@ public struct VectorRecord: Sendable, Hashable {
     public var id: String
     /// Exactly the collection's dimension of finite values; stored as given.
     public var values: [Float]
-    /// A JSON object (≤ 100 keys, ≤ 64 KiB serialised) or nil.
-    public var metadata: JSONValue?
+    /// A JSON object (≤ 100 keys, ≤ 64 KiB as compact text) or nil; stored, logged and returned as these bytes.
+    public var metadata: CompactJSON?
 
     /// A record to upsert.
-    public init(id: String, values: [Float], metadata: JSONValue? = nil) {
+    public init(id: String, values: [Float], metadata: CompactJSON? = nil) {
         self.id = id
         self.values = values
         self.metadata = metadata
@@ -26,11 +26,11 @@ public struct StoredVector: Sendable, Hashable {
     public var id: String
     /// Its values bit-exact as written, when asked for.
     public var values: [Float]?
-    /// Its metadata, or nil when it has none.
-    public var metadata: JSONValue?
+    /// Its metadata as stored (compact JSON text), or nil when it has none.
+    public var metadata: CompactJSON?
 
     /// A stored vector.
-    public init(id: String, values: [Float]?, metadata: JSONValue?) {
+    public init(id: String, values: [Float]?, metadata: CompactJSON?) {
         self.id = id
         self.values = values
         self.metadata = metadata
@@ -73,13 +73,13 @@ public struct SearchMatch: Sendable, Hashable {
     public var id: String
     /// Cosine similarity, dot product, or Euclidean distance, per the collection's metric.
     public var score: Float
-    /// Metadata when asked for (nil when the vector has none).
-    public var metadata: JSONValue?
+    /// Metadata as stored (compact JSON text) when asked for; nil when not asked for or the vector has none.
+    public var metadata: CompactJSON?
     /// Values when asked for.
     public var values: [Float]?
 
     /// A match.
-    public init(id: String, score: Float, metadata: JSONValue?, values: [Float]?) {
+    public init(id: String, score: Float, metadata: CompactJSON?, values: [Float]?) {
         self.id = id
         self.score = score
         self.metadata = metadata

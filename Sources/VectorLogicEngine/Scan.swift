@@ -11,17 +11,16 @@ enum Scan {
         var ticker = BudgetTicker(budget)
         var ids: [String] = []
         for state in view.segments {
-            let metadata = state.segment.allMetadata()
-            for row in 0..<state.segment.rows where !state.dead.contains(UInt32(row)) {
+            for row in 0..<UInt32(state.segment.rows) where !state.dead.contains(row) {
                 try ticker.tick()
-                if filter.matches(metadata[row]) { ids.append(state.segment.id(UInt32(row))) }
+                if filter.matches(text: state.segment.metadataBytes(row)) { ids.append(state.segment.id(row)) }
             }
         }
         for memtable in view.memtables {
             for row in 0..<UInt32(memtable.count) where !memtable.dead.contains(row) {
                 try ticker.tick()
                 let info = memtable.table.row(row)
-                if filter.matches(info.metadata) { ids.append(info.id) }
+                if filter.matches(stored: info.metadata) { ids.append(info.id) }
             }
         }
         try budget.check()
@@ -34,16 +33,15 @@ enum Scan {
         var ticker = BudgetTicker(budget)
         var count = 0
         for state in view.segments {
-            let metadata = state.segment.allMetadata()
-            for row in 0..<state.segment.rows where !state.dead.contains(UInt32(row)) {
+            for row in 0..<UInt32(state.segment.rows) where !state.dead.contains(row) {
                 try ticker.tick()
-                if filter.matches(metadata[row]) { count += 1 }
+                if filter.matches(text: state.segment.metadataBytes(row)) { count += 1 }
             }
         }
         for memtable in view.memtables {
             for row in 0..<UInt32(memtable.count) where !memtable.dead.contains(row) {
                 try ticker.tick()
-                if filter.matches(memtable.table.row(row).metadata) { count += 1 }
+                if filter.matches(stored: memtable.table.row(row).metadata) { count += 1 }
             }
         }
         try budget.check()
@@ -58,7 +56,6 @@ enum Scan {
         var candidates: [(key: [UInt8], location: RowLocation)] = []
         for state in view.segments {
             let segment = state.segment
-            let metadata = filter == nil ? nil : segment.allMetadata()
             var position = after.map { segment.lowerBound($0, strictlyAfter: true) } ?? 0
             var taken = 0
             while position < segment.rows, taken <= limit {
@@ -66,7 +63,7 @@ enum Scan {
                 let row = segment.orderedRow(position)
                 position += 1
                 guard row < segment.rows, !state.dead.contains(row) else { continue }
-                if let filter, let metadata, !filter.matches(metadata[Int(row)]) { continue }
+                if let filter, !filter.matches(text: segment.metadataBytes(row)) { continue }
                 candidates.append((Array(segment.idBytes(row)), .segment(segment, row)))
                 taken += 1
             }
@@ -78,7 +75,7 @@ enum Scan {
                 let info = memtable.table.row(row)
                 let key = Array(info.id.utf8)
                 if let after, !lexicographicallyLess(after, key) { continue }
-                if let filter, !filter.matches(info.metadata) { continue }
+                if let filter, !filter.matches(stored: info.metadata) { continue }
                 rows.append((key, row))
             }
             rows.sort { lexicographicallyLess($0.key, $1.key) }

@@ -86,15 +86,14 @@ struct SearchExecutor {
         let segment = state.segment
         guard segment.rows > 0 else { return [] }
         let dead = state.dead
-        let metadata = filter == nil ? nil : segment.allMetadata()
         let filter = self.filter
         let gate = self.gate
         let accept: RowPredicate = { row in
             // Past the budget every row passes, so a filtered graph walk ends at once; `run` then throws.
             if gate.isExpired() { return true }
             guard !dead.contains(row) else { return false }
-            guard let filter, let metadata else { return true }
-            return filter.matches(metadata[Int(row)])
+            guard let filter else { return true }
+            return filter.matches(text: segment.metadataBytes(row))
         }
         let rows = 0..<UInt32(segment.rows)
         if let graph = segment.graph, !prefersExact(rows: rows, ef: ef, accept: accept) {
@@ -119,7 +118,7 @@ struct SearchExecutor {
             if gate.isExpired() { return true }
             guard !dead.contains(row) else { return false }
             guard let filter else { return true }
-            return filter.matches(table.row(row).metadata)
+            return filter.matches(stored: table.row(row).metadata)
         }
         var hits: [Neighbor] = []
         var exactFrom: UInt32 = 0
@@ -151,8 +150,7 @@ struct SearchExecutor {
         } else {
             location = .memtable(view.memtables[candidate.source - view.segments.count].table, candidate.row)
         }
-        let stored = location.stored(includeValues: request.includeValues)
-        return SearchMatch(id: stored.id, score: score, metadata: request.includeMetadata ? stored.metadata : nil,
-                           values: stored.values)
+        let stored = location.stored(includeValues: request.includeValues, includeMetadata: request.includeMetadata)
+        return SearchMatch(id: stored.id, score: score, metadata: stored.metadata, values: stored.values)
     }
 }

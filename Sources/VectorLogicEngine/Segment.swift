@@ -40,8 +40,6 @@ final class Segment: @unchecked Sendable {
     let source: SegmentVectors
     /// The HNSW graph read in place from the graph section (validated in O(1)), when the segment has one.
     private(set) var graph: FrozenHNSW?
-    /// Parsed metadata of every row, built on first use by a filter (parsing per query would dominate filtered search).
-    private let metadataCache = Locked<[JSONValue?]?>(nil)
 
     /// Maps and checks a segment file; throws `.corruption` naming the file and offset.
     /// With `loadGraph` false the graph section is neither checksummed nor parsed (repair rebuilds it).
@@ -185,7 +183,8 @@ final class Segment: @unchecked Sendable {
         return nil
     }
 
-    /// The stored metadata bytes of a row (empty for none).
+    /// The stored metadata bytes of a row (compact JSON text, empty for none), in place in the mapping: filters scan
+    /// them there (`CompiledFilter.matches(text:)`), so a filtered search parses no row and keeps no parsed copy.
     func metadataBytes(_ row: UInt32) -> UnsafeRawBufferPointer {
         let table = (rows + 1) * 8
         let start = Int(metadataSection.loadUnaligned(fromByteOffset: Int(row) * 8, as: UInt64.self).littleEndian)
@@ -193,17 +192,9 @@ final class Segment: @unchecked Sendable {
         return UnsafeRawBufferPointer(rebasing: metadataSection[(table + start)..<(table + end)])
     }
 
-    /// The parsed metadata of a row (nil when none; damaged JSON reads as none — the section CRC was checked at open).
-    func metadata(_ row: UInt32) -> JSONValue? {
-        (try? MetadataCodec.decode(metadataBytes(row))) ?? nil
-    }
-
-    /// Parsed metadata of every row, parsed once and kept (for filters).
-    func allMetadata() -> [JSONValue?] {
-        if let cached = metadataCache.withLock({ $0 }) { return cached }
-        let parsed = (0..<rows).map { metadata(UInt32($0)) }
-        metadataCache.withLock { $0 = parsed }
-        return parsed
+    /// The metadata of a row as stored (nil when none), copied out of the mapping unparsed.
+    func metadata(_ row: UInt32) -> CompactJSON? {
+        CompactJSON(stored: metadataBytes(row))
     }
 }
 

@@ -20,7 +20,7 @@ struct MemtableRows: SegmentRows {
     var dimension: Int { table.dimension }
     func vector(_ row: UInt32) -> UnsafePointer<Float> { table.vector(row) }
     func id(_ row: UInt32) -> String { table.row(row).id }
-    func metadataBytes(_ row: UInt32) -> [UInt8] { table.row(row).metadataBytes }
+    func metadataBytes(_ row: UInt32) -> [UInt8] { table.row(row).metadata }
 }
 
 /// Writes segment files (data-format.md, "Segment sections"): sections streamed at the offsets `SegmentWriter` lays

@@ -90,14 +90,16 @@ enum Validation {
         }
     }
 
-    /// Checks metadata and returns its serialised bytes (empty for nil), which the log and segments store.
-    static func metadataBytes(_ metadata: JSONValue?, item: Int?) throws(EngineError) -> [UInt8] {
+    /// Checks metadata and returns the bytes the log, memtable and segments store (empty for nil). The checks read the
+    /// compact text as it is (first byte, a scan counting the top-level keys, its length): nothing is parsed.
+    static func metadataBytes(_ metadata: CompactJSON?, item: Int?) throws(EngineError) -> [UInt8] {
         guard let metadata else { return [] }
-        guard case .object(let object) = metadata else { throw .invalidMetadata("must be a JSON object", item: item) }
-        guard object.count <= Limits.maxMetadataKeys else {
-            throw .invalidMetadata("has \(object.count) keys, at most \(Limits.maxMetadataKeys) are allowed", item: item)
+        guard metadata.isObject else { throw .invalidMetadata("must be a JSON object", item: item) }
+        let keys = metadata.objectKeyCount
+        guard keys <= Limits.maxMetadataKeys else {
+            throw .invalidMetadata("has \(keys) keys, at most \(Limits.maxMetadataKeys) are allowed", item: item)
         }
-        let bytes = MetadataCodec.encode(metadata)
+        let bytes = metadata.bytes
         guard bytes.count <= Limits.maxMetadataBytes else {
             throw .invalidMetadata("is \(bytes.count) bytes serialised, at most 65536 are allowed", item: item)
         }

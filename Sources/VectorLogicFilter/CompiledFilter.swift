@@ -1,8 +1,12 @@
 public import VectorLogicJSON
 
 /// A `Filter` prepared once per request for evaluation over many rows: `$in`/`$nin` become hash sets (one lookup per
-/// row instead of one comparison per term) and dotted paths are split once. Matches exactly what `Filter.matches`
-/// matches; a filter within `Filter.Limits` costs O(clauses) per row.
+/// row instead of one comparison per term) and dotted paths are split and escaped once. A filter within
+/// `Filter.Limits` costs O(clauses) per row. This is the one evaluator of the filter language: `Filter.matches` uses it.
+///
+/// Rows are matched either as a parsed `JSONValue` or as the compact JSON text they are stored as
+/// (`matches(text:)`): then each field is found by scanning the text (`JSONSpans`) and only the field's own value is
+/// parsed, so nothing else of the row is decoded. Both give the same answer for the same metadata (tested).
 public struct CompiledFilter: Sendable {
     private let root: Node
 
@@ -19,7 +23,18 @@ public struct CompiledFilter: Sendable {
 
     /// Whether a vector with this metadata (nil meaning none) passes the filter.
     @inline(__always) public func matches(_ metadata: JSONValue?) -> Bool {
-        root.matches(metadata)
+        root.matches(TreeDocument(root: metadata))
+    }
+
+    /// Whether a vector whose metadata is this compact JSON text (`CompactJSON.bytes`; empty meaning none) passes.
+    @inline(__always) public func matches(text: UnsafeRawBufferPointer) -> Bool {
+        root.matches(TextDocument(text: text[...]))
+    }
+
+    /// Whether a vector with this stored metadata (nil meaning none) passes.
+    public func matches(_ metadata: CompactJSON?) -> Bool {
+        guard let metadata else { return matches(text: UnsafeRawBufferPointer(start: nil, count: 0)) }
+        return metadata.bytes.withUnsafeBytes { matches(text: $0) }
     }
 
     private indirect enum Node: Sendable {
@@ -39,41 +54,47 @@ public struct CompiledFilter: Sendable {
             }
         }
 
-        func matches(_ metadata: JSONValue?) -> Bool {
+        func matches<Document: FieldDocument>(_ document: Document) -> Bool {
             switch self {
             case .all: return true
             case .and(let nodes):
-                for node in nodes where !node.matches(metadata) { return false }
+                for node in nodes where !node.matches(document) { return false }
                 return true
             case .or(let nodes):
-                for node in nodes where node.matches(metadata) { return true }
+                for node in nodes where node.matches(document) { return true }
                 return false
-            case .not(let node): return !node.matches(metadata)
-            case .field(let path, let condition): return condition.matches(path.lookup(in: metadata))
+            case .not(let node): return !node.matches(document)
+            case .field(let path, .exists(let flag)): return document.contains(path) == flag
+            case .field(let path, let condition): return condition.matches(document.value(at: path))
             }
         }
     }
 
-    /// A field path: the exact key first, then (when it has dots) the path through nested objects.
-    private struct Path: Sendable {
-        let key: String
-        let parts: [String]?
+    /// A field path: the exact key first, then (when it has dots) the path through nested objects. Each key is kept
+    /// both as a String (tree lookups) and as the writer's escaped bytes (text lookups).
+    struct Path: Sendable {
+        let key: Key
+        let parts: [Key]?
 
-        init(_ key: String) {
-            self.key = key
-            parts = key.contains(".") ? key.split(separator: ".", omittingEmptySubsequences: false).map(String.init) : nil
+        struct Key: Sendable {
+            let name: String
+            let escaped: [UInt8]
+            let isASCII: Bool
+
+            init(_ name: String) {
+                self.name = name
+                escaped = JSONSpans.escapedKey(name)
+                isASCII = escaped.allSatisfy { $0 < 0x80 }
+            }
+
+            func span(in text: Slice<UnsafeRawBufferPointer>) -> Slice<UnsafeRawBufferPointer>? {
+                JSONSpans.member(escaped, name: name, keyIsASCII: isASCII, in: text)
+            }
         }
 
-        func lookup(in metadata: JSONValue?) -> JSONValue? {
-            guard case .object(let object)? = metadata else { return nil }
-            if let value = object[key] { return value }
-            guard let parts else { return nil }
-            var current: JSONValue = .object(object)
-            for part in parts {
-                guard case .object(let inner) = current, let next = inner[part] else { return nil }
-                current = next
-            }
-            return current
+        init(_ key: String) {
+            self.key = Key(key)
+            parts = key.contains(".") ? key.split(separator: ".", omittingEmptySubsequences: false).map { Key(String($0)) } : nil
         }
     }
 
@@ -147,5 +168,57 @@ public struct CompiledFilter: Sendable {
             case .exists, .not, .all: return false  // handled above
             }
         }
+    }
+}
+
+/// Metadata as the evaluator reads it: the value at a path, or whether there is one.
+protocol FieldDocument {
+    func value(at path: CompiledFilter.Path) -> JSONValue?
+    func contains(_ path: CompiledFilter.Path) -> Bool
+}
+
+/// Parsed metadata.
+struct TreeDocument: FieldDocument {
+    let root: JSONValue?
+
+    func value(at path: CompiledFilter.Path) -> JSONValue? {
+        guard case .object(let object)? = root else { return nil }
+        if let value = object[path.key.name] { return value }
+        guard let parts = path.parts else { return nil }
+        var current: JSONValue = .object(object)
+        for part in parts {
+            guard case .object(let inner) = current, let next = inner[part.name] else { return nil }
+            current = next
+        }
+        return current
+    }
+
+    func contains(_ path: CompiledFilter.Path) -> Bool {
+        value(at: path) != nil
+    }
+}
+
+/// Metadata as compact JSON text: fields are found by scanning, only the found value is parsed.
+struct TextDocument: FieldDocument {
+    let text: Slice<UnsafeRawBufferPointer>
+
+    func span(at path: CompiledFilter.Path) -> Slice<UnsafeRawBufferPointer>? {
+        guard !text.isEmpty else { return nil }
+        if let span = path.key.span(in: text) { return span }
+        guard let parts = path.parts else { return nil }
+        var current = text
+        for part in parts {
+            guard let next = part.span(in: current) else { return nil }
+            current = next
+        }
+        return current
+    }
+
+    func value(at path: CompiledFilter.Path) -> JSONValue? {
+        span(at: path).flatMap(JSONSpans.value)
+    }
+
+    func contains(_ path: CompiledFilter.Path) -> Bool {
+        span(at: path) != nil
     }
 }

@@ -215,56 +215,15 @@ extension Filter {
 }
 
 extension Filter {
-    /// Whether a vector with this metadata (nil meaning none) passes the filter.
+    /// Whether a vector with this metadata (nil meaning none) passes the filter. Compiles the filter each call: to
+    /// evaluate many rows, compile once with `CompiledFilter`.
     public func matches(_ metadata: JSONValue?) -> Bool {
-        switch self {
-        case .all: return true
-        case .and(let filters): return filters.allSatisfy { $0.matches(metadata) }
-        case .or(let filters): return filters.contains { $0.matches(metadata) }
-        case .not(let filter): return !filter.matches(metadata)
-        case .field(let path, let condition):
-            return condition.matches(Filter.lookup(path, in: metadata))
-        }
-    }
-
-    /// The value at `path`: the exact key first, then a dotted path through nested objects.
-    static func lookup(_ path: String, in metadata: JSONValue?) -> JSONValue? {
-        guard case .object(let object)? = metadata else { return nil }
-        if let value = object[path] { return value }
-        guard path.contains(".") else { return nil }
-        var current: JSONValue = .object(object)
-        for part in path.split(separator: ".", omittingEmptySubsequences: false) {
-            guard case .object(let inner) = current, let next = inner[String(part)] else { return nil }
-            current = next
-        }
-        return current
+        CompiledFilter(self).matches(metadata)
     }
 }
 
+/// The comparisons the evaluator (`CompiledFilter`) applies to a field's value.
 extension FieldCondition {
-    /// Whether a field value (nil when absent) satisfies this condition.
-    public func matches(_ value: JSONValue?) -> Bool {
-        switch self {
-        case .exists(let flag): return (value != nil) == flag
-        case .not(let condition): return !condition.matches(value)
-        case .all(let conditions): return conditions.allSatisfy { $0.matches(value) }
-        default: break
-        }
-        guard let value else { return false }
-        switch self {
-        case .eq(let operand): return FieldCondition.equalOrContains(value, operand)
-        case .ne(let operand): return FieldCondition.sameType(value, operand) && value != operand
-        case .gt(let operand): return FieldCondition.compare(value, operand).map { $0 > 0 } ?? false
-        case .gte(let operand): return FieldCondition.compare(value, operand).map { $0 >= 0 } ?? false
-        case .lt(let operand): return FieldCondition.compare(value, operand).map { $0 < 0 } ?? false
-        case .lte(let operand): return FieldCondition.compare(value, operand).map { $0 <= 0 } ?? false
-        case .in(let operands): return operands.contains { FieldCondition.equalOrContains(value, $0) }
-        case .nin(let operands):
-            return operands.allSatisfy { !FieldCondition.equalOrContains(value, $0) }
-        case .exists, .not, .all: return false  // handled above
-        }
-    }
-
     /// Equality, where an array field also matches a scalar it contains (Mongo's rule for tags).
     static func equalOrContains(_ value: JSONValue, _ operand: JSONValue) -> Bool {
         if value == operand { return true }

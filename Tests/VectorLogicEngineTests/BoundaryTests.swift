@@ -51,16 +51,16 @@ struct BoundaryTests {
         } catch EngineError.invalidID(_, let item) { #expect(item == 0) }
         let huge = JSONValue.object(JSONObject([("blob", .string(String(repeating: "x", count: 70_000)))]))
         do {
-            _ = try await database.upsert("c", [good, VectorRecord(id: "m", values: [1, 2, 3], metadata: huge)])
+            _ = try await database.upsert("c", [good, VectorRecord(id: "m", values: [1, 2, 3], metadata: CompactJSON(huge))])
             Issue.record("oversized metadata accepted")
         } catch EngineError.invalidMetadata(_, let item) { #expect(item == 1) }
         let manyKeys = JSONValue.object(JSONObject((0..<101).map { ("k\($0)", JSONValue.number(1)) }))
         do {
-            _ = try await database.upsert("c", [VectorRecord(id: "m", values: [1, 2, 3], metadata: manyKeys)])
+            _ = try await database.upsert("c", [VectorRecord(id: "m", values: [1, 2, 3], metadata: CompactJSON(manyKeys))])
             Issue.record("101 keys accepted")
         } catch EngineError.invalidMetadata(_, let item) { #expect(item == 0) }
         do {
-            _ = try await database.upsert("c", [VectorRecord(id: "m", values: [1, 2, 3], metadata: .array([]))])
+            _ = try await database.upsert("c", [VectorRecord(id: "m", values: [1, 2, 3], metadata: CompactJSON(.array([])))])
             Issue.record("array metadata accepted")
         } catch EngineError.invalidMetadata {}
         do {

@@ -20,7 +20,7 @@ struct EngineModel: Equatable {
             var cursor: String?
             repeat {
                 let page = try database.scroll(info.config.name, ScrollRequest(limit: 1000, cursor: cursor, includeValues: true))
-                for vector in page.vectors { rows[vector.id] = Row(values: vector.values ?? [], metadata: vector.metadata) }
+                for vector in page.vectors { rows[vector.id] = Row(values: vector.values ?? [], metadata: try vector.metadata?.value()) }
                 cursor = page.nextCursor
             } while cursor != nil
             model.collections[info.config.name] = rows
@@ -96,7 +96,9 @@ enum EngineOperation: CustomStringConvertible {
         case .create(let name): if model.collections[name] == nil { model.collections[name] = [:] }
         case .drop(let name): model.collections[name] = nil
         case let .upsert(name, records):
-            for record in records { model.collections[name]?[record.id] = EngineModel.Row(values: record.values, metadata: record.metadata) }
+            for record in records {
+                model.collections[name]?[record.id] = EngineModel.Row(values: record.values, metadata: try? record.metadata?.value())
+            }
         case let .delete(name, ids):
             for id in ids { model.collections[name]?[id] = nil }
         case let .patch(name, id, object):
@@ -127,5 +129,12 @@ extension EngineModel {
             }
         }
         return lines.joined(separator: "; ")
+    }
+}
+
+extension CompactJSON {
+    /// The compact text of an object, so tests write metadata as `.object(JSONObject(…))`.
+    static func object(_ object: JSONObject) -> CompactJSON {
+        CompactJSON(.object(object))
     }
 }

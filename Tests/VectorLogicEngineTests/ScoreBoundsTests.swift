@@ -33,7 +33,7 @@ struct ScoreBoundsTests {
     /// Writes a row the way an older version could have (logged and applied with no validation).
     static func legacyUpsert(_ database: Database, id: String, values: [Float]) throws {
         let collectionID = database.core.withLock { state in state.collections["c"]!.id }
-        let row = PreparedRow(id: id, values: values, metadata: nil, metadataBytes: [])
+        let row = PreparedRow(id: id, values: values, metadata: [])
         let payload = EngineLogPayload.encode(.upsert(collection: collectionID, rows: [EngineUpsertRow(id: id, metadata: [], values: values)]))
         _ = try database.appendAndApply(collection: "c", collectionID: collectionID, payload: payload) { $0.upsert([row]) }
     }

@@ -33,7 +33,7 @@ enum ToolsFixture {
         var batch: [VectorRecord] = []
         for i in range {
             let metadata: JSONValue = .object(JSONObject([("n", .number(Double(i)))]))
-            batch.append(VectorRecord(id: "\(prefix)-\(i)", values: toolsVector(i, dimension: dimension), metadata: metadata))
+            batch.append(VectorRecord(id: "\(prefix)-\(i)", values: toolsVector(i, dimension: dimension), metadata: CompactJSON(metadata)))
             if batch.count == 10 {
                 _ = try await database.upsert(collection, batch)
                 batch = []

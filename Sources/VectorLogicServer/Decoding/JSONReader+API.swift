@@ -115,6 +115,11 @@ extension JSONReader {
         }
     }
 
+    /// Metadata to store: a JSON object (or null/absent), kept only as its compact text (the tree is dropped at once).
+    mutating func compactMetadata(_ field: String = "metadata", item: Int? = nil) throws(APIError) -> CompactJSON? {
+        try metadata(field, item: item).map(CompactJSON.init)
+    }
+
     /// An array of id strings.
     mutating func ids(_ field: String = "ids") throws -> [String] {
         var ids: [String] = []

@@ -119,7 +119,7 @@ struct UpsertBody {
 struct RecordFields {
     var id: String?
     var values: [Float]?
-    var metadata: JSONValue?
+    var metadata: CompactJSON?
 
     /// The item's keys.
     static let keys = BodyKeys(["id", "values", "metadata"], aliases: ["vector": "values", "payload": "metadata"])
@@ -133,7 +133,7 @@ struct RecordFields {
         case "values":
             values = try reader.vector("values", item: item, expectedCount: 384)
         case "metadata":
-            metadata = try reader.metadata("metadata", item: item)
+            metadata = try reader.compactMetadata("metadata", item: item)
         default:
             throw reader.undecoded(name)
         }

@@ -32,7 +32,7 @@ enum ResponseModels {
         buffer.append(contentsOf: #"{"id":"#.utf8)
         JSONWriter.writeString(vector.id, into: &buffer)
         buffer.append(contentsOf: #","metadata":"#.utf8)
-        JSONWriter.write(vector.metadata ?? .null, into: &buffer)
+        writeMetadata(vector.metadata, into: &buffer)
         if let values = vector.values {
             buffer.append(contentsOf: #","values":"#.utf8)
             JSONWriter.writeFloatArray(values, into: &buffer)
@@ -51,7 +51,7 @@ enum ResponseModels {
             JSONWriter.writeFloat(match.score, into: &buffer)
             if includeMetadata {
                 buffer.append(contentsOf: #","metadata":"#.utf8)
-                JSONWriter.write(match.metadata ?? .null, into: &buffer)
+                writeMetadata(match.metadata, into: &buffer)
             }
             if let values = match.values {
                 buffer.append(contentsOf: #","values":"#.utf8)
@@ -62,6 +62,15 @@ enum ResponseModels {
         buffer.append(contentsOf: #"],"query_time_ms":"#.utf8)
         JSONWriter.writeNumber((queryTimeMs * 1000).rounded() / 1000, into: &buffer)
         buffer.append(UInt8(ascii: "}"))
+    }
+
+    /// Stored metadata, copied as the compact JSON text it is kept as (never parsed on the way out), or `null`.
+    static func writeMetadata(_ metadata: CompactJSON?, into buffer: inout [UInt8]) {
+        if let metadata {
+            buffer.append(contentsOf: metadata.bytes)
+        } else {
+            buffer.append(contentsOf: "null".utf8)
+        }
     }
 
     /// Engine figures for `/v1/stats`.

@@ -76,8 +76,32 @@ struct OriginGuardMiddleware: RouterMiddleware {
         return authority.isEmpty ? nil : authority.lowercased()
     }
 
+    /// Four decimal parts of 1–3 digits, each ≤ 255, scanned in place (what a local client sends as `Host` on every
+    /// request; the general check below splits and parses).
+    static func isIPv4(_ bytes: Substring.UTF8View) -> Bool {
+        var parts = 0
+        var digits = 0
+        var value = 0
+        for byte in bytes {
+            if byte == UInt8(ascii: ".") {
+                guard digits > 0, parts < 3 else { return false }
+                parts += 1
+                digits = 0
+                value = 0
+            } else if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
+                digits += 1
+                value = value * 10 + Int(byte - UInt8(ascii: "0"))
+                guard digits <= 3, value <= 255 else { return false }
+            } else {
+                return false
+            }
+        }
+        return parts == 3 && digits > 0
+    }
+
     /// A dotted-quad IPv4 address or an IPv6 address (hex digits, colons, dots).
     static func isIPLiteral(_ name: Substring) -> Bool {
+        if isIPv4(name.utf8) { return true }
         if name.contains(":") {
             return name.allSatisfy { $0.isHexDigit || $0 == ":" || $0 == "." }
         }

