@@ -98,7 +98,7 @@ let package = Package(
         .target(
             name: "VectorLogicCLI",
             dependencies: [
-                "VectorLogicEngine", "VectorLogicServer", "VectorLogicPersonas", "VectorLogicAccess", "VectorLogicIndex", "VectorLogicFormat", "VectorLogicDistance",
+                "VectorLogicEngine", "VectorLogicServer", "VectorLogicPersonas", "VectorLogicAccess", "VectorLogicSQLite", "VectorLogicIndex", "VectorLogicFormat", "VectorLogicDistance",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -145,6 +145,7 @@ let package = Package(
             name: "VectorLogicToolsTests",
             dependencies: [
                 "VectorLogicEngine", "VectorLogicIO", "VectorLogicFormat", "VectorLogicIndex", "VectorLogicDistance", "VectorLogicJSON", "vectorlogic",
+                "VectorLogicAccess", "VectorLogicPersonas", "VectorLogicSQLite",
             ],
             swiftSettings: strictSettings
         ),

@@ -69,8 +69,13 @@ public final class KeyStore: Sendable {
         connection = try KeyStoreError.mapping { try SQLiteConnection(path: path) }
         do {
             try connection.execute(SQLiteConnection.pragmas(durable: true))
+            let found = try connection.strings("PRAGMA user_version").first.flatMap { Int($0) } ?? 0
+            guard found <= KeyStore.layoutVersion else {
+                throw KeyStoreError.failed("keys.sqlite has layout version \(found); this build reads up to \(KeyStore.layoutVersion)")
+            }
             try connection.transaction {
                 try connection.execute(KeyStore.schema)
+                if found < KeyStore.layoutVersion { try connection.execute("PRAGMA user_version = \(KeyStore.layoutVersion)") }
             }
         } catch let error as SQLiteError {
             connection.close()
@@ -102,6 +107,9 @@ public final class KeyStore: Sendable {
     public convenience init(dataDirectory: String, now: @escaping @Sendable () -> Int64 = KeyStore.systemMilliseconds) throws {
         try self.init(path: dataDirectory + "/" + KeyStore.fileName, now: now)
     }
+
+    /// `PRAGMA user_version` of this layout (data-format.md "keys.sqlite"); files made before it was recorded have 0.
+    static let layoutVersion = 1
 
     static let schema = """
     CREATE TABLE IF NOT EXISTS api_keys (
