@@ -121,9 +121,12 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(name: "VectorLogicJSONTests", dependencies: ["VectorLogicJSON", "VectorLogicFilter", "VectorLogicIO"]),
-        .testTarget(name: "VectorLogicFormatTests", dependencies: ["VectorLogicFormat", "VectorLogicTestSupport", "VectorLogicIO"]),
+        .testTarget(
+            name: "VectorLogicFormatTests", dependencies: ["VectorLogicFormat", "VectorLogicTestSupport", "VectorLogicIO"],
+            resources: [.copy("Fixtures")]
+        ),
         .testTarget(name: "VectorLogicIOTests", dependencies: ["VectorLogicIO", "VectorLogicFormat"]),
-        .testTarget(name: "VectorLogicIndexTests", dependencies: ["VectorLogicIndex", "VectorLogicDistance", "VectorLogicTestSupport", "VectorLogicIO", "CVectorLogicKernels"]),
+        .testTarget(name: "VectorLogicIndexTests", dependencies: ["VectorLogicIndex", "VectorLogicDistance", "VectorLogicTestSupport", "VectorLogicIO", "CVectorLogicKernels", "VectorLogicFormat"]),
         .testTarget(
             name: "VectorLogicEngineTests",
             dependencies: ["VectorLogicEngine", "VectorLogicIO", "VectorLogicFormat", "VectorLogicTestSupport", "VectorLogicSync", "crash-writer"]

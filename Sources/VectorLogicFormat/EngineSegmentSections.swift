@@ -143,6 +143,28 @@ public enum EngineSegmentTables {
         return writer.bytes
     }
 
+    /// The `count` byte strings of an offset-table section (ids: `width` 4, metadata: 8), checked by `checkOffsets`.
+    public static func decodeSlices(_ section: UnsafeRawBufferPointer, count: Int, width: Int) throws(FormatError) -> [[UInt8]] {
+        guard count >= 0, count < section.count / width else { throw FormatError(offset: 0, reason: "offset table of \(count) rows does not fit") }
+        if let error = checkOffsets(section, count: count, width: width) { throw error }
+        let area = (count + 1) * width
+        func offset(_ index: Int) -> Int { width == 4 ? Int(section.le32(at: index * 4)) : Int(section.le64(at: index * 8)) }
+        return (0..<count).map { Array(section.sub(area + offset($0), offset($0 + 1) - offset($0))) }
+    }
+
+    /// `count` u32 row numbers (the id order section), each below `count`.
+    public static func decodeRows(_ section: UnsafeRawBufferPointer, count: Int) throws(FormatError) -> [UInt32] {
+        guard count >= 0, section.count == count * 4 else { throw FormatError(offset: 0, reason: "id order of \(section.count) bytes for \(count) rows") }
+        var rows: [UInt32] = []
+        rows.reserveCapacity(count)
+        for index in 0..<count {
+            let row = section.le32(at: index * 4)
+            guard row < UInt32(count) else { throw FormatError(offset: index * 4, reason: "row \(row) out of range") }
+            rows.append(row)
+        }
+        return rows
+    }
+
     /// Checks an offset table of `count` entries of `width` bytes (4 or 8): starts at 0, never decreases, ends inside the
     /// section. O(count): run by `verify`, and by the reader only on the first touch of each entry via bounds checks.
     public static func checkOffsets(_ section: UnsafeRawBufferPointer, count: Int, width: Int) -> FormatError? {

@@ -89,7 +89,7 @@ extension SegmentAnalysis {
         do {
             graph = try FrozenHNSW(graph: bytes, source: source, metric: metric, count: Int(info.rows))
         } catch {
-            let at = (error as? HNSWGraphError)?.offset ?? 0
+            let at = (error as? FormatError)?.offset ?? 0
             fail(ToolProblem(file: name, offset: offset(of: .engineGraph) + Int64(at), message: "section graph: \(error)"), .rewritable)
             return
         }
