@@ -18,6 +18,8 @@ let package = Package(
         .library(name: "VectorLogicJSON", targets: ["VectorLogicJSON"]),
         .library(name: "VectorLogicFilter", targets: ["VectorLogicFilter"]),
         .library(name: "VectorLogicPersonas", targets: ["VectorLogicPersonas"]),
+        // For the request-body fuzz target (Fuzz/), which reaches the decoders through `@_spi(Fuzzing)`.
+        .library(name: "VectorLogicServer", targets: ["VectorLogicServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
