@@ -155,6 +155,6 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         // Engine ingest/reopen benchmark (release build; see BENCHMARKS.md "Engine").
-        .executableTarget(name: "engine-bench", dependencies: ["VectorLogicEngine", "VectorLogicIO", "VectorLogicDistance", "VectorLogicIndex"], path: "tools/engine-bench", swiftSettings: strictSettings),
+        .executableTarget(name: "engine-bench", dependencies: ["VectorLogicEngine", "VectorLogicIO", "VectorLogicDistance", "VectorLogicIndex", "VectorLogicFormat"], path: "tools/engine-bench", swiftSettings: strictSettings),
     ]
 )

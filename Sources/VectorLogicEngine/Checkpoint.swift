@@ -47,7 +47,8 @@ extension CoreState {
         for name in collections.keys.sorted(by: { collections[$0]?.id ?? 0 < collections[$1]?.id ?? 0 }) {
             guard var runtime = collections.removeValue(forKey: name) else { continue }
             var listed = runtime.segments.map { EngineManifestSegment(number: $0.segment.number, rows: UInt32($0.segment.rows), tombstones: $0.dead.rows) }
-            if compact, Compaction.shouldCompact(runtime.segments, options: options) {
+            if compact, Compaction.shouldCompact(runtime.segments, options: options),
+               runtime.segments.allSatisfy({ $0.segment.knownDamage.vectorsChecked }) {
                 let survivors = runtime.segments.reduce(0) { $0 + $1.segment.rows - $1.dead.count }
                 let number: UInt64? = survivors > 0 ? nextSegmentNumber : nil
                 if number != nil { nextSegmentNumber += 1 }
@@ -89,6 +90,7 @@ extension Database {
     /// The body of `checkpoint(compact:)`, for callers that already hold `checkpointLock` and must act on the manifest it
     /// writes before another checkpoint replaces it (a snapshot pins the segments that manifest names).
     func checkpointHoldingLock(compact: Bool) throws(EngineError) {
+        if compact { checkSegmentsBeforeCompaction() }
         let plan = try core.withLock { state throws(EngineError) -> CheckpointPlan in
             try checkNotFailed()
             let firstLiveLog = commit.rotate()
@@ -114,6 +116,16 @@ extension Database {
         } catch {
             throw EngineError.io("\(error)")
         }
+    }
+
+    /// Checks the vectors of every segment a compaction would read (outside the core lock, once per segment), so a
+    /// compaction never copies a damaged row into a file with valid checksums: `planCheckpoint` compacts only
+    /// collections whose segments are all checked and intact.
+    private func checkSegmentsBeforeCompaction() {
+        let segments = core.withLock { state in
+            state.collections.values.filter { Compaction.shouldCompact($0.segments, options: options) }.flatMap { $0.segments.map(\.segment) }
+        }
+        for segment in segments { segment.checkVectors() }
     }
 
     /// Writes the flush and compaction outputs; returns segment number → compaction row mapping (empty for flushes).

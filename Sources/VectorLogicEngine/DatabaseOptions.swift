@@ -81,6 +81,10 @@ public struct DatabaseStats: Sendable, Hashable {
     public var unindexedVectors: Int
     /// Whether writes are accepted.
     public var writable: Bool
+    /// Rows of damaged segment blocks, skipped by every read until `vectorlogic repair` (data-format.md "Block checksums").
+    public var unreadableRows: Int = 0
+    /// One line per damaged segment: its file and what failed.
+    public var damage: [String] = []
 
     /// Builds the figures.
     public init(collections: Int = 0, vectors: Int = 0, deleted: Int = 0, segments: Int = 0, memtableVectors: Int = 0,

@@ -61,7 +61,7 @@ enum Scan {
             let metadata = filter == nil ? nil : segment.allMetadata()
             var position = after.map { segment.lowerBound($0, strictlyAfter: true) } ?? 0
             var taken = 0
-            while position < segment.rows, taken <= limit {
+            while position < segment.orderCount, taken <= limit {
                 try ticker.tick()
                 let row = segment.orderedRow(position)
                 position += 1

@@ -16,6 +16,21 @@ extension SegmentSectionKind {
     public static let engineGraph = SegmentSectionKind(rawValue: 6)
 }
 
+/// How the engine checksums its sections in a version-2 segment container (data-format.md "Block checksums"): the
+/// bulk sections per block, so damage costs the rows of one block; info and graph keep one CRC each (the graph is
+/// derived data that `repair` rebuilds from the vectors).
+public enum EngineSegmentBlocks {
+    /// Vectors: 4 KiB, a page (what a disk or the page cache loses at once): at 384 dimensions (1,536-byte rows) a
+    /// damaged block costs at most 4 rows. Ids, id order and metadata: 512 bytes, a sector, so a damaged block of an
+    /// offset table costs at most 128 (ids) or 64 (metadata) rows. Costs measured in data-format.md.
+    public static let sizes: [UInt32: Int] = [
+        SegmentSectionKind.engineVectors.rawValue: 4_096,
+        SegmentSectionKind.engineIDs.rawValue: 512,
+        SegmentSectionKind.engineIDOrder.rawValue: 512,
+        SegmentSectionKind.engineMetadata.rawValue: 512,
+    ]
+}
+
 /// The info section: version u32 | collection id u64 | dimension u32 | metric u8 | index type u8 | reserved u16 |
 /// rows u32 | stride bytes u32 | max lsn u64. 36 bytes.
 public struct EngineSegmentInfo: Sendable, Hashable {

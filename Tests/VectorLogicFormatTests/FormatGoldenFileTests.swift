@@ -6,18 +6,31 @@ import VectorLogicFormat
 /// and a log with every record kind. Each is decoded through the format's own decoders, field by field; every later
 /// version of the readers must keep decoding them exactly so.
 struct FormatGoldenFileTests {
-    static func fixture(_ name: String) throws -> [UInt8] {
+    static func fixture(_ name: String, version: Int = 1) throws -> [UInt8] {
         let base = try #require(Bundle.module.resourceURL)
-        return [UInt8](try Data(contentsOf: base.appendingPathComponent("Fixtures/format-v1/" + name)))
+        return [UInt8](try Data(contentsOf: base.appendingPathComponent("Fixtures/format-v\(version)/" + name)))
     }
 
-    /// `segment-5-rows-cosine-hnsw.seg`: collection `golden` (id 1, dimension 3, cosine, HNSW m 2), rows b a d c e.
-    @Test func goldenSegmentDecodesSectionBySection() throws {
-        let file = try Self.fixture("segment-5-rows-cosine-hnsw.seg")
+    /// `segment-5-rows-cosine-hnsw.seg` as written by container version 1 (one CRC per section) and version 2 (the
+    /// data sections checksummed per block): collection `golden` (id 1, dimension 3, cosine, HNSW m 2), rows b a d c e.
+    /// The current readers decode both to the same rows.
+    @Test(arguments: [1, 2])
+    func goldenSegmentDecodesSectionBySection(version: Int) throws {
+        let file = try Self.fixture("segment-5-rows-cosine-hnsw.seg", version: version)
         try file.withUnsafeBytes { raw in
             let layout = try SegmentContainer.open(raw)
+            #expect(layout.version == UInt32(version))
             #expect(layout.verify().isEmpty)
             #expect(layout.sections.map(\.kind) == [1, 2, 3, 4, 5, 6])
+            if version == 2 {
+                #expect(layout.blockSizes == EngineSegmentBlocks.sizes)
+                #expect(layout.blocks(.engineVectors)?.count == 1 && layout.blocks(.engineIDs)?.count == 1)
+                for kind in EngineSegmentBlocks.sizes.keys { #expect(layout.damagedBlocks(kind).isEmpty) }
+                let blockSection = try #require(layout.sections.last.map { $0.offset + $0.length })
+                #expect(file.count > blockSection + 64, "the block-checksum section follows the data sections")
+            } else {
+                #expect(layout.blockSizes.isEmpty)
+            }
 
             let info = try EngineSegmentInfo.decode(try #require(layout.section(.engineInfo)))
             #expect(info.collectionID == 1 && info.dimension == 3 && info.metric == 0 && info.indexType == 0)

@@ -38,7 +38,7 @@ extension SegmentAnalysis {
         checkOrder(order, ids: ids, report: { unreadable(.engineIDOrder, $0, $1) })
     }
 
-    private func checkOrder(_ order: UnsafeRawBufferPointer, ids: [String], report: (Int, String) -> Void) {
+    func checkOrder(_ order: UnsafeRawBufferPointer, ids: [String], report: (Int, String) -> Void) {
         var seen = [Bool](repeating: false, count: ids.count)
         var previous: [UInt8]?
         for position in 0..<ids.count {

@@ -120,7 +120,7 @@ public enum Verifier {
         guard let ids = analysis.ids else { return }
         let dead = Set(entry.tombstones)
         var duplicates = 0
-        for (row, id) in ids.enumerated() where !dead.contains(UInt32(row)) {
+        for (row, id) in ids.enumerated() where !dead.contains(UInt32(row)) && !analysis.unreadableRows.contains(UInt32(row)) {
             if let other = live[id] {
                 duplicates += 1
                 if duplicates <= 5 {
