@@ -12,7 +12,8 @@ extension Database {
         let pacing = IndexerPacing()
         workers.spawn(name: "vectorlogic-indexer") { [self] in indexStep(pacing: pacing) }
         let verified = VerifiedSegments()
-        workers.spawn(name: "vectorlogic-maintenance") { [self] in maintenanceStep(verified: verified) }
+        let backoff = CheckpointBackoff()
+        workers.spawn(name: "vectorlogic-maintenance") { [self] in maintenanceStep(verified: verified, backoff: backoff) }
     }
 
     /// Inserts pending memtable rows into their graphs: 256 rows per memtable and step on this thread, or — once a
@@ -43,8 +44,8 @@ extension Database {
 
     /// Runs a checkpoint when a memtable is over its bounds or compaction is due; verifies one segment's vectors
     /// checksum (and builds its SQ8 traversal codes) per call until all are done. True when it did work.
-    func maintenanceStep(verified: VerifiedSegments) -> Bool {
-        guard isWritable else { return verifyOneSegment(verified) }
+    func maintenanceStep(verified: VerifiedSegments, backoff: CheckpointBackoff) -> Bool {
+        guard isWritable, !backoff.waiting else { return verifyOneSegment(verified) }
         let due = core.withLock { state -> Bool in
             let memtable = state.memtableRows
             if memtable.rows >= options.memtableFlushRows || memtable.bytes >= options.memtableFlushBytes { return true }
@@ -54,6 +55,8 @@ extension Database {
         if due {
             do {
                 try checkpoint(compact: true)
+            } catch EngineError.diskFull {
+                backoff.wait(seconds: 2)  // retried after space may have been freed, not in a busy loop
             } catch {
                 options.logger.error("checkpoint failed", metadata: ["error": "\(error)"])
             }
@@ -120,6 +123,18 @@ final class IndexerPacing: @unchecked Sendable {
         defer { lastWALBytes = walBytes }
         return walBytes == lastWALBytes
     }
+}
+
+/// When the next automatic checkpoint may run after one met a full disk.
+final class CheckpointBackoff: @unchecked Sendable {
+    private var until: ContinuousClock.Instant?
+    private let lock = ConditionLock()
+
+    /// Whether automatic checkpoints are paused now.
+    var waiting: Bool { lock.withLock { until.map { ContinuousClock.now < $0 } ?? false } }
+
+    /// Pauses automatic checkpoints for `seconds`.
+    func wait(seconds: Int) { lock.withLock { until = ContinuousClock.now + .seconds(seconds) } }
 }
 
 /// Segment numbers whose vectors checksum has been verified since open.

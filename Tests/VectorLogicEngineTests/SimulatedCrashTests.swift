@@ -81,7 +81,8 @@ struct SimulatedCrashTests {
     }
 
     /// An I/O error (EIO or ENOSPC) at a random write/fsync/rename: the call fails, the engine turns read-only but keeps
-    /// answering reads, and after a restart every acknowledged operation is there.
+    /// answering reads, and after a restart every acknowledged operation is there. (ENOSPC met by a checkpoint — its own,
+    /// or the one after a drop — is undone instead and the engine stays writable: `DiskFullTests`.)
     @Test(arguments: [FaultKind.ioError, FaultKind.noSpace])
     func failedWriteOrSyncMakesTheEngineReadOnlyAndLosesNothing(fault: FaultKind) async throws {
         for seed in UInt64(1000)..<UInt64(1040) {
