@@ -18,6 +18,8 @@ let package = Package(
         .library(name: "VectorLogicJSON", targets: ["VectorLogicJSON"]),
         .library(name: "VectorLogicFilter", targets: ["VectorLogicFilter"]),
         .library(name: "VectorLogicPersonas", targets: ["VectorLogicPersonas"]),
+        // For the request-body fuzz target (Fuzz/), which reaches the decoders through `@_spi(Fuzzing)`.
+        .library(name: "VectorLogicServer", targets: ["VectorLogicServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -98,7 +100,7 @@ let package = Package(
         .target(
             name: "VectorLogicCLI",
             dependencies: [
-                "VectorLogicEngine", "VectorLogicServer", "VectorLogicPersonas", "VectorLogicAccess", "VectorLogicIndex", "VectorLogicFormat", "VectorLogicDistance",
+                "VectorLogicEngine", "VectorLogicServer", "VectorLogicPersonas", "VectorLogicAccess", "VectorLogicSQLite", "VectorLogicIndex", "VectorLogicFormat", "VectorLogicDistance",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -122,9 +124,12 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(name: "VectorLogicJSONTests", dependencies: ["VectorLogicJSON", "VectorLogicFilter", "VectorLogicIO"]),
-        .testTarget(name: "VectorLogicFormatTests", dependencies: ["VectorLogicFormat", "VectorLogicTestSupport", "VectorLogicIO"]),
+        .testTarget(
+            name: "VectorLogicFormatTests", dependencies: ["VectorLogicFormat", "VectorLogicTestSupport", "VectorLogicIO"],
+            resources: [.copy("Fixtures")]
+        ),
         .testTarget(name: "VectorLogicIOTests", dependencies: ["VectorLogicIO", "VectorLogicFormat"]),
-        .testTarget(name: "VectorLogicIndexTests", dependencies: ["VectorLogicIndex", "VectorLogicDistance", "VectorLogicTestSupport", "VectorLogicIO", "CVectorLogicKernels"]),
+        .testTarget(name: "VectorLogicIndexTests", dependencies: ["VectorLogicIndex", "VectorLogicDistance", "VectorLogicTestSupport", "VectorLogicIO", "CVectorLogicKernels", "VectorLogicFormat"]),
         .testTarget(
             name: "VectorLogicEngineTests",
             dependencies: ["VectorLogicEngine", "VectorLogicIO", "VectorLogicFormat", "VectorLogicTestSupport", "VectorLogicSync", "crash-writer"]
@@ -146,10 +151,11 @@ let package = Package(
             name: "VectorLogicToolsTests",
             dependencies: [
                 "VectorLogicEngine", "VectorLogicIO", "VectorLogicFormat", "VectorLogicIndex", "VectorLogicDistance", "VectorLogicJSON", "vectorlogic",
+                "VectorLogicAccess", "VectorLogicPersonas", "VectorLogicSQLite",
             ],
             swiftSettings: strictSettings
         ),
         // Engine ingest/reopen benchmark (release build; see BENCHMARKS.md "Engine").
-        .executableTarget(name: "engine-bench", dependencies: ["VectorLogicEngine", "VectorLogicIO", "VectorLogicDistance", "VectorLogicIndex"], path: "tools/bench/engine", swiftSettings: strictSettings),
+        .executableTarget(name: "engine-bench", dependencies: ["VectorLogicEngine", "VectorLogicIO", "VectorLogicDistance", "VectorLogicIndex", "VectorLogicFormat"], path: "tools/bench/engine", swiftSettings: strictSettings),
     ]
 )

@@ -26,5 +26,10 @@ let package = Package(
         fuzzTarget("FuzzSnapshot", ["VectorLogicFormat"]),
         fuzzTarget("FuzzJSON", ["VectorLogicJSON"]),
         fuzzTarget("FuzzFilter", ["VectorLogicJSON", "VectorLogicFilter"]),
+        fuzzTarget("FuzzGraphSection", ["VectorLogicFormat"]),
+        fuzzTarget("FuzzLogPayload", ["VectorLogicFormat"]),
+        fuzzTarget("FuzzSnapshotIndex", ["VectorLogicFormat"]),
+        fuzzTarget("FuzzMetadataCodec", ["VectorLogicEngine"]),
+        fuzzTarget("FuzzRequestBodies", ["VectorLogicServer"]),
     ]
 )

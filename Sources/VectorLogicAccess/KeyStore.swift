@@ -67,8 +67,13 @@ public final class KeyStore: Sendable {
     public init(path: String, now: @escaping @Sendable () -> Int64 = KeyStore.systemMilliseconds) throws {
         let connection = try KeyStoreError.openConnection(path: path) { connection in
             try connection.execute(SQLiteConnection.pragmas(durable: true))
+            let found = try connection.strings("PRAGMA user_version").first.flatMap { Int($0) } ?? 0
+            guard found <= KeyStore.layoutVersion else {
+                throw KeyStoreError.storage(.failed("keys.sqlite has layout version \(found); this build reads up to \(KeyStore.layoutVersion)"))
+            }
             try connection.transaction {
                 try connection.execute(KeyStore.schema)
+                if found < KeyStore.layoutVersion { try connection.execute("PRAGMA user_version = \(KeyStore.layoutVersion)") }
             }
         }
         state = Locked(KeyStoreState(connection: connection))
@@ -94,6 +99,9 @@ public final class KeyStore: Sendable {
     public convenience init(dataDirectory: String, now: @escaping @Sendable () -> Int64 = KeyStore.systemMilliseconds) throws {
         try self.init(path: dataDirectory + "/" + KeyStore.fileName, now: now)
     }
+
+    /// `PRAGMA user_version` of this layout (data-format.md "keys.sqlite"); files made before it was recorded have 0.
+    static let layoutVersion = 1
 
     static let schema = """
     CREATE TABLE IF NOT EXISTS api_keys (

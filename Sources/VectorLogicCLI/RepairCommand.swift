@@ -8,7 +8,8 @@ struct RepairCommand: ParsableCommand {
         commandName: "repair",
         abstract: "Make a damaged data directory consistent again, saving what can be saved.",
         discussion: "Truncates a torn log tail, cuts a log at a damaged record, rebuilds a damaged HNSW graph, quarantines "
-            + "unreadable segments into lost/ (never deletes), rewrites the manifest atomically. Afterwards `verify` exits 0. "
+            + "unreadable segments into lost/ (never deletes), rewrites the manifest atomically, salvages the readable rows of a "
+            + "damaged keys.sqlite or personas.sqlite into a fresh store (the damaged file goes to lost/; a key whose row is lost no longer authenticates). Afterwards `verify` exits 0. "
             + "Exit codes: 0 repaired (or nothing to do), 1 the repair could not complete, 2 bad arguments, 3 locked by a running server."
     )
 
@@ -26,7 +27,7 @@ struct RepairCommand: ParsableCommand {
         let dryRun = dryRun
         let report = try ToolOutput.run { () throws(ToolError) -> RepairReport in
             try DataDirectoryLock.withLock(dataDir) { () throws(ToolError) in
-                try Repairer.repair(directory: dataDir, dryRun: dryRun)
+                try Repairer.repair(directory: dataDir, dryRun: dryRun, stores: ServerStoreFiles.all)
             }
         }
         try ToolOutput.print(report, json: json) { $0.render() }

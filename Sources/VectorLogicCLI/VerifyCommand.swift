@@ -2,7 +2,8 @@ import ArgumentParser
 import VectorLogicEngine
 
 /// `vectorlogic verify --data-dir D [--json]` (cli.md "Offline tools"): every checksum and structural invariant,
-/// each problem with file and byte offset. Exit 0 clean, 1 problems. A thin call into `Verifier`.
+/// each problem with file and byte offset, and the server's SQLite stores (`ServerStoreFiles`). Exit 0 clean (the
+/// server can start), 1 problems. A thin call into `Verifier`.
 struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
@@ -24,7 +25,7 @@ struct VerifyCommand: ParsableCommand {
         }
         let report = try ToolOutput.run { () throws(ToolError) -> VerifyReport in
             try DataDirectoryLock.withLock(dataDir, forceReadOnly: forceReadOnly) { () throws(ToolError) in
-                try Verifier.verify(directory: dataDir)
+                try Verifier.verify(directory: dataDir, stores: ServerStoreFiles.all)
             }
         }
         try ToolOutput.print(report, json: json) { $0.render() }

@@ -34,6 +34,20 @@ struct Bitset: Sendable, Hashable {
         return true
     }
 
+    /// The rows in either set.
+    func union(_ other: Bitset) -> Bitset {
+        var result = Bitset()
+        let count = max(words.count, other.words.count)
+        result.words = (0..<count).map { index in
+            (index < words.count ? words[index] : 0) | (index < other.words.count ? other.words[index] : 0)
+        }
+        result.count = result.words.reduce(0) { $0 + $1.nonzeroBitCount }
+        return result
+    }
+
+    /// Whether no row is in the set.
+    var isEmpty: Bool { count == 0 }
+
     /// The rows in ascending order.
     var rows: [UInt32] {
         var out: [UInt32] = []

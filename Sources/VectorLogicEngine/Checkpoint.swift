@@ -47,7 +47,8 @@ extension CoreState {
         for name in collections.keys.sorted(by: { collections[$0]?.id ?? 0 < collections[$1]?.id ?? 0 }) {
             guard var runtime = collections.removeValue(forKey: name) else { continue }
             var listed = runtime.segments.map { EngineManifestSegment(number: $0.segment.number, rows: UInt32($0.segment.rows), tombstones: $0.dead.rows) }
-            if compact, Compaction.shouldCompact(runtime.segments, options: options) {
+            if compact, Compaction.shouldCompact(runtime.segments, options: options),
+               runtime.segments.allSatisfy({ $0.segment.knownDamage.vectorsChecked }) {
                 let survivors = runtime.segments.reduce(0) { $0 + $1.segment.rows - $1.dead.count }
                 let number: UInt64? = survivors > 0 ? nextSegmentNumber : nil
                 if number != nil { nextSegmentNumber += 1 }
@@ -55,6 +56,14 @@ extension CoreState {
                                                  config: runtime.config, inputs: runtime.segments, number: number))
                 obsolete.append(contentsOf: runtime.segments.map(\.segment.number))
                 listed = number.map { [EngineManifestSegment(number: $0, rows: UInt32(survivors), tombstones: [])] } ?? []
+            }
+            // Memtables a checkpoint froze but could not write (it met a full disk and was undone) are flushed now:
+            // this manifest moves the first live log past their records.
+            for leftover in runtime.frozen {
+                flushes.append(FlushJob(collection: name, collectionID: runtime.id, definition: runtime.definition,
+                                        memtable: leftover, number: nextSegmentNumber))
+                listed.append(EngineManifestSegment(number: nextSegmentNumber, rows: UInt32(leftover.table.count), tombstones: leftover.dead.rows))
+                nextSegmentNumber += 1
             }
             if runtime.active.table.count > 0 {
                 let frozen = runtime.active
@@ -89,6 +98,7 @@ extension Database {
     /// The body of `checkpoint(compact:)`, for callers that already hold `checkpointLock` and must act on the manifest it
     /// writes before another checkpoint replaces it (a snapshot pins the segments that manifest names).
     func checkpointHoldingLock(compact: Bool) throws(EngineError) {
+        if compact { checkSegmentsBeforeCompaction() }
         let plan = try core.withLock { state throws(EngineError) -> CheckpointPlan in
             try checkNotFailed()
             let firstLiveLog = commit.rotate()
@@ -105,6 +115,9 @@ extension Database {
             counters.flushes.add(plan.flushes.isEmpty ? 0 : 1, ordering: .relaxed)
             counters.compactions.add(Int64(plan.compactions.count), ordering: .relaxed)
         } catch let error as IOError {
+            if case .noSpace = error, undoIfManifestUnchanged(plan) {
+                throw EngineError.diskFull("a checkpoint found no space to write (\(error.description)); it was undone and will be retried")
+            }
             let engineError = EngineError.io(error.description)
             enterReadOnly(engineError)
             throw engineError
@@ -114,6 +127,37 @@ extension Database {
         } catch {
             throw EngineError.io("\(error)")
         }
+    }
+
+    /// After a checkpoint met a full disk before its manifest swap: removes what it wrote (new segments and their
+    /// temporary files, `MANIFEST.tmp`) to give the space back, and returns true — nothing of the plan is live, its
+    /// frozen memtables stay in memory (searched as before) and the next checkpoint flushes them (`planCheckpoint`),
+    /// their records being in logs the old manifest still names. False when the new manifest is already in place
+    /// (then the caller stops writes, as for any other I/O failure).
+    private func undoIfManifestUnchanged(_ plan: CheckpointPlan) -> Bool {
+        if let current = try? ManifestStore.read(directory: directory, fileSystem: fileSystem), current == plan.manifest { return false }
+        let numbers = plan.flushes.map(\.number) + plan.compactions.compactMap(\.number)
+        for name in numbers.flatMap({ [FileNames.segment($0) + FileNames.temporarySuffix, FileNames.segment($0)] })
+            + [FileNames.manifest + FileNames.temporarySuffix] where fileSystem.exists(path(name)) {
+            try? fileSystem.remove(path(name))
+        }
+        try? fileSystem.syncDirectory(directory)
+        let inputs = Set(plan.compactions.flatMap { $0.inputs.map(\.segment.number) })
+        core.withLock { state in state.obsoleteSegments += plan.obsolete.filter { !inputs.contains($0) } }
+        options.logger.warning("checkpoint undone: the disk is full; writes are refused until space is freed", metadata: [
+            "checkpoint_lsn": "\(plan.checkpointLSN)",
+        ])
+        return true
+    }
+
+    /// Checks the vectors of every segment a compaction would read (outside the core lock, once per segment), so a
+    /// compaction never copies a damaged row into a file with valid checksums: `planCheckpoint` compacts only
+    /// collections whose segments are all checked and intact.
+    private func checkSegmentsBeforeCompaction() {
+        let segments = core.withLock { state in
+            state.collections.values.filter { Compaction.shouldCompact($0.segments, options: options) }.flatMap { $0.segments.map(\.segment) }
+        }
+        for segment in segments { segment.checkVectors() }
     }
 
     /// Writes the flush and compaction outputs; returns segment number → compaction row mapping (empty for flushes).

@@ -24,6 +24,9 @@ struct MemtableState: Sendable {
 struct SegmentState: Sendable {
     let segment: Segment
     var dead: Bitset
+
+    /// What readers skip: the tombstones and the rows of damaged blocks (`SegmentDamage`, not persisted).
+    var servedDead: Bitset { segment.unreadableRows.map { dead.union($0) } ?? dead }
 }
 
 /// Everything the engine knows about one collection, kept under the core lock.
@@ -65,7 +68,7 @@ struct CollectionRuntime: Sendable {
         var memtables = frozen.map { MemtableView(table: $0.table, graph: $0.graph, count: $0.table.count, dead: $0.dead) }
         memtables.append(MemtableView(table: active.table, graph: active.graph, count: active.table.count, dead: active.dead))
         return CollectionView(config: config, id: id, damage: damage, memtables: memtables,
-                              segments: segments.map { SegmentView(segment: $0.segment, dead: $0.dead) })
+                              segments: segments.map { SegmentView(segment: $0.segment, dead: $0.servedDead) })
     }
 }
 

@@ -7,8 +7,10 @@ import VectorLogicIO
 /// (a fresh HNSW over the survivors). Runs inside a checkpoint, in the background; searches keep using the old segments
 /// until the new manifest is durable and the swap happens under the core lock.
 enum Compaction {
-    /// Too many segments, or one with enough dead rows.
+    /// Too many segments, or one with enough dead rows — and no segment known to be damaged: a compaction would copy
+    /// its damaged rows into a file with valid checksums (or drop them unreported), so damaged segments wait for `repair`.
     static func shouldCompact(_ segments: [SegmentState], options: DatabaseOptions) -> Bool {
+        if segments.contains(where: { $0.segment.knownDamage.isDamaged }) { return false }
         if segments.count > options.compactionSegmentCount { return true }
         return segments.contains { state in
             state.dead.count >= options.compactionMinDeadRows

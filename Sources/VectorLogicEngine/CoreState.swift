@@ -133,7 +133,7 @@ extension CollectionRuntime {
         return deleted
     }
 
-    /// Where the live row of `id` is: memtable views index (frozen…, active) or segment index.
+    /// Where the live, readable row of `id` is: memtable views index (frozen…, active) or segment index.
     func locate(_ id: String) -> RowLocation? {
         if let row = active.ids[id] { return .memtable(active.table, row) }
         for memtable in frozen.reversed() {
@@ -141,7 +141,10 @@ extension CollectionRuntime {
         }
         let key = Array(id.utf8)
         for state in segments.reversed() {
-            if let row = state.segment.find(key, dead: state.dead) { return .segment(state.segment, row) }
+            if let row = state.segment.find(key, dead: state.dead) {
+                // A row of a damaged block is never served (`SegmentDamage`): its id reads as absent until `repair`.
+                return state.segment.unreadableRows?.contains(row) == true ? nil : .segment(state.segment, row)
+            }
         }
         return nil
     }

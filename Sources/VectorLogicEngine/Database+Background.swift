@@ -12,7 +12,8 @@ extension Database {
         let pacing = IndexerPacing()
         workers.spawn(name: "vectorlogic-indexer") { [self] in indexStep(pacing: pacing) }
         let verified = VerifiedSegments()
-        workers.spawn(name: "vectorlogic-maintenance") { [self] in maintenanceStep(verified: verified) }
+        let backoff = CheckpointBackoff()
+        workers.spawn(name: "vectorlogic-maintenance") { [self] in maintenanceStep(verified: verified, backoff: backoff) }
     }
 
     /// Inserts pending memtable rows into their graphs: 256 rows per memtable and step on this thread, or — once a
@@ -43,8 +44,8 @@ extension Database {
 
     /// Runs a checkpoint when a memtable is over its bounds or compaction is due; verifies one segment's vectors
     /// checksum (and builds its SQ8 traversal codes) per call until all are done. True when it did work.
-    func maintenanceStep(verified: VerifiedSegments) -> Bool {
-        guard isWritable else { return verifyOneSegment(verified) }
+    func maintenanceStep(verified: VerifiedSegments, backoff: CheckpointBackoff) -> Bool {
+        guard isWritable, !backoff.waiting else { return verifyOneSegment(verified) }
         let due = core.withLock { state -> Bool in
             let memtable = state.memtableRows
             if memtable.rows >= options.memtableFlushRows || memtable.bytes >= options.memtableFlushBytes { return true }
@@ -54,6 +55,8 @@ extension Database {
         if due {
             do {
                 try checkpoint(compact: true)
+            } catch EngineError.diskFull {
+                backoff.wait(seconds: 2)  // retried after space may have been freed, not in a busy loop
             } catch {
                 options.logger.error("checkpoint failed", metadata: ["error": "\(error)"])
             }
@@ -62,8 +65,9 @@ extension Database {
         return verifyOneSegment(verified)
     }
 
-    /// Checksums the vectors section of one not-yet-verified segment; a mismatch marks its collection damaged
-    /// (reads then fail with `.corruption` rather than serve wrong data).
+    /// Checks the vectors section of one not-yet-verified segment (`Segment.checkVectors`). Damaged blocks make their
+    /// rows unreadable (skipped by every read, logged with their ids, counted in `/v1/stats`); a version-1 segment,
+    /// checksummed as a whole, marks its collection damaged (reads then fail with `.corruption`, never serve wrong data).
     private func verifyOneSegment(_ verified: VerifiedSegments) -> Bool {
         let next = core.withLock { state -> (String, Segment)? in
             for (name, collection) in state.collections {
@@ -73,14 +77,33 @@ extension Database {
         }
         guard let (name, segment) = next else { return false }
         verified.insert(segment.number)
-        if let damage = segment.verifyVectors() {
-            options.logger.error("segment failed its checksum", metadata: ["error": "\(damage)"])
-            core.withLock { state in state.collections[name]?.damage = damage }
+        let damage = segment.checkVectors()
+        if let whole = damage.wholeVectors {
+            options.logger.error("segment failed its checksum", metadata: ["error": "\(whole)"])
+            core.withLock { state in state.collections[name]?.damage = whole }
+        } else if damage.isDamaged {
+            reportDamage(segment, collection: name)
         } else {
-            // The rows were just read for the checksum: encode them now for SQ8 traversal (see QuantizedRows).
+            // The rows were just read for the checksum: encode them now for SQ8 traversal (see QuantizedRows). Not for
+            // a damaged segment: garbage rows would stretch every dimension's range and blur the codes of the rest.
             segment.graph?.prepareQuantizedTraversal()
         }
         return true
+    }
+
+    /// Logs a segment's damaged blocks and the ids of the rows they take (at most 20 named), as an error.
+    func reportDamage(_ segment: Segment, collection: String) {
+        let damage = segment.knownDamage
+        let rows = damage.rows.rows
+        let named = rows.prefix(20).map { row -> String in
+            let id = segment.idBytes(row)
+            return id.isEmpty ? "row \(row)" : String(decoding: id, as: UTF8.self)
+        }
+        options.logger.error("segment blocks fail their checksums: these rows are skipped by every read until `vectorlogic repair`", metadata: [
+            "segment": "\(FileNames.segment(segment.number))", "collection": "\(collection)", "unreadable_rows": "\(rows.count)",
+            "damage": "\(damage.notes.joined(separator: "; "))",
+            "ids": "\(named.joined(separator: ","))\(rows.count > named.count ? ",…" : "")",
+        ])
     }
 }
 
@@ -100,6 +123,18 @@ final class IndexerPacing: @unchecked Sendable {
         defer { lastWALBytes = walBytes }
         return walBytes == lastWALBytes
     }
+}
+
+/// When the next automatic checkpoint may run after one met a full disk.
+final class CheckpointBackoff: @unchecked Sendable {
+    private var until: ContinuousClock.Instant?
+    private let lock = ConditionLock()
+
+    /// Whether automatic checkpoints are paused now.
+    var waiting: Bool { lock.withLock { until.map { ContinuousClock.now < $0 } ?? false } }
+
+    /// Pauses automatic checkpoints for `seconds`.
+    func wait(seconds: Int) { lock.withLock { until = ContinuousClock.now + .seconds(seconds) } }
 }
 
 /// Segment numbers whose vectors checksum has been verified since open.

@@ -37,8 +37,16 @@ extension Database {
             return lsn
         }
         try await commit.waitAcknowledged(lsn)
-        // The manifest still lists the dropped segments until the next checkpoint, which then deletes them.
-        try await runCheckpointInBackground()
+        // The manifest still lists the dropped segments until the next checkpoint, which then deletes them. The drop
+        // itself is durable now: a full disk only postpones that checkpoint (it is undone and retried), so it is not
+        // the caller's error.
+        do {
+            try await runCheckpointInBackground()
+        } catch EngineError.diskFull(let reason) {
+            options.logger.warning("collection dropped; its files are removed at the next checkpoint", metadata: [
+                "collection": "\(name)", "reason": "\(reason)",
+            ])
+        }
     }
 
     /// Every collection, sorted by name.

@@ -45,6 +45,9 @@ extension Database {
         let database = Database(directory: directory, fileSystem: fileSystem, options: options, state: recovery.state,
                                 commit: commit, counters: counters, directoryLock: lock, recovery: recovery.report)
         commit.start()
+        for (name, collection) in recovery.state.collections {
+            for state in collection.segments where state.segment.knownDamage.isDamaged { database.reportDamage(state.segment, collection: name) }
+        }
         database.startBackgroundWork()
         options.logger.info("opened database", metadata: [
             "directory": "\(directory)", "replayed": "\(recovery.report.replayedRecords)",

@@ -2,6 +2,7 @@ import VectorLogicSync
 import Logging
 import Synchronization
 import VectorLogicFormat
+import VectorLogicIO
 public import VectorLogicFilter
 public import VectorLogicJSON
 
@@ -122,8 +123,10 @@ extension Database {
     func appendAndApply<T>(collection: String, collectionID: UInt64, payload: (type: UInt8, payload: [UInt8]),
                            precondition: (CollectionRuntime) -> Bool = { _ in true },
                            apply: (inout CollectionRuntime) -> T) throws(EngineError) -> (lsn: UInt64, result: T?) {
+        let free = fileSystem.availableBytes(directory)  // outside the lock: a syscall
         let outcome = try core.withLock { state throws(EngineError) -> (UInt64, T?) in
             try checkWritable(state)
+            try DiskSpaceGuard.check(free: free, state: state, recordBytes: payload.payload.count, options: options)
             guard var runtime = state.collections[collection], runtime.id == collectionID else {
                 throw EngineError.collectionNotFound(collection)
             }

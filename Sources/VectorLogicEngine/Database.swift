@@ -85,6 +85,12 @@ public final class Database: Sendable {
                 let mapped = collection.segments.reduce(Int64(0)) { $0 + $1.segment.fileBytes }
                 stats.diskBytes += mapped
                 stats.mappedBytes += mapped
+                for state in collection.segments {
+                    let damage = state.segment.knownDamage
+                    guard damage.isDamaged || !damage.notes.isEmpty else { continue }
+                    stats.unreadableRows += damage.wholeVectors == nil ? damage.rows.count : state.segment.rows
+                    stats.damage.append(FileNames.segment(state.segment.number) + ": " + (damage.notes + [damage.wholeVectors?.description].compactMap { $0 }).joined(separator: "; "))
+                }
             }
             stats.unindexedVectors = state.unindexedRows
             return stats

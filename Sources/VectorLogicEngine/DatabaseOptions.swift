@@ -34,6 +34,9 @@ public struct DatabaseOptions: Sendable {
     public var backgroundWork: Bool
     /// Where the engine reports recovery, flushes, compactions and I/O failures.
     public var logger: Logger
+    /// Free bytes the data directory's file system must keep, beyond what flushing the memtables will write, for a
+    /// write to be accepted; below it writes get `diskFull` (nothing changes) until space is freed (`DiskSpaceGuard`).
+    public var minimumFreeBytes: Int64 = 64 << 20
 
     /// Options with defaults: fsync durability, flush at 100,000 rows or 256 MiB, backlog bound 200,000.
     public init(durability: Durability = .fsync, memtableFlushRows: Int = 100_000, memtableFlushBytes: Int = 256 << 20,
@@ -81,6 +84,10 @@ public struct DatabaseStats: Sendable, Hashable {
     public var unindexedVectors: Int
     /// Whether writes are accepted.
     public var writable: Bool
+    /// Rows of damaged segment blocks, skipped by every read until `vectorlogic repair` (data-format.md "Block checksums").
+    public var unreadableRows: Int = 0
+    /// One line per damaged segment: its file and what failed.
+    public var damage: [String] = []
 
     /// Builds the figures.
     public init(collections: Int = 0, vectors: Int = 0, deleted: Int = 0, segments: Int = 0, memtableVectors: Int = 0,

@@ -25,6 +25,9 @@ public enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidArgument(String)
     /// Writes are refused: the engine is read-only after an fsync or write error (until restart), or closed.
     case unavailable(String)
+    /// This write is refused because the disk is (nearly) full; nothing changed, and writes resume by themselves once
+    /// space is freed (`DatabaseOptions.minimumFreeBytes`).
+    case diskFull(String)
     /// The data directory is held by another process.
     case locked(String)
     /// A file is damaged; the message points to `vectorlogic repair`.
@@ -51,6 +54,7 @@ public enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .invalidMetadata(reason, item): return "metadata\(Self.itemText(item)): \(reason)"
         case .invalidArgument(let reason): return reason
         case .unavailable(let reason): return "unavailable: \(reason)"
+        case .diskFull(let reason): return "the disk is full: \(reason)"
         case .locked(let reason): return reason
         case let .corruption(file, offset, reason):
             return "\(file) is damaged at offset \(offset): \(reason); run `vectorlogic repair` on the data directory"

@@ -58,7 +58,7 @@ enum Scan {
             let segment = state.segment
             var position = after.map { segment.lowerBound($0, strictlyAfter: true) } ?? 0
             var taken = 0
-            while position < segment.rows, taken <= limit {
+            while position < segment.orderCount, taken <= limit {
                 try ticker.tick()
                 let row = segment.orderedRow(position)
                 position += 1

@@ -40,6 +40,12 @@ final class Segment: @unchecked Sendable {
     let source: SegmentVectors
     /// The HNSW graph read in place from the graph section (validated in O(1)), when the segment has one.
     private(set) var graph: FrozenHNSW?
+    /// Damaged blocks and the rows they take (version-2 segments; see `SegmentDamage`).
+    private let damage: Locked<SegmentDamage>
+    /// The id order rebuilt in memory from the readable ids, when the stored one or an id block is damaged.
+    private let orderOverride: [UInt32]?
+    /// Whether the sections are checksummed per block (container version 2).
+    let blockChecked: Bool
 
     /// Maps and checks a segment file; throws `.corruption` naming the file and offset.
     /// With `loadGraph` false the graph section is neither checksummed nor parsed (repair rebuilds it).
@@ -86,7 +92,22 @@ final class Segment: @unchecked Sendable {
             throw corrupt(0, "id or metadata section does not match \(rows) rows")
         }
         source = SegmentVectors(mapping: mapping, base: vectorBase, stride: stride, dimension: dimension)
-        try checkSmallSections(corrupt, includingGraph: loadGraph)
+        blockChecked = layout.blocks(.engineVectors) != nil
+        try Segment.checkSmallSections(layout, corrupt, includingGraph: loadGraph)
+        if blockChecked {
+            let found = Segment.openDamage(layout, rows: rows, ids: idSection, metadata: metadataSection)
+            damage = Locked(found.damage)
+            orderOverride = found.rebuildOrder ? Segment.readableOrder(ids: idSection, rows: rows, skipping: found.damage.rows) : nil
+        } else {
+            if let error = EngineSegmentTables.checkOffsets(idSection, count: rows, width: 4) {
+                throw corrupt(error.offset, "ids section: " + error.reason)
+            }
+            if let error = EngineSegmentTables.checkOffsets(metadataSection, count: rows, width: 8) {
+                throw corrupt(error.offset, "metadata section: " + error.reason)
+            }
+            damage = Locked(SegmentDamage())
+            orderOverride = nil
+        }
         if loadGraph, let graphSection, rows > 0, let metric = DistanceMetric(code: info.metric) {
             do {
                 graph = try FrozenHNSW(graph: graphSection, source: source, metric: metric, count: rows)
@@ -97,33 +118,81 @@ final class Segment: @unchecked Sendable {
         }
     }
 
-    /// Checksums the small sections and checks their offset tables (a few bytes per row).
-    private func checkSmallSections(_ corrupt: (Int, String) -> EngineError, includingGraph: Bool) throws(EngineError) {
-        for entry in layout.sections where entry.kind != SegmentSectionKind.engineVectors.rawValue {
+    /// Checksums the sections that carry one CRC (all but the vectors in version 1; info and graph in version 2,
+    /// whose block-checked sections are checked by `openDamage` and `checkVectors`).
+    private static func checkSmallSections(_ layout: SegmentLayout, _ corrupt: (Int, String) -> EngineError,
+                                           includingGraph: Bool) throws(EngineError) {
+        for entry in layout.sections where entry.kind != SegmentSectionKind.engineVectors.rawValue && layout.blocks(entry.kind) == nil {
             if !includingGraph, entry.kind == SegmentSectionKind.engineGraph.rawValue { continue }
             guard let bytes = layout.section(entry.kind) else { continue }
             guard CRC32C.checksum(bytes) == entry.crc else {
                 throw corrupt(entry.offset, "section \(entry.kind) fails its CRC32C")
             }
         }
-        if let error = EngineSegmentTables.checkOffsets(idSection, count: rows, width: 4) {
-            throw corrupt(error.offset, "ids section: " + error.reason)
+    }
+
+    /// Checks the ids, id order and metadata blocks (a few bytes per row): the rows they take, and whether the id
+    /// order must be rebuilt from the readable ids.
+    private static func openDamage(_ layout: SegmentLayout, rows: Int, ids: UnsafeRawBufferPointer,
+                                   metadata: UnsafeRawBufferPointer) -> (damage: SegmentDamage, rebuildOrder: Bool) {
+        var damage = SegmentDamage()
+        var rebuild = false
+        for (kind, width, section) in [(SegmentSectionKind.engineIDs, 4, ids), (.engineMetadata, 8, metadata)] {
+            let blocks = layout.damagedBlocks(kind.rawValue)
+            let taken = BlockDamage.tableRows(section, rows: rows, width: width, damaged: Set(blocks),
+                                              blockSize: layout.blocks(kind)?.blockSize ?? 512)
+            for row in taken.rows { damage.rows.insert(row) }
+            if !blocks.isEmpty || !taken.isEmpty {
+                damage.notes.append("\(SectionNames.name(kind.rawValue)) blocks \(blocks) fail their CRC32C: \(taken.count) rows unreadable")
+            }
+            if kind == .engineIDs, !taken.isEmpty { rebuild = true }
         }
-        if let error = EngineSegmentTables.checkOffsets(metadataSection, count: rows, width: 8) {
-            throw corrupt(error.offset, "metadata section: " + error.reason)
+        let order = layout.damagedBlocks(SegmentSectionKind.engineIDOrder.rawValue)
+        if !order.isEmpty {
+            damage.notes.append("id-order blocks \(order) fail their CRC32C: the order is rebuilt in memory (no rows lost)")
+            rebuild = true
+        }
+        return (damage, rebuild)
+    }
+
+    /// The readable rows sorted by id (the id order section's content), built when that section cannot be trusted.
+    private static func readableOrder(ids: UnsafeRawBufferPointer, rows: Int, skipping: Bitset) -> [UInt32] {
+        let readable = (0..<UInt32(rows)).filter { !skipping.contains($0) }
+        return readable.sorted { a, b in
+            IDOrder.compare(tableSlice(ids, rows: rows, width: 4, row: a), Array(tableSlice(ids, rows: rows, width: 4, row: b))) < 0
         }
     }
 
-    /// The checksum of the vectors section; nil when it matches, else the error to report.
-    func verifyVectors() -> EngineError? {
-        for entry in layout.sections where entry.kind == SegmentSectionKind.engineVectors.rawValue {
-            guard let bytes = layout.section(entry.kind) else { continue }
-            if CRC32C.checksum(bytes) != entry.crc {
-                return .corruption(file: path, offset: Int64(entry.offset), reason: "vectors section fails its CRC32C")
-            }
+    /// Checks the vectors section once (per block in version 2, as a whole in version 1) and remembers what it found;
+    /// later calls return the same. Run by the background maintenance pass, and by a checkpoint before it compacts.
+    @discardableResult
+    func checkVectors() -> SegmentDamage {
+        if let known = damage.withLock({ $0.vectorsChecked ? $0 : nil }) { return known }
+        var found = SegmentDamage()
+        if blockChecked, let blocks = layout.blocks(.engineVectors), let vectors = layout.section(.engineVectors) {
+            let damaged = layout.damagedBlocks(SegmentSectionKind.engineVectors.rawValue)
+            found.rows = BlockDamage.vectorRows(damaged, blocks: blocks, length: vectors.count, stride: stride, rows: rows)
+            if !damaged.isEmpty { found.notes.append("vectors blocks \(damaged) fail their CRC32C: \(found.rows.count) rows unreadable") }
+        } else if let entry = layout.sections.first(where: { $0.kind == SegmentSectionKind.engineVectors.rawValue }),
+                  let bytes = layout.section(entry.kind), CRC32C.checksum(bytes) != entry.crc {
+            found.wholeVectors = .corruption(file: path, offset: Int64(entry.offset), reason: "vectors section fails its CRC32C")
         }
-        return nil
+        return damage.withLock { state in
+            if !state.vectorsChecked {
+                state.vectorsChecked = true
+                for row in found.rows.rows { state.rows.insert(row) }
+                state.notes += found.notes
+                state.wholeVectors = found.wholeVectors
+            }
+            return state
+        }
     }
+
+    /// What is known to be damaged so far.
+    var knownDamage: SegmentDamage { damage.withLock { $0 } }
+
+    /// Rows that must not be served, or nil when none (the common case costs one lock, no copy).
+    var unreadableRows: Bitset? { damage.withLock { $0.rows.isEmpty ? nil : $0.rows } }
 
     /// The values of a row (rows are 64-byte aligned in a page-aligned mapping, so Float alignment holds).
     @inline(__always)
@@ -139,10 +208,25 @@ final class Segment: @unchecked Sendable {
 
     /// The id bytes of a row.
     func idBytes(_ row: UInt32) -> UnsafeRawBufferPointer {
-        let table = (rows + 1) * 4
-        let start = Int(idSection.loadUnaligned(fromByteOffset: Int(row) * 4, as: UInt32.self).littleEndian)
-        let end = Int(idSection.loadUnaligned(fromByteOffset: Int(row) * 4 + 4, as: UInt32.self).littleEndian)
-        return UnsafeRawBufferPointer(rebasing: idSection[(table + start)..<(table + end)])
+        Segment.tableSlice(idSection, rows: rows, width: 4, row: row)
+    }
+
+    /// Row `row`'s bytes in an offset-table section; empty when its offsets are out of order or range (a damaged
+    /// block of a version-2 segment: such rows are unreadable and never asked for, but a read must not trap).
+    static func tableSlice(_ section: UnsafeRawBufferPointer, rows: Int, width: Int, row: UInt32) -> UnsafeRawBufferPointer {
+        let table = (rows + 1) * width
+        let at = Int(row) * width
+        guard at + 2 * width <= section.count else { return UnsafeRawBufferPointer(start: nil, count: 0) }
+        let start: UInt64, end: UInt64
+        if width == 4 {
+            start = UInt64(UInt32(littleEndian: section.loadUnaligned(fromByteOffset: at, as: UInt32.self)))
+            end = UInt64(UInt32(littleEndian: section.loadUnaligned(fromByteOffset: at + 4, as: UInt32.self)))
+        } else {
+            start = UInt64(littleEndian: section.loadUnaligned(fromByteOffset: at, as: UInt64.self))
+            end = UInt64(littleEndian: section.loadUnaligned(fromByteOffset: at + 8, as: UInt64.self))
+        }
+        guard start <= end, end <= UInt64(section.count - table) else { return UnsafeRawBufferPointer(start: nil, count: 0) }
+        return UnsafeRawBufferPointer(rebasing: section[(table + Int(start))..<(table + Int(end))])
     }
 
     /// The id of a row.
@@ -150,20 +234,24 @@ final class Segment: @unchecked Sendable {
         String(decoding: idBytes(row), as: UTF8.self)
     }
 
+    /// Positions in the id order: every row, or the readable ones when the order was rebuilt.
+    var orderCount: Int { orderOverride?.count ?? rows }
+
     /// The row at position `index` of the id order.
     @inline(__always)
     func orderedRow(_ index: Int) -> UInt32 {
-        UInt32(littleEndian: idOrder.loadUnaligned(fromByteOffset: index * 4, as: UInt32.self))
+        if let orderOverride { return orderOverride[index] }
+        return UInt32(littleEndian: idOrder.loadUnaligned(fromByteOffset: index * 4, as: UInt32.self))
     }
 
     /// The first position in id order whose id is ≥ `key` (or > when `strictlyAfter`).
     func lowerBound(_ key: [UInt8], strictlyAfter: Bool = false) -> Int {
         var low = 0
-        var high = rows
+        var high = orderCount
         while low < high {
             let mid = (low + high) / 2
             let row = orderedRow(mid)
-            guard row < rows else { return rows }
+            guard row < rows else { return orderCount }
             let order = IDOrder.compare(idBytes(row), key)
             if order < 0 || (strictlyAfter && order == 0) { low = mid + 1 } else { high = mid }
         }
@@ -174,7 +262,7 @@ final class Segment: @unchecked Sendable {
     /// id (a memtable's overwritten rows are flushed with tombstones), so equal ids are scanned for one not in `dead`.
     func find(_ id: [UInt8], dead: Bitset) -> UInt32? {
         var position = lowerBound(id)
-        while position < rows {
+        while position < orderCount {
             let row = orderedRow(position)
             guard row < rows, IDOrder.compare(idBytes(row), id) == 0 else { return nil }
             if !dead.contains(row) { return row }
@@ -186,10 +274,7 @@ final class Segment: @unchecked Sendable {
     /// The stored metadata bytes of a row (compact JSON text, empty for none), in place in the mapping: filters scan
     /// them there (`CompiledFilter.matches(text:)`), so a filtered search parses no row and keeps no parsed copy.
     func metadataBytes(_ row: UInt32) -> UnsafeRawBufferPointer {
-        let table = (rows + 1) * 8
-        let start = Int(metadataSection.loadUnaligned(fromByteOffset: Int(row) * 8, as: UInt64.self).littleEndian)
-        let end = Int(metadataSection.loadUnaligned(fromByteOffset: Int(row) * 8 + 8, as: UInt64.self).littleEndian)
-        return UnsafeRawBufferPointer(rebasing: metadataSection[(table + start)..<(table + end)])
+        Segment.tableSlice(metadataSection, rows: rows, width: 8, row: row)
     }
 
     /// The metadata of a row as stored (nil when none), copied out of the mapping unparsed.

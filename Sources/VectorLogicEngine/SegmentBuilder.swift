@@ -43,7 +43,7 @@ enum SegmentBuilder {
         sections.append((SegmentSectionKind.engineIDOrder.rawValue, EngineSegmentTables.encodeRows(order)))
         sections.append((SegmentSectionKind.engineMetadata.rawValue, EngineSegmentTables.encodeBlobs(metadata)))
         if let graph { sections.append((SegmentSectionKind.engineGraph.rawValue, graph)) }
-        let file = SegmentContainer.build(sections: sections)
+        let file = SegmentContainer.build(sections: sections, blockSizes: EngineSegmentBlocks.sizes)
         try ManifestStore.writeFileDurably(file, temporary: path + FileNames.temporarySuffix, final: path, fileSystem: fileSystem)
     }
 

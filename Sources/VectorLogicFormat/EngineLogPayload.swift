@@ -185,6 +185,8 @@ public enum EngineLogPayload {
         guard dimension <= maxDimension, count <= reader.remaining / (9 + dimension * 4) else {
             throw FormatError(offset: reader.offset, reason: "upsert of \(count) rows × \(dimension) exceeds the payload")
         }
+        // The writer takes the dimension from the first row: an empty upsert has dimension 0 (one encoding per entry).
+        guard count > 0 || dimension == 0 else { throw FormatError(offset: 8, reason: "an upsert of no rows names dimension \(dimension)") }
         var rows: [EngineUpsertRow] = []
         rows.reserveCapacity(count)
         for _ in 0..<count {

@@ -16,6 +16,21 @@ extension SegmentSectionKind {
     public static let engineGraph = SegmentSectionKind(rawValue: 6)
 }
 
+/// How the engine checksums its sections in a version-2 segment container (data-format.md "Block checksums"): the
+/// bulk sections per block, so damage costs the rows of one block; info and graph keep one CRC each (the graph is
+/// derived data that `repair` rebuilds from the vectors).
+public enum EngineSegmentBlocks {
+    /// Vectors: 4 KiB, a page (what a disk or the page cache loses at once): at 384 dimensions (1,536-byte rows) a
+    /// damaged block costs at most 4 rows. Ids, id order and metadata: 512 bytes, a sector, so a damaged block of an
+    /// offset table costs at most 128 (ids) or 64 (metadata) rows. Costs measured in data-format.md.
+    public static let sizes: [UInt32: Int] = [
+        SegmentSectionKind.engineVectors.rawValue: 4_096,
+        SegmentSectionKind.engineIDs.rawValue: 512,
+        SegmentSectionKind.engineIDOrder.rawValue: 512,
+        SegmentSectionKind.engineMetadata.rawValue: 512,
+    ]
+}
+
 /// The info section: version u32 | collection id u64 | dimension u32 | metric u8 | index type u8 | reserved u16 |
 /// rows u32 | stride bytes u32 | max lsn u64. 36 bytes.
 public struct EngineSegmentInfo: Sendable, Hashable {
@@ -141,6 +156,28 @@ public enum EngineSegmentTables {
         var writer = ByteWriter(capacity: rows.count * 4)
         for row in rows { writer.u32(row) }
         return writer.bytes
+    }
+
+    /// The `count` byte strings of an offset-table section (ids: `width` 4, metadata: 8), checked by `checkOffsets`.
+    public static func decodeSlices(_ section: UnsafeRawBufferPointer, count: Int, width: Int) throws(FormatError) -> [[UInt8]] {
+        guard count >= 0, count < section.count / width else { throw FormatError(offset: 0, reason: "offset table of \(count) rows does not fit") }
+        if let error = checkOffsets(section, count: count, width: width) { throw error }
+        let area = (count + 1) * width
+        func offset(_ index: Int) -> Int { width == 4 ? Int(section.le32(at: index * 4)) : Int(section.le64(at: index * 8)) }
+        return (0..<count).map { Array(section.sub(area + offset($0), offset($0 + 1) - offset($0))) }
+    }
+
+    /// `count` u32 row numbers (the id order section), each below `count`.
+    public static func decodeRows(_ section: UnsafeRawBufferPointer, count: Int) throws(FormatError) -> [UInt32] {
+        guard count >= 0, section.count == count * 4 else { throw FormatError(offset: 0, reason: "id order of \(section.count) bytes for \(count) rows") }
+        var rows: [UInt32] = []
+        rows.reserveCapacity(count)
+        for index in 0..<count {
+            let row = section.le32(at: index * 4)
+            guard row < UInt32(count) else { throw FormatError(offset: index * 4, reason: "row \(row) out of range") }
+            rows.append(row)
+        }
+        return rows
     }
 
     /// Checks an offset table of `count` entries of `width` bytes (4 or 8): starts at 0, never decreases, ends inside the

@@ -13,7 +13,7 @@ extension SegmentContainer {
             throw FormatError(offset: 16, reason: "segment header checksum mismatch")
         }
         let headerVersion = file.le32(at: 8)
-        guard headerVersion == version else {
+        guard readableVersions.contains(headerVersion) else {
             throw FormatError(offset: 8, reason: "unsupported segment format version \(headerVersion) (this build reads \(version))")
         }
         guard file.le32(at: 12) == 0, file.sub(20, headerSize - 20).allSatisfy({ $0 == 0 }) else {
@@ -30,7 +30,16 @@ extension SegmentContainer {
             throw FormatError(offset: footerStart + 16, reason: "segment footer version differs from the header's")
         }
         let sections = try readTable(file, footerStart: footerStart)
-        return SegmentLayout(file: file, sections: sections)
+        guard headerVersion >= 2, let blocks = sections.first(where: { $0.kind == blockChecksumsKind }) else {
+            return SegmentLayout(file: file, version: headerVersion, physical: sections, blockTable: [:])
+        }
+        // Small (4 bytes per block): checked at open, so every later block check can trust it.
+        let bytes = file.sub(blocks.offset, blocks.length)
+        guard CRC32C.checksum(bytes) == blocks.crc else {
+            throw FormatError(offset: blocks.offset, reason: "block checksum section fails its CRC32C")
+        }
+        let table = try BlockChecksums.decode(bytes, at: blocks.offset, sections: sections)
+        return SegmentLayout(file: file, version: headerVersion, physical: sections, blockTable: table)
     }
 
     private static func readTable(_ file: UnsafeRawBufferPointer, footerStart: Int) throws(FormatError) -> [SegmentSection] {
@@ -74,14 +83,26 @@ extension SegmentContainer {
 public struct SegmentLayout: @unchecked Sendable {
     /// The whole file image.
     public let file: UnsafeRawBufferPointer
-    /// The section table in file order.
+    /// The container version (1 or 2).
+    public let version: UInt32
+    /// The data sections in file order (the table, less the container's block-checksum section).
     public let sections: [SegmentSection]
+    /// Every entry of the table, in file order.
+    let physical: [SegmentSection]
+    /// Block checksums by section kind (version 2).
+    let blockTable: [UInt32: SectionBlocks]
 
     /// Wraps a validated table; use `SegmentContainer.open`.
-    init(file: UnsafeRawBufferPointer, sections: [SegmentSection]) {
+    init(file: UnsafeRawBufferPointer, version: UInt32, physical: [SegmentSection], blockTable: [UInt32: SectionBlocks]) {
         self.file = file
-        self.sections = sections
+        self.version = version
+        self.physical = physical
+        self.blockTable = blockTable
+        sections = version >= 2 ? physical.filter { $0.kind != SegmentContainer.blockChecksumsKind } : physical
     }
+
+    /// Block sizes of the block-checked sections (as `SegmentContainer.build(sections:blockSizes:)` takes them).
+    public var blockSizes: [UInt32: Int] { blockTable.mapValues(\.blockSize) }
 
     /// The bytes of the section of `kind` (64-byte aligned relative to the file start), or nil when absent.
     public func section(_ kind: UInt32) -> UnsafeRawBufferPointer? {
@@ -92,17 +113,24 @@ public struct SegmentLayout: @unchecked Sendable {
     /// The bytes of the section of `kind`, or nil when absent.
     public func section(_ kind: SegmentSectionKind) -> UnsafeRawBufferPointer? { section(kind.rawValue) }
 
-    /// Checksums every section body (O(file size)); one error per damaged section, with its file offset.
-    /// Also reports non-zero padding, which a correct writer never produces.
+    /// Checksums every section body (O(file size)); one error per damaged section, or per damaged block of a
+    /// block-checked section, with its file offset. Also reports non-zero padding, which a correct writer never produces.
     public func verify() -> [FormatError] {
         var problems: [FormatError] = []
         for entry in sections {
-            if CRC32C.checksum(file.sub(entry.offset, entry.length)) != entry.crc {
+            if let blocks = blockTable[entry.kind] {
+                for index in damagedBlocks(entry.kind) {
+                    let range = blocks.range(index, length: entry.length)
+                    problems.append(FormatError(offset: entry.offset + range.lowerBound,
+                                                reason: "section kind \(entry.kind) block \(index) (bytes \(range.lowerBound)..<\(range.upperBound)) checksum mismatch"))
+                }
+            } else if CRC32C.checksum(file.sub(entry.offset, entry.length)) != entry.crc {
                 problems.append(FormatError(offset: entry.offset, reason: "section kind \(entry.kind) (\(entry.length) bytes) checksum mismatch"))
             }
         }
         var gapStart = SegmentContainer.headerSize
-        for entry in sections + [SegmentSection(kind: 0, offset: file.count - SegmentContainer.footerSize - sections.count * SegmentContainer.tableEntrySize, length: 0, crc: 0)] {
+        let tableStart = file.count - SegmentContainer.footerSize - physical.count * SegmentContainer.tableEntrySize
+        for entry in physical + [SegmentSection(kind: 0, offset: tableStart, length: 0, crc: 0)] {
             if let bad = file.sub(gapStart, entry.offset - gapStart).firstIndex(where: { $0 != 0 }) {
                 problems.append(FormatError(offset: gapStart + bad, reason: "non-zero padding before offset \(entry.offset)"))
             }

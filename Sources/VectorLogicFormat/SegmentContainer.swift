@@ -35,8 +35,10 @@ public enum SegmentContainer {
     public static let magic: [UInt8] = [0x56, 0x4C, 0x53, 0x45, 0x47, 0x0D, 0x0A, 0x1A]
     /// "VLSEGEND": the footer magic, so a reader that starts from the tail recognises the file too.
     public static let footerMagic: [UInt8] = Array("VLSEGEND".utf8)
-    /// The format version this build writes and reads.
-    public static let version: UInt32 = 1
+    /// The format version this build writes: 2 adds per-block checksums (`blockChecksumsKind`).
+    public static let version: UInt32 = 2
+    /// The versions this build reads: 1 (one CRC per section) and 2.
+    public static let readableVersions: ClosedRange<UInt32> = 1...2
     /// Section alignment: a cache line, and a multiple of the 4-byte float and 8-byte integer widths, so mmapped
     /// vectors and arrays can be read in place with aligned SIMD loads.
     public static let alignment = 64
@@ -49,12 +51,16 @@ public enum SegmentContainer {
     /// The most sections a file may declare: bounds the table a reader parses from an untrusted count.
     public static let maxSections = 1024
 
-    /// Builds a whole segment image in memory. Kinds must be unique (a programmer error otherwise).
-    public static func build(sections: [(kind: UInt32, bytes: [UInt8])]) -> [UInt8] {
+    /// Builds a whole segment image in memory. Kinds must be unique (a programmer error otherwise). A section whose
+    /// kind is in `blockSizes` is checksummed per block of that many bytes instead of as a whole.
+    public static func build(sections: [(kind: UInt32, bytes: [UInt8])], blockSizes: [UInt32: Int] = [:]) -> [UInt8] {
         var writer = SegmentWriter()
         var out = SegmentWriter.headerBytes()
         for section in sections {
-            let offset = section.bytes.withUnsafeBytes { writer.addSection(kind: section.kind, bytes: $0) }
+            let offset = section.bytes.withUnsafeBytes { bytes in
+                if let size = blockSizes[section.kind] { return writer.addSection(kind: section.kind, bytes: bytes, blockSize: size) }
+                return writer.addSection(kind: section.kind, bytes: bytes)
+            }
             out.append(contentsOf: repeatElement(0, count: offset - out.count))
             out.append(contentsOf: section.bytes)
         }
@@ -76,6 +82,8 @@ public enum SegmentContainer {
 public struct SegmentWriter: Sendable {
     /// The table entries so far, in order.
     public private(set) var sections: [SegmentSection] = []
+    /// The block checksums of block-checked sections so far, in order (written as one section by `trailer()`).
+    private var blockChecksums: [(kind: UInt32, blockSize: Int, crcs: [UInt32])] = []
     /// The end of the last section (unaligned).
     public private(set) var end: Int = SegmentContainer.headerSize
 
@@ -110,9 +118,45 @@ public struct SegmentWriter: Sendable {
         addSection(kind: kind, length: bytes.count, crc: CRC32C.checksum(bytes))
     }
 
-    /// The section table and footer, and the (aligned) offset to write them at; the file ends right after them.
+    /// Reserves a slot for `bytes` checksummed per block of `blockSize` bytes (a power of two in
+    /// `SegmentContainer.blockSizeRange`); the table then holds CRC 0 for it. Returns the offset to write them at.
+    public mutating func addSection(kind: UInt32, bytes: UnsafeRawBufferPointer, blockSize: Int) -> Int {
+        precondition(SegmentContainer.blockSizeRange.contains(blockSize) && blockSize & (blockSize - 1) == 0, "bad block size \(blockSize)")
+        var crcs: [UInt32] = []
+        crcs.reserveCapacity((bytes.count + blockSize - 1) / blockSize)
+        var start = 0
+        while start < bytes.count {
+            let count = min(blockSize, bytes.count - start)
+            crcs.append(CRC32C.checksum(bytes.sub(start, count)))
+            start += count
+        }
+        blockChecksums.append((kind, blockSize, crcs))
+        return addSection(kind: kind, length: bytes.count, crc: 0)
+    }
+
+    /// The block-checksum section (when any section is block-checked), the section table and the footer, and the
+    /// (aligned) offset to write them at; the file ends right after them.
     public func trailer() -> (offset: Int, bytes: [UInt8]) {
-        let tableOffset = SegmentContainer.aligned(end)
+        var sections = self.sections
+        var prefix: [UInt8] = []
+        var tableOffset = SegmentContainer.aligned(end)
+        if !blockChecksums.isEmpty {
+            var blocks = ByteWriter()
+            blocks.u32(UInt32(blockChecksums.count))
+            for entry in blockChecksums {
+                blocks.u32(entry.kind)
+                blocks.u32(UInt32(entry.blockSize))
+                blocks.u32(UInt32(entry.crcs.count))
+            }
+            for entry in blockChecksums { for crc in entry.crcs { blocks.u32(CRC32C.mask(crc)) } }
+            sections.append(SegmentSection(kind: SegmentContainer.blockChecksumsKind, offset: tableOffset, length: blocks.count,
+                                           crc: CRC32C.checksum(blocks.bytes)))
+            prefix = blocks.bytes
+            let next = SegmentContainer.aligned(tableOffset + blocks.count)
+            prefix.append(contentsOf: repeatElement(0, count: next - tableOffset - blocks.count))
+            tableOffset = next
+        }
+        let start = sections.count > self.sections.count ? SegmentContainer.aligned(end) : tableOffset
         var table: [UInt8] = []
         table.reserveCapacity(sections.count * SegmentContainer.tableEntrySize + SegmentContainer.footerSize)
         for section in sections {
@@ -130,6 +174,6 @@ public struct SegmentWriter: Sendable {
         let footerCRC = footer.withUnsafeBytes { CRC32C.checksum($0) }
         footer.appendLE(CRC32C.mask(footerCRC))
         footer.append(contentsOf: SegmentContainer.footerMagic)
-        return (tableOffset, table + footer)
+        return (start, prefix + table + footer)
     }
 }

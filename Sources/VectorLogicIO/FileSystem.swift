@@ -35,6 +35,14 @@ public protocol FileSystem: Sendable {
     /// a link, a directory or any other non-regular entry throws `.notFound` (there is no regular file at `path`).
     /// For files a client names (stored snapshots), where a planted link must not expose another file.
     func openRegularFile(_ path: String) throws(IOError) -> any FileHandle
+    /// Bytes an unprivileged writer can still use on the file system holding `path` (statvfs `f_bavail × f_frsize`),
+    /// or nil when unknown. Advisory: another process may take them first.
+    func availableBytes(_ path: String) -> Int64?
+}
+
+extension FileSystem {
+    /// Unknown by default (a file system without a notion of capacity).
+    public func availableBytes(_ path: String) -> Int64? { nil }
 }
 
 /// The kind of a directory entry as `lstat` reports it.

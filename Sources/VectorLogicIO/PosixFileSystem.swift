@@ -108,6 +108,13 @@ public struct PosixFileSystem: FileSystem {
         try retryingEINTR("fsync directory", path) { fsync(fd) }
     }
 
+    /// statvfs(3): blocks available to unprivileged users × fragment size.
+    public func availableBytes(_ path: String) -> Int64? {
+        var info = statvfs()
+        guard statvfs(path, &info) == 0 else { return nil }
+        return Int64(clamping: UInt64(info.f_bavail).multipliedReportingOverflow(by: UInt64(info.f_frsize)).partialValue)
+    }
+
     /// stat(2)'s st_size.
     public func size(of path: String) throws(IOError) -> Int64 {
         var info = stat()

@@ -25,6 +25,7 @@ import VectorLogicSync
 /// Thread-safe: all state sits behind one lock (`Locked`).
 public final class SimulatedFileSystem: FileSystem {
     let state: Locked<SimulatedState>
+    private let available = Locked<Int64?>(nil)
 
     /// An empty file system (just the root). `seed` drives the torn-prefix choice of `crash(keepingTornPrefix:)`.
     public init(seed: UInt64 = 0) {
@@ -49,6 +50,13 @@ public final class SimulatedFileSystem: FileSystem {
 
     /// Disarms any pending fault.
     public func clearFaults() { state.withLock { $0.fault = nil } }
+
+    /// What `availableBytes` answers from now on (nil: unknown, the default): a disk that is filling up, for the
+    /// engine's free-space guard. Writes themselves are not limited by it (arm `.noSpace` faults for that).
+    public func setAvailableBytes(_ bytes: Int64?) { available.withLock { $0 = bytes } }
+
+    /// The value set by `setAvailableBytes`.
+    public func availableBytes(_ path: String) -> Int64? { available.withLock { $0 } }
 
     /// Simulates a power cut and restart: drops every unsynced byte and every directory change not followed by
     /// `syncDirectory`, kills open handles and locks, clears the crashed state and any armed fault.

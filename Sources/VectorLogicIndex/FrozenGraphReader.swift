@@ -1,3 +1,4 @@
+import VectorLogicFormat
 import CVectorLogicKernels
 
 /// Raw-pointer view of a graph section for the shared search code. Every id read from the bytes is checked against
@@ -37,7 +38,7 @@ struct FrozenGraphReader<Vectors: RowVectors>: GraphReader {
     }
 }
 
-/// Validated pointers into a graph section (see `GraphSectionLayout`).
+/// Validated pointers into a graph section (see `GraphSection`).
 struct FrozenGraphPointers: @unchecked Sendable {
     let count: Int
     let m: Int
@@ -58,7 +59,7 @@ struct FrozenGraphPointers: @unchecked Sendable {
         guard level <= Int(levels[r]) else { return nil }
         let start = UInt32(littleEndian: upperStart[r])
         let record = Int(start) + level - 1
-        guard start != GraphSectionLayout.noRow, record < upperRecords else { return nil }
+        guard start != GraphSection.noRow, record < upperRecords else { return nil }
         return upper + record &* (1 + m)
     }
 

@@ -1,3 +1,4 @@
+import VectorLogicFormat
 extension FrozenHNSW {
     /// For verify: neighbours in range, degrees within m/m0, no self links or duplicates, upper records laid out in
     /// row order without overlap, levels within the max level, entry point on the top level, and (unless
@@ -14,12 +15,12 @@ extension FrozenHNSW {
             if level > header.maxLevel { report("row \(r): level \(level) above max level \(header.maxLevel)") }
             let start = UInt32(littleEndian: graph.upperStart[r])
             if level == 0 {
-                if start != GraphSectionLayout.noRow { report("row \(r): level 0 row has an upper record") }
+                if start != GraphSection.noRow { report("row \(r): level 0 row has an upper record") }
             } else if Int(start) != nextUpper {
                 report("row \(r): upper records start at \(start), expected \(nextUpper)")
             }
             nextUpper += level
-            for l in 0...min(level, GraphSectionLayout.maxLevel) {
+            for l in 0...min(level, GraphSection.maxLevel) {
                 guard let list = graph.list(UInt32(r), level: l) else {
                     report("row \(r): no list for level \(l)")
                     continue

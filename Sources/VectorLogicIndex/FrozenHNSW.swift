@@ -1,4 +1,5 @@
 public import VectorLogicDistance
+import VectorLogicFormat
 import VectorLogicSync
 
 /// A read-only HNSW graph read in place from a segment's graph section (mmapped): no copy, no rebuild.
@@ -13,7 +14,7 @@ public final class FrozenHNSW: @unchecked Sendable {
     /// Rows in the graph.
     public let count: Int
     let kind: MetricKind
-    let header: GraphSectionLayout.Header
+    let header: GraphSection.Header
     let graph: FrozenGraphPointers
     let byteCount: Int
     let dimension: Int
@@ -27,7 +28,8 @@ public final class FrozenHNSW: @unchecked Sendable {
     /// Graphs with fewer rows keep float32 traversal: their rows stay in cache anyway.
     public static let quantizedTraversalMinimumRows = 4096
 
-    /// Validates the header and bounds (total: garbage throws, never traps); `bytes` must outlive the object.
+    /// Validates the header and bounds through `GraphSection.open` (total: garbage throws `FormatError`, never traps);
+    /// `bytes` must outlive the object.
     public init(graph bytes: UnsafeRawBufferPointer, source: any VectorSource, metric: DistanceMetric, count: Int) throws {
         var base = bytes
         if let address = bytes.baseAddress, Int(bitPattern: address) % 4 != 0 {
@@ -104,51 +106,22 @@ public final class FrozenHNSW: @unchecked Sendable {
         }
     }
 
-    /// Reads and checks the header and the section sizes; returns pointers to each part.
+    /// Reads and checks the header and the section sizes (`GraphSection.open`); returns pointers to each part.
     static func validate(_ bytes: UnsafeRawBufferPointer, metric: DistanceMetric,
-                         count: Int) throws -> (GraphSectionLayout.Header, FrozenGraphPointers) {
-        guard let base = bytes.baseAddress, bytes.count >= GraphSectionLayout.headerBytes else {
-            throw HNSWGraphError(offset: 0, reason: "section shorter than the 64-byte header")
-        }
-        func u32(_ offset: Int) -> UInt32 { UInt32(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt32.self)) }
-        func u64(_ offset: Int) -> UInt64 { UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) }
-        guard u32(0) == GraphSectionLayout.magic else { throw HNSWGraphError(offset: 0, reason: "bad magic") }
-        guard u32(4) == GraphSectionLayout.version else { throw HNSWGraphError(offset: 4, reason: "unknown version \(u32(4))") }
-        let h = GraphSectionLayout.Header(
-            flags: u32(8), m: Int(u32(12)), m0: Int(u32(16)), count: Int(u32(20)), entryPoint: u32(24),
-            maxLevel: Int(u32(28)), upperRecords: Int(u32(32)), metric: u32(36), efConstruction: u32(40), seed: u64(48))
-        try checkHeader(h, metric: metric, count: count)
-        guard let offsets = GraphSectionLayout.Offsets(h), offsets.end == bytes.count else {
-            throw HNSWGraphError(offset: 0, reason: "section is \(bytes.count) bytes, header implies another size")
+                         count: Int) throws(FormatError) -> (GraphSection.Header, FrozenGraphPointers) {
+        let (h, layout) = try GraphSection.open(bytes, metric: MetricKind(metric).rawValue, count: count)
+        guard let base = bytes.baseAddress else {
+            // Only an empty buffer has no address, and `open` refuses anything shorter than the header.
+            throw FormatError(offset: 0, reason: "section has no bytes")
         }
         let pointers = FrozenGraphPointers(
             count: h.count, m: h.m, m0: h.m0,
-            level0: (base + offsets.level0).assumingMemoryBound(to: UInt32.self),
-            levels: (base + offsets.levels).assumingMemoryBound(to: UInt8.self),
-            upperStart: (base + offsets.upperStart).assumingMemoryBound(to: UInt32.self),
-            upper: (base + offsets.upper).assumingMemoryBound(to: UInt32.self),
+            level0: (base + layout.level0).assumingMemoryBound(to: UInt32.self),
+            levels: (base + layout.levels).assumingMemoryBound(to: UInt8.self),
+            upperStart: (base + layout.upperStart).assumingMemoryBound(to: UInt32.self),
+            upper: (base + layout.upper).assumingMemoryBound(to: UInt32.self),
             upperRecords: h.upperRecords,
-            norms: (h.flags & GraphSectionLayout.flagInverseNorms) != 0
-                ? (base + offsets.norms).assumingMemoryBound(to: UInt32.self) : nil)
+            norms: h.hasInverseNorms ? (base + layout.norms).assumingMemoryBound(to: UInt32.self) : nil)
         return (h, pointers)
-    }
-
-    private static func checkHeader(_ h: GraphSectionLayout.Header, metric: DistanceMetric, count: Int) throws {
-        guard h.flags & ~GraphSectionLayout.flagInverseNorms == 0 else { throw HNSWGraphError(offset: 8, reason: "unknown flags") }
-        guard h.m >= 2, h.m <= GraphSectionLayout.maxM else { throw HNSWGraphError(offset: 12, reason: "m out of range") }
-        guard h.m0 >= h.m, h.m0 <= 2 * GraphSectionLayout.maxM else { throw HNSWGraphError(offset: 16, reason: "m0 out of range") }
-        guard h.count == count else {
-            throw HNSWGraphError(offset: 20, reason: "graph has \(h.count) rows, segment has \(count)")
-        }
-        guard h.count == 0 || h.entryPoint < UInt32(h.count) else { throw HNSWGraphError(offset: 24, reason: "entry point out of range") }
-        guard h.maxLevel <= GraphSectionLayout.maxLevel else { throw HNSWGraphError(offset: 28, reason: "max level out of range") }
-        guard h.upperRecords <= h.count * GraphSectionLayout.maxLevel else {
-            throw HNSWGraphError(offset: 32, reason: "upper record count out of range")
-        }
-        guard h.metric == MetricKind(metric).rawValue else { throw HNSWGraphError(offset: 36, reason: "graph built for another metric") }
-        let wantsNorms = metric == .cosine
-        guard wantsNorms == ((h.flags & GraphSectionLayout.flagInverseNorms) != 0) else {
-            throw HNSWGraphError(offset: 8, reason: "inverse norms flag does not match the metric")
-        }
     }
 }

@@ -1,3 +1,4 @@
+import VectorLogicFormat
 import Synchronization
 import VectorLogicSync
 

@@ -45,15 +45,20 @@ enum PersonaSchema {
     static let memoryColumns = "id, persona_id, content, context, dimension, timestamp"
 
     static func persona(_ row: SQLiteStatement) -> Persona {
-        var settings = PersonaSettings(name: row.string(1))
-        settings.systemPrompt = row.string(2)
-        settings.maxMemorySize = row.int(3)
-        settings.memoryDecayMilliseconds = row.int64(4)
-        settings.temperature = row.double(5)
-        settings.maxTokens = row.int(6)
-        settings.isActive = row.int64(7) != 0
-        return Persona(id: row.string(0), settings: settings, createdAt: row.int64(8), updatedAt: row.int64(9),
-                       memoryCount: row.int(10))
+        Persona(id: row.string(0), settings: settings(row), createdAt: row.int64(8), updatedAt: row.int64(9),
+                memoryCount: row.int(10))
+    }
+
+    /// The settings in columns `offset + 1 … offset + 7` (name … is_active), as `personaColumns` orders them.
+    static func settings(_ row: SQLiteStatement, offset: Int32 = 0) -> PersonaSettings {
+        var settings = PersonaSettings(name: row.string(offset + 1))
+        settings.systemPrompt = row.string(offset + 2)
+        settings.maxMemorySize = row.int(offset + 3)
+        settings.memoryDecayMilliseconds = row.int64(offset + 4)
+        settings.temperature = row.double(offset + 5)
+        settings.maxTokens = row.int(offset + 6)
+        settings.isActive = row.int64(offset + 7) != 0
+        return settings
     }
 
     /// The memory of a row; a context that is not a JSON object means the file was damaged.

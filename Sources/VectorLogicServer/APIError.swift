@@ -88,6 +88,11 @@ extension APIError {
             self.init(.badRequest, "invalid_request", reason)
         case .unavailable(let reason):
             self.init(.serviceUnavailable, "unavailable", "the database does not accept writes now: \(reason)")
+        case .diskFull(let reason):
+            // 503 with Retry-After rather than WebDAV's 507: the condition passes by itself once space is freed, and
+            // clients and proxies already retry a 503; the code says why.
+            self.init(.serviceUnavailable, "insufficient_storage", "the disk is full; writes resume once space is freed: \(reason)")
+            headers[.retryAfter] = "5"
         case .locked:
             self.init(.serviceUnavailable, "unavailable", "the data directory is locked by another process")
         case .corruption:

@@ -16,13 +16,13 @@ package enum JSONHotPath {
     /// `POST /v1/collections/{c}/vectors`: the body through `RequestBody.decode` and the strict upsert decoder.
     package static func decodeUpsert(_ buffer: ByteBuffer) throws -> [VectorRecord] {
         try RequestBody.decode(buffer, allowEmpty: false) { reader in
-            try UpsertBody.decode(&reader, strict: true, allowSingle: false)
+            try UpsertBody.decode(&reader, keys: UpsertBody.keys)
         }.records
     }
 
     /// `POST /v1/collections/{c}/search`: the body through `RequestBody.decode` and the strict search decoder.
     package static func decodeSearch(_ buffer: ByteBuffer) throws -> Search {
-        let body = try RequestBody.decode(buffer, allowEmpty: false) { reader in try SearchBody.decode(&reader, strict: true) }
+        let body = try RequestBody.decode(buffer, allowEmpty: false) { reader in try SearchBody.decode(&reader, keys: SearchBody.keys) }
         return Search(body: body, request: try body.request())
     }
 

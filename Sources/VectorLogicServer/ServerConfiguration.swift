@@ -65,6 +65,9 @@ public struct ServerConfiguration: Sendable {
     /// The time budget of one read (search, count, scroll, filtered delete scan): past it the request stops and answers
     /// 503 `timeout` (README "Limits"). Ten seconds leaves room for a full filtered scan of millions of rows.
     public var requestTimeoutMilliseconds: Int = 10_000
+    /// Free space (MiB) the data directory's file system keeps beyond what the next flush writes: below it writes are
+    /// refused with 503 `insufficient_storage` and resume by themselves once space is freed (`DiskSpaceGuard`).
+    public var minimumFreeMegabytes: Int = 64
 
     /// The defaults.
     public init() {}

@@ -87,6 +87,7 @@ public enum VectorLogicServer {
             LineLogHandler(label: label, format: format, level: level, sink: logSink)
         }
         var options = DatabaseOptions(durability: configuration.durability)
+        options.minimumFreeBytes = Int64(configuration.minimumFreeMegabytes) << 20
         options.logger = Logger(label: "vectorlogic.engine") { label in
             LineLogHandler(label: label, format: format, level: level, sink: logSink)
         }

@@ -132,46 +132,61 @@ struct CorruptionTests {
         }
     }
 
-    /// A damaged ids section fails open; a damaged vectors section is found by the background checksum, after which
-    /// reads of the collection fail instead of returning wrong vectors, and `Verifier` reports it.
-    @Test func damagedSegmentSectionsAreNeverServed() async throws {
+    /// Per-block checksums (segment format version 2): a damaged ids block makes only the rows whose id bytes it holds
+    /// unreadable, at open; a damaged vectors block only its rows, once the background check has run. Those rows are
+    /// never served (get, count, search), the rest are, and `/v1/stats` figures count them; `Verifier` names them.
+    @Test func damagedBlocksCostOnlyTheirRows() async throws {
         let fileSystem = SimulatedFileSystem(seed: 5)
         let database = try Database.open(at: "/db", fileSystem: fileSystem, options: Self.options())
         _ = try await database.createCollection(CollectionConfig(name: "c", dimension: 4, metric: .euclidean, index: IndexConfig(type: .flat)))
-        _ = try await database.upsert("c", (0..<50).map { VectorRecord(id: "v\($0)", values: [Float($0), 0, 0, 1]) })
+        for start in stride(from: 0, to: 2_000, by: 500) {
+            _ = try await database.upsert("c", (start..<(start + 500)).map { VectorRecord(id: "v\($0)", values: [Float($0), 0, 0, 1]) })
+        }
         try await database.close()
         let segmentName = try #require(try fileSystem.contents(ofDirectory: "/db").first { $0.hasSuffix(".seg") })
         let path = "/db/" + segmentName
         let original = try #require(fileSystem.currentContents(of: path))
         let layout = try original.withUnsafeBytes { try SegmentContainer.open($0) }
+        #expect(layout.version == 2 && layout.blocks(.engineVectors)?.blockSize == 4_096)
         let ids = try #require(layout.sections.first { $0.kind == SegmentSectionKind.engineIDs.rawValue })
         var damaged = original
-        damaged[ids.offset + ids.length - 1] ^= 0x01
+        damaged[ids.offset + ids.length - 1] ^= 0x01  // the last byte of the last id, "v1999"
         try fileSystem.overwrite(path, with: damaged)
-        do {
-            _ = try Database.open(at: "/db", fileSystem: fileSystem, options: Self.options())
-            Issue.record("open served a segment with a damaged ids section")
-        } catch EngineError.corruption(let file, _, _) {
-            #expect(file == path)
-        }
+        let lost = Self.rowsWithBytesIn(block: (ids.length - 1) / 512, ofIDs: ids, file: original, rows: 2_000)
+        #expect(lost.contains(1_999) && lost.count < 200, "\(lost.count) rows share the last 512-byte block")
+        let opened = try Database.open(at: "/db", fileSystem: fileSystem, options: Self.options())
+        #expect(try opened.get("c", id: "v1999", includeValues: false) == nil)
+        #expect(try opened.get("c", id: "v0", includeValues: false) != nil)
+        #expect(try opened.count("c", filter: nil) == 2_000 - lost.count)
+        #expect(opened.stats().unreadableRows == lost.count)
+        try await opened.close()
+
         let vectors = try #require(layout.sections.first { $0.kind == SegmentSectionKind.engineVectors.rawValue })
         damaged = original
-        damaged[vectors.offset + 4] ^= 0x40
+        damaged[vectors.offset + 4] ^= 0x40  // row 0, in vectors block 0: rows 0…63 at a 64-byte stride
         try fileSystem.overwrite(path, with: damaged)
         let report = try Verifier.verify(directory: "/db", fileSystem: fileSystem)
         #expect(!report.isClean)
-        #expect(report.problems.contains { $0.file == segmentName })
+        #expect(report.problems.contains { $0.file == segmentName && $0.message.contains("v0") }, "\(report.render())")
         let reopened = try Database.open(at: "/db", fileSystem: fileSystem, options: Self.options(background: true))
-        var refused = false
-        for _ in 0..<200 where !refused {
-            do {
-                _ = try reopened.search("c", SearchRequest(vector: [0, 0, 0, 1], k: 3))
-                try await Task.sleep(for: .milliseconds(10))
-            } catch EngineError.corruption {
-                refused = true
-            }
-        }
-        #expect(refused)
+        for _ in 0..<400 where reopened.stats().unreadableRows == 0 { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(reopened.stats().unreadableRows == 64)
+        #expect(try reopened.search("c", SearchRequest(vector: [0, 0, 0, 1], k: 3)).map(\.id) == ["v64", "v65", "v66"])
+        #expect(try reopened.get("c", id: "v63", includeValues: true) == nil)
+        #expect(try reopened.count("c", filter: nil) == 2_000 - 64)
+        #expect(reopened.stats().damage.first?.contains(segmentName) == true)
         try await reopened.close()
+    }
+
+    /// Rows of the ids section whose bytes overlap 512-byte block `block` (from the undamaged file).
+    static func rowsWithBytesIn(block: Int, ofIDs ids: SegmentSection, file: [UInt8], rows: Int) -> [Int] {
+        func offset(_ index: Int) -> Int {
+            (0..<4).reduce(0) { $0 | Int(file[ids.offset + index * 4 + $1]) << (8 * $1) }
+        }
+        let table = (rows + 1) * 4
+        return (0..<rows).filter { row in
+            let start = table + offset(row), end = table + offset(row + 1)
+            return end > block * 512 && start < (block + 1) * 512
+        }
     }
 }

@@ -68,7 +68,7 @@ struct FailCaseReplayTests {
         guard let layout = try? SegmentContainer.open(input) else { return }
         _ = layout.verify()
         let sections = layout.sections.map { (kind: $0.kind, bytes: layout.section($0.kind).map(Array.init) ?? []) }
-        let rebuilt = SegmentContainer.build(sections: sections)
+        let rebuilt = SegmentContainer.build(sections: sections, blockSizes: layout.blockSizes)
         rebuilt.withUnsafeBytes { buffer in
             let again = try? SegmentContainer.open(buffer)
             #expect(again?.sections.map(\.kind) == sections.map(\.kind), "\(name)")

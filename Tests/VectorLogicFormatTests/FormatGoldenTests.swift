@@ -36,10 +36,11 @@ struct FormatGoldenTests {
     @Test func segmentLayoutMatchesDataFormat() throws {
         let file = SegmentContainer.build(sections: [(kind: 7, bytes: [1, 2, 3])])
         #expect(file.count == 128 + 24 + 32)
-        #expect(Array(file[0..<16]) == Self.hex("56 4c 53 45 47 0d 0a 1a 01 00 00 00 00 00 00 00"))
+        #expect(Array(file[0..<16]) == Self.hex("56 4c 53 45 47 0d 0a 1a 02 00 00 00 00 00 00 00"))
         #expect(Array(file[64..<67]) == [1, 2, 3])
         #expect(Array(file[128..<148]) == Self.hex("07 00 00 00 40 00 00 00 00 00 00 00 03 00 00 00 00 00 00 00"))
         #expect(Array(file[152..<164]) == Self.hex("80 00 00 00 00 00 00 00 01 00 00 00"))
+        #expect(Array(file[168..<172]) == Self.hex("02 00 00 00"), "footer version")
         #expect(Array(file[176..<184]) == Array("VLSEGEND".utf8))
     }
 }

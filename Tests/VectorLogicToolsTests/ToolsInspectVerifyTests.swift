@@ -46,7 +46,7 @@ extension ToolsSuite {
             let segmentReport = try Inspector.inspect(path: directory.path + "/" + segment)
             #expect(segmentReport.kind == "segment")
             #expect(segmentReport.segments.first?.sections.map(\.name).prefix(5) == ["info", "vectors", "ids", "id-order", "metadata"])
-            #expect(segmentReport.segments.first?.formatVersion == 1)
+            #expect(segmentReport.segments.first?.formatVersion == SegmentContainer.version)
             let manifest = try Inspector.inspect(path: directory.path + "/MANIFEST")
             #expect(manifest.kind == "manifest")
             #expect((manifest.manifest?.checkpointLSN ?? 0) > 0)

@@ -2,8 +2,9 @@ import Foundation
 import Testing
 @_spi(Testing) import VectorLogicEngine
 
-/// The server keeps `personas.sqlite` (and SQLite's `-wal`/`-shm` files) in the data directory: the offline tools must
-/// neither report them as problems nor move or change them.
+/// The server keeps `personas.sqlite` (and SQLite's `-wal`/`-shm` files) in the data directory: the engine's tools,
+/// given no `StoreFile` (the CLI gives them the server's stores: `ToolsVerifyImpliesServeTests`), must neither report
+/// them as problems nor move or change them.
 @Suite("Tools leave the persona store alone")
 struct ToolsPersonaFileTests {
     static let names = ["personas.sqlite", "personas.sqlite-wal", "personas.sqlite-shm"]

@@ -3,6 +3,7 @@ import Testing
 @_spi(Testing) import VectorLogicEngine
 import VectorLogicFormat
 import VectorLogicIO
+import VectorLogicAccess
 
 extension ToolsSuite {
     /// `vectorlogic snapshot create|inspect|restore` and `inspect FILE` end to end through the built executable.
@@ -14,8 +15,10 @@ extension ToolsSuite {
             let data = directory.path + "/data", file = directory.path + "/copy.vlsnap", restored = directory.path + "/restored"
             try await ToolsFixture.twoSegmentDatabase(at: data)
             try FileManager.default.createDirectory(atPath: data + "/snapshots", withIntermediateDirectories: true)
-            let store = Array("a stand-in for the stopped server's key store".utf8)
-            try ToolsFixture.write(store, to: data + "/keys.sqlite")
+            let keys = try KeyStore(dataDirectory: data)
+            _ = try keys.create(name: "admin", permissions: [.admin], rateLimitPerMinute: 10, expiresInDays: nil, id: "k1")
+            keys.close()
+            let store = try ToolsFixture.read(data + "/keys.sqlite")
             let create = try VectorLogicProcess.run(["snapshot", "create", "--data-dir", data, "--out", file])
             #expect(create.status == 0, "\(create.stderr)")
             #expect(create.stdout.contains("sha256"))

@@ -33,6 +33,8 @@ public struct RepairLoss: Sendable, Hashable, Codable, CustomStringConvertible {
     public var lsnFrom: UInt64?
     /// Last lost LSN.
     public var lsnTo: UInt64?
+    /// Rows of a store file (`StoreFile`) lost: unreadable, or read but not safe to keep.
+    public var storeRows: Int?
     /// One sentence.
     public var detail: String
 
@@ -42,6 +44,7 @@ public struct RepairLoss: Sendable, Hashable, Codable, CustomStringConvertible {
         if let collection { parts.append("collection \(collection)") }
         if let lsnFrom, let lsnTo { parts.append("LSNs \(lsnFrom)…\(lsnTo)") }
         if let vectorCount { parts.append("\(vectorCount) vectors") }
+        if let storeRows { parts.append("\(storeRows) rows") }
         if !ids.isEmpty { parts.append("ids " + ids.prefix(20).joined(separator: ",") + (ids.count > 20 ? ",…" : "")) }
         return parts.joined(separator: ", ") + ": " + detail
     }
@@ -58,6 +61,23 @@ public struct RepairReport: Sendable, Hashable, Codable {
     /// What could not be saved.
     public var losses: [RepairLoss] = []
 
+    /// Rows lost in all: vectors (of segments and of cut logs, when counted) and store rows.
+    public var rowsLost: Int { losses.reduce(0) { $0 + ($1.vectorCount ?? 0) + ($1.storeRows ?? 0) } }
+
+    /// `N rows lost (V vectors, S store rows), R log records (LSNs …)`: the losses counted in rows, not in files.
+    var lossSummary: String {
+        let vectors = losses.reduce(0) { $0 + ($1.vectorCount ?? 0) }
+        let records = losses.reduce(UInt64(0)) { total, loss in
+            guard let from = loss.lsnFrom, let to = loss.lsnTo, to >= from else { return total }
+            return total + (to - from + 1)
+        }
+        var text = "\(rowsLost) rows lost (\(vectors) vectors, \(rowsLost - vectors) store rows)"
+        if records > 0 { text += ", \(records) log records" }
+        let uncounted = losses.filter { $0.vectorCount == nil && $0.storeRows == nil && $0.lsnFrom == nil }.count
+        if uncounted > 0 { text += ", and \(uncounted) losses whose size could not be read" }
+        return text
+    }
+
     /// Whether the directory needed nothing.
     public var nothingToDo: Bool { actions.isEmpty }
 
@@ -68,7 +88,7 @@ public struct RepairReport: Sendable, Hashable, Codable {
         for action in actions { lines.append("  " + (dryRun ? "would " : "") + action.description) }
         for loss in losses { lines.append("  lost: " + loss.description) }
         if !actions.isEmpty {
-            lines.append(losses.isEmpty ? "no data lost" : "\(losses.count) losses; moved files are in \(directory)/lost/")
+            lines.append(losses.isEmpty ? "no data lost" : lossSummary + "; moved files are in \(directory)/lost/")
         }
         return lines.joined(separator: "\n")
     }

@@ -52,6 +52,19 @@ extension RepairSession {
             act("drop", name, "removed from the manifest")
             reportLostRows(analysis, entry: entry, collection: collectionName)
             return nil
+        case .salvageable:
+            let number = manifest.nextSegmentNumber
+            manifest.nextSegmentNumber += 1
+            manifestChanged = true
+            let kept = try salvage(analysis, entry: entry, as: number, definition: collection.definition)
+            try quarantine(name, why: kept == 0 ? "no intact live row left" : "replaced by \(FileNames.segment(number)), which holds its \(kept) intact live rows")
+            quarantinedSegments.insert(entry.number)
+            guard kept > 0 else {
+                act("drop", name, "removed from the manifest")
+                return nil
+            }
+            let replacement = dryRun ? analysis : SegmentAnalysis(path: path(FileNames.segment(number)), name: FileNames.segment(number), fileSystem: fileSystem)
+            return (EngineManifestSegment(number: number, rows: UInt32(kept), tombstones: []), replacement)
         case .rewritable:
             let number = manifest.nextSegmentNumber
             manifest.nextSegmentNumber += 1
@@ -95,13 +108,7 @@ extension RepairSession {
                 sections.append((entry.kind, Array(bytes)))
             }
         }
-        let file = SegmentContainer.build(sections: sections)
-        do {
-            try ManifestStore.writeFileDurably(file, temporary: path(target) + FileNames.temporarySuffix, final: path(target), fileSystem: fileSystem)
-            try fileSystem.syncDirectory(directory)
-        } catch {
-            throw ToolError.io(error.description)
-        }
+        try writeSegment(SegmentContainer.build(sections: sections, blockSizes: EngineSegmentBlocks.sizes), as: target)
     }
 
     /// A fresh HNSW graph over every row of the segment, with the collection's parameters.
@@ -122,7 +129,7 @@ extension RepairSession {
             guard let ids = analyses[index].ids else { continue }
             var dead = Set(collection.segments[index].tombstones)
             let before = dead.count
-            for row in (0..<ids.count).reversed() where !dead.contains(UInt32(row)) {
+            for row in (0..<ids.count).reversed() where !dead.contains(UInt32(row)) && !analyses[index].unreadableRows.contains(UInt32(row)) {
                 if !seen.insert(ids[row]).inserted { dead.insert(UInt32(row)) }
             }
             guard dead.count != before else { continue }

@@ -9,15 +9,17 @@ import VectorLogicFormat
 /// (its live ids reported lost); one whose only damage is the graph (or padding) is rewritten under a new number with
 /// a graph rebuilt from its intact vectors; duplicate live ids are tombstoned (the newest row wins); unreferenced
 /// segments go to `lost/`; a torn log tail is truncated; a log damaged in the middle is cut at the bad record (the
-/// lost LSN range is reported, later logs are moved to `lost/`); finally the manifest is replaced atomically.
+/// lost LSN range is reported, later logs are moved to `lost/`); the manifest is replaced atomically; finally each
+/// damaged store file (`StoreFile`) is salvaged into a fresh one, its readable rows kept.
 /// Afterwards `Verifier` reports no errors and `Database.open` succeeds.
 public enum Repairer {
     /// Repairs `directory` (the caller holds its lock: see `DataDirectoryLock`); with `dryRun` nothing is changed
     /// and the report says what would be done.
+    /// `stores` are the server's SQLite files: each one its check finds damaged is salvaged (`repairStores`).
     public static func repair(directory: String, fileSystem: any FileSystem = PosixFileSystem(),
-                              dryRun: Bool = false) throws(ToolError) -> RepairReport {
+                              dryRun: Bool = false, stores: [StoreFile] = []) throws(ToolError) -> RepairReport {
         let session = try RepairSession(directory: directory, fileSystem: fileSystem, dryRun: dryRun)
-        try session.run()
+        try session.run(stores: stores)
         return session.report
     }
 }
@@ -44,7 +46,7 @@ final class RepairSession {
 
     func path(_ name: String) -> String { directory + "/" + name }
 
-    func run() throws(ToolError) {
+    func run(stores: [StoreFile]) throws(ToolError) {
         for name in listing.temporaries {
             try quarantine(name, why: "temporary file left by an interrupted write")
         }
@@ -52,6 +54,7 @@ final class RepairSession {
         if manifest != nil { try repairSegments() }
         try repairLogs()
         if manifestChanged, let manifest { try writeManifest(manifest) }
+        try repairStores(stores)
         if !report.actions.isEmpty, !dryRun { try sync(directory) }
     }
 
@@ -59,15 +62,21 @@ final class RepairSession {
         report.actions.append(RepairAction(kind: kind, file: file, detail: detail))
     }
 
-    /// Moves `name` into `lost/` (under a free name), never deleting it.
-    func quarantine(_ name: String, why: String) throws(ToolError) {
-        let lost = path(FileNames.lost)
+    /// `lost/<name>`, or `lost/<name>.N` for the first N that is free, together with the `companions` suffixes.
+    func freeLostName(_ name: String, companions: [String] = []) -> String {
         var target = FileNames.lost + "/" + name
         var suffix = 1
-        while fileSystem.exists(path(target)) {
+        while ([""] + companions).contains(where: { fileSystem.exists(path(target + $0)) }) {
             target = FileNames.lost + "/" + name + ".\(suffix)"
             suffix += 1
         }
+        return target
+    }
+
+    /// Moves `name` into `lost/` (as `target`, or under a free name), never deleting it.
+    func quarantine(_ name: String, why: String, as chosen: String? = nil) throws(ToolError) {
+        let lost = path(FileNames.lost)
+        let target = chosen ?? freeLostName(name)
         act("quarantine", name, "\(why); moved to \(target)")
         guard !dryRun else { return }
         do {

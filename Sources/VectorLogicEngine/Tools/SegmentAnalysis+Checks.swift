@@ -38,7 +38,7 @@ extension SegmentAnalysis {
         checkOrder(order, ids: ids, report: { unreadable(.engineIDOrder, $0, $1) })
     }
 
-    private func checkOrder(_ order: UnsafeRawBufferPointer, ids: [String], report: (Int, String) -> Void) {
+    func checkOrder(_ order: UnsafeRawBufferPointer, ids: [String], report: (Int, String) -> Void) {
         var seen = [Bool](repeating: false, count: ids.count)
         var previous: [UInt8]?
         for position in 0..<ids.count {
@@ -89,7 +89,7 @@ extension SegmentAnalysis {
         do {
             graph = try FrozenHNSW(graph: bytes, source: source, metric: metric, count: Int(info.rows))
         } catch {
-            let at = (error as? HNSWGraphError)?.offset ?? 0
+            let at = (error as? FormatError)?.offset ?? 0
             fail(ToolProblem(file: name, offset: offset(of: .engineGraph) + Int64(at), message: "section graph: \(error)"), .rewritable)
             return
         }

@@ -15,6 +15,9 @@ final class SegmentAnalysis: @unchecked Sendable {
         case healthy
         /// The data sections are intact but the graph or the padding is damaged: rewrite the file with a rebuilt graph.
         case rewritable
+        /// Blocks of a version-2 segment's data sections are damaged: rewrite the file without their rows
+        /// (`unreadableRows`), saving what is readable of them in `lost/`.
+        case salvageable
         /// A data section (info, vectors, ids, id order, metadata) or the container is damaged: quarantine it.
         case unreadable
     }
@@ -26,8 +29,14 @@ final class SegmentAnalysis: @unchecked Sendable {
     var summary: SegmentSummary
     var problems: [ToolProblem] = []
     var condition = Condition.healthy
-    /// Client ids in row order, when the ids section is intact.
+    /// Client ids in row order, when the ids section is intact ("" for rows of damaged id blocks).
     var ids: [String]?
+    /// Rows a damaged block takes (version 2): never served, dropped by `repair`.
+    var unreadableRows = Bitset()
+    /// Block indices that fail their checksum, by section kind (version 2).
+    var damagedBlocks: [UInt32: [Int]] = [:]
+    /// The rows each damaged data section takes (vectors, ids, metadata), to tell what of a lost row is still readable.
+    var rowsTakenBy: [UInt32: Bitset] = [:]
 
     /// Analyses `path` (reported as `name`); `metricOverride` is the collection's metric when it is known.
     init(path: String, name: String, fileSystem: any FileSystem) {
@@ -59,13 +68,19 @@ final class SegmentAnalysis: @unchecked Sendable {
 
     func fail(_ problem: ToolProblem, _ condition: Condition) {
         problems.append(problem)
-        if condition == .unreadable || self.condition == .healthy { self.condition = condition }
+        self.condition = Self.worse(self.condition, condition)
+    }
+
+    /// Unreadable beats salvageable beats rewritable beats healthy: what repair must do covers the lesser cases.
+    static func worse(_ a: Condition, _ b: Condition) -> Condition {
+        let rank: [Condition: Int] = [.healthy: 0, .rewritable: 1, .salvageable: 2, .unreadable: 3]
+        return (rank[a] ?? 0) >= (rank[b] ?? 0) ? a : b
     }
 
     private func analyse() {
         guard let layout else { return }
         let damagedKinds = checkChecksums(layout)
-        summary.checksumsOK = problems.isEmpty
+        summary.checksumsOK = problems.isEmpty && damagedBlocks.isEmpty
         guard let info = decodeInfo(layout, damaged: damagedKinds) else { return }
         self.info = info
         summary.collectionID = info.collectionID
@@ -79,23 +94,33 @@ final class SegmentAnalysis: @unchecked Sendable {
             readIDsIfIntact(layout, info: info, damaged: damagedKinds)
             return
         }
-        checkDataSections(layout, info: info)
+        if layout.blocks(.engineVectors) != nil {
+            checkBlockedSections(layout, info: info)
+        } else {
+            checkDataSections(layout, info: info)
+        }
         if condition != .unreadable, !damagedKinds.contains(SegmentSectionKind.engineGraph.rawValue) {
             checkGraph(layout, info: info)
         }
     }
 
-    /// Checksums every section; returns the kinds whose bodies are damaged.
+    /// Checksums every section (per block where the segment has block checksums); returns the kinds whose single
+    /// CRC fails. Damaged blocks are kept in `damagedBlocks` for `checkBlockedSections`, which reports their rows.
     private func checkChecksums(_ layout: SegmentLayout) -> Set<UInt32> {
         let failures = layout.verify()
         var damaged = Set<UInt32>()
         for entry in layout.sections {
-            let bad = failures.contains { $0.offset == entry.offset && $0.reason.contains("checksum") }
-            if bad { damaged.insert(entry.kind) }
+            if layout.blocks(entry.kind) != nil {
+                let blocks = layout.damagedBlocks(entry.kind)
+                if !blocks.isEmpty { damagedBlocks[entry.kind] = blocks }
+            } else if failures.contains(where: { $0.offset == entry.offset && $0.reason.contains("checksum") }) {
+                damaged.insert(entry.kind)
+            }
             summary.sections.append(SectionSummary(kind: entry.kind, name: SectionNames.name(entry.kind), offset: Int64(entry.offset),
-                                                   length: Int64(entry.length), checksumOK: !bad))
+                                                   length: Int64(entry.length),
+                                                   checksumOK: !damaged.contains(entry.kind) && damagedBlocks[entry.kind] == nil))
         }
-        for failure in failures {
+        for failure in failures where !failure.reason.contains(" block ") {
             let kind = layout.sections.first { $0.offset == failure.offset && failure.reason.contains("checksum") }?.kind
             let what = kind.map { "section \(SectionNames.name($0)): " } ?? ""
             let graph = kind == SegmentSectionKind.engineGraph.rawValue

@@ -15,6 +15,8 @@ public struct VerifyReport: Sendable, Hashable, Codable {
     public var recordsChecked = 0
     /// Segment rows checked (ids, order, graph).
     public var rowsChecked = 0
+    /// Store files checked (`StoreFile`: the server's SQLite stores).
+    public var storesChecked = 0
 
     /// Findings that are damage (not leftovers of a crash).
     public var errors: [ToolProblem] { problems.filter { $0.severity == .error } }
@@ -23,7 +25,8 @@ public struct VerifyReport: Sendable, Hashable, Codable {
 
     /// The text `verify` prints.
     public func render() -> String {
-        var lines = ["verify \(directory): \(segmentsChecked) segments (\(rowsChecked) rows), \(logsChecked) logs (\(recordsChecked) records)"]
+        var lines = ["verify \(directory): \(segmentsChecked) segments (\(rowsChecked) rows), \(logsChecked) logs (\(recordsChecked) records), "
+                     + "\(storesChecked) stores"]
         for problem in problems { lines.append("  " + problem.description) }
         let warnings = problems.count - errors.count
         lines.append(isClean ? "clean (\(warnings) warnings)" : "\(errors.count) problems, \(warnings) warnings; run `vectorlogic repair --data-dir \(directory)`")
@@ -36,10 +39,12 @@ public struct VerifyReport: Sendable, Hashable, Codable {
 /// Checked: the manifest container and body; every segment the manifest lists exists, matches its entry (collection,
 /// rows, dimension) and passes `SegmentAnalysis` (all section CRCs, offset tables, id order, graph invariants); live
 /// ids are unique per collection; no unreferenced segment or leftover file; every live log's header, record CRCs,
-/// LSN order and continuity from the checkpoint, payloads, and whether it ends clean, torn or corrupt.
+/// LSN order and continuity from the checkpoint, payloads, and whether it ends clean, torn or corrupt; and each of
+/// `stores` (the server's SQLite files) by its own check, which opens a copy exactly as the server does.
 public enum Verifier {
-    /// Verifies `directory`; throws only when it cannot be read at all.
-    public static func verify(directory: String, fileSystem: any FileSystem = PosixFileSystem()) throws(ToolError) -> VerifyReport {
+    /// Verifies `directory` and the `stores` in it; throws only when it cannot be read at all.
+    public static func verify(directory: String, fileSystem: any FileSystem = PosixFileSystem(),
+                              stores: [StoreFile] = []) throws(ToolError) -> VerifyReport {
         var report = VerifyReport(directory: directory)
         let listing = try DirectoryListing(directory: directory, fileSystem: fileSystem)
         for name in listing.temporaries {
@@ -61,6 +66,10 @@ public enum Verifier {
         }
         try checkLogs(listing, checkpoint: checkpoint, firstLiveLog: firstLiveLog, directory: directory,
                       fileSystem: fileSystem, into: &report)
+        for store in stores {
+            report.storesChecked += 1
+            report.problems += store.problems(in: directory)
+        }
         return report
     }
 
@@ -111,7 +120,7 @@ public enum Verifier {
         guard let ids = analysis.ids else { return }
         let dead = Set(entry.tombstones)
         var duplicates = 0
-        for (row, id) in ids.enumerated() where !dead.contains(UInt32(row)) {
+        for (row, id) in ids.enumerated() where !dead.contains(UInt32(row)) && !analysis.unreadableRows.contains(UInt32(row)) {
             if let other = live[id] {
                 duplicates += 1
                 if duplicates <= 5 {

@@ -90,6 +90,8 @@ enum ResponseModels {
             ("flushes", .int(stats.flushes)),
             ("compactions", .int(stats.compactions)),
             ("writable", .bool(stats.writable)),
+            ("unreadable_rows", .int(stats.unreadableRows)),
+            ("damage", .array(stats.damage.map { .string($0) })),
             ("uptime_ms", .int(uptimeMs)),
         ]))
     }

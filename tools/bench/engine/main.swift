@@ -7,6 +7,7 @@ import VectorLogicIO
 // engine-bench: ingest and reopen figures of the VectorLogic engine (BENCHMARKS.md "Engine").
 // Usage: engine-bench [--data base.fvecs] [--work DIR] [--single-cap 20000] [--single-seconds 20]
 //                     [--configs 1x1,8x1,64x1,1x256,8x256,64x256] [--synthetic 1000000] [--skip-ingest]
+//                     [--blocks]   (only the per-block checksum costs: data-format.md "Block checksums")
 // Child mode (used by the crash reopen figure): engine-bench --child-crash DIR --data F --count N
 
 let arguments = CommandLine.arguments
@@ -38,6 +39,10 @@ guard let dataset = Dataset.load(dataPath, limit: 100_000) else {
 }
 emit("data: \(dataset.vectors.count) × \(dataset.dimension) from \(dataPath)")
 let query = dataset.vectors[dataset.vectors.count / 2]
+if arguments.contains("--blocks") {
+    try await Blocks.run(dataset: dataset, work: work)
+    exit(0)
+}
 
 if !arguments.contains("--skip-ingest") {
     emit("| writers | batch | acked vectors | seconds | acked vec/s | fsyncs/s | writes/fsync | p50 ms | p99 ms | indexed vec/s | peak backlog |")

@@ -60,7 +60,7 @@ print("search body speed-up \(ratio(searchFoundation, searchFast))x")
 
 let search = try JSONHotPath.decodeSearch(searchBuffer)
 let hits = (0..<10).map { Hit(id: "doc-\($0)", score: Float.random(in: 0...1, using: &generator), metadata: ["source": "debian"]) }
-let matches = hits.map { SearchMatch(id: $0.id, score: $0.score, metadata: .object(JSONObject([("source", .string("debian"))])), values: nil) }
+let matches = hits.map { SearchMatch(id: $0.id, score: $0.score, metadata: CompactJSON(.object(JSONObject([("source", .string("debian"))]))), values: nil) }
 let answer = JSONHotPath.searchAnswer(matches, for: search, queryTimeMs: 0.1)
 let readBack = try decoder.decode(Envelope.self, from: Data(answer))
 guard readBack.data.matches.map(\.id) == hits.map(\.id), readBack.data.matches.map(\.score) == hits.map(\.score) else {

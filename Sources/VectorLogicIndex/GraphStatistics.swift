@@ -1,20 +1,3 @@
-/// A graph section that cannot be read: wrong magic or version, impossible sizes, out-of-range header fields.
-public struct HNSWGraphError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// Byte offset inside the graph section where the problem was found.
-    public let offset: Int
-    /// What is wrong, in one sentence.
-    public let reason: String
-
-    /// Creates an error.
-    public init(offset: Int, reason: String) {
-        self.offset = offset
-        self.reason = reason
-    }
-
-    /// "graph section offset N: reason".
-    public var description: String { "graph section offset \(offset): \(reason)" }
-}
-
 /// Shape figures of a graph, for `vectorlogic inspect`.
 public struct GraphStatistics: Sendable, Hashable {
     /// Rows in the graph.
