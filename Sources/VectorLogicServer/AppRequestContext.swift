@@ -13,6 +13,8 @@ public struct AppRequestContext: RequestContext {
     public var apiKeyID: String?
     /// The authenticated key's own requests-per-minute limit.
     public var apiKeyRateLimit: Int = 0
+    /// What inner layers tell outer ones about this request (key id, keyed answer, bytes read).
+    public let facts = RequestFacts()
     /// The connection, so long requests can notice that their client hung up (`ClientWatch`).
     public let channel: any Channel
 

@@ -155,6 +155,10 @@ extension ServeSetting {
                  "Idle kept-alive connections are closed after this time.", \.idleTimeoutMilliseconds),
         .integer("max-connections", ["VECTORLOGIC_MAX_CONNECTIONS"], 1...1_000_000, default: 1_000,
                  "Connections served at once (lowered to the open-file limit minus 128).", \.maxConnections),
+        ServeSetting("cors-origins", ["VECTORLOGIC_CORS_ORIGINS"], default: "none",
+                     "Web origins whose pages may call the API (comma-separated `scheme://host[:port]`, or `*` for any; never with credentials).") { text, source, config throws(ConfigurationError) in
+            config.corsOrigins = try CORSOrigins.parse(text, source: source)
+        },
         ServeSetting("tls-cert", ["VECTORLOGIC_TLS_CERT"], default: "none", "TLS certificate (not supported by this build).") { _, source, _ throws(ConfigurationError) in
             throw ConfigurationError("\(source): TLS is not supported by this build; put a TLS-terminating proxy in front of the server")
         },

@@ -66,6 +66,9 @@ public struct ServerConfiguration: Sendable {
     /// 503 `timeout` (README "Limits"). Ten seconds leaves room for a full filtered scan of millions of rows.
     public var requestTimeoutMilliseconds: Int = 10_000
 
+    /// Web origins whose pages may call the API (`--cors-origins`); off by default.
+    public var corsOrigins: CORSOrigins = .off
+
     /// The defaults.
     public init() {}
 

@@ -27,8 +27,10 @@ public enum VectorLogicServer {
         let state = ServerState(database: database, personas: personas, configuration: configuration, residentBytes: residentBytes)
         let router = Router(context: AppRequestContext.self)
         router.add(middleware: RequestLogMiddleware(state: state, logger: logger))
+        router.add(middleware: SecurityHeadersMiddleware(strictTransportSecurity: false))
         router.add(middleware: ErrorEnvelopeMiddleware())
         router.add(middleware: OriginGuardMiddleware(configuration: configuration))
+        router.add(middleware: CORSMiddleware(origins: configuration.corsOrigins))
         let policy = AccessPolicy(keys: configuration.authEnabled ? keys : nil, allowQueryKey: configuration.allowQueryAPIKey,
                                   limits: RequestLimits(configuration: configuration, metrics: state.metrics),
                                   body: state.body, metrics: state.metrics)

@@ -29,6 +29,7 @@ struct AccessPolicy: Sendable {
     func guarded(_ route: APIRoute, _ handler: @escaping RouteDefinition.Handler) -> RouteDefinition.Handler {
         { request, context in
             var context = context
+            if route.permission != nil { context.facts.keyed = true }
             let decision: RateLimiter.Decision?
             do {
                 if let keys, let needed = route.permission {
@@ -64,6 +65,7 @@ struct AccessPolicy: Sendable {
                                         details: .object(JSONObject([("required", .string(needed.rawValue))]))))
         }
         context.apiKeyID = record.id
+        context.facts.keyID = record.id
         context.apiKeyRateLimit = record.rateLimitPerMinute
     }
 
