@@ -87,6 +87,7 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -100,6 +101,7 @@ let package = Package(
             name: "VectorLogicCLI",
             dependencies: [
                 "VectorLogicEngine", "VectorLogicServer", "VectorLogicPersonas", "VectorLogicAccess", "VectorLogicIndex", "VectorLogicFormat", "VectorLogicDistance",
+                "VectorLogicSync",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -127,7 +129,8 @@ let package = Package(
         .testTarget(name: "VectorLogicIndexTests", dependencies: ["VectorLogicIndex", "VectorLogicDistance", "VectorLogicTestSupport", "VectorLogicIO", "CVectorLogicKernels"]),
         .testTarget(
             name: "VectorLogicEngineTests",
-            dependencies: ["VectorLogicEngine", "VectorLogicIO", "VectorLogicFormat", "VectorLogicTestSupport", "VectorLogicSync", "crash-writer"]
+            dependencies: ["VectorLogicEngine", "VectorLogicIO", "VectorLogicFormat", "VectorLogicTestSupport", "VectorLogicSync", "crash-writer",
+                           .product(name: "Logging", package: "swift-log")]
         ),
         // Engine crash test helper: writes with concurrent writers and prints acknowledged ids (killed by the tests).
         .executableTarget(name: "crash-writer", dependencies: ["VectorLogicEngine"], path: "tools/crash-writer", swiftSettings: strictSettings),

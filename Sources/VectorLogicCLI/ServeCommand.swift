@@ -13,6 +13,8 @@ struct ServeCommand: AsyncParsableCommand {
         Settings (a flag wins over its environment variables, which win over the default):
         \(ServeSetting.helpText)
 
+        SIGHUP reopens --log-file.
+
         Exit codes: 0 after SIGTERM/SIGINT, 2 bad arguments, 3 data directory locked.
         """
     )
@@ -33,10 +35,27 @@ struct ServeCommand: AsyncParsableCommand {
         if let files = ServeOutput.openFileLimit(), configuration.maxConnections > files - 128 {
             configuration.maxConnections = max(16, files - 128)
         }
+        var logFile: LogFile?
+        if let path = configuration.logFile {
+            do {
+                logFile = try LogFile(path: path)
+            } catch {
+                ServeOutput.error(error.description)
+                throw ExitCodes.usage
+            }
+        }
+        let sink: @Sendable (String) -> Void = { [logFile] line in
+            if let logFile { logFile.write(line + "\n") } else { ServeOutput.write(line + "\n", to: 2) }
+        }
         do {
             try await VectorLogicServer.run(
                 configuration: configuration,
-                logSink: { line in ServeOutput.write(line + "\n", to: 2) },
+                logSink: sink,
+                onReload: { [logFile] in
+                    guard let failure = logFile?.reopen() else { return nil }
+                    ServeOutput.error("\(failure.description); still writing to the old file")
+                    return "\(failure.description); still writing to the old file"
+                },
                 residentBytes: ServeOutput.residentBytes,
                 announce: { line in ServeOutput.write(line + "\n", to: 1) },
                 onListening: { url in ServeOutput.write("listening on \(url)\n", to: 1) }

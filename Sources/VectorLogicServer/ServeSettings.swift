@@ -59,6 +59,10 @@ public struct ServeSetting: Sendable {
         }
     }
 
+    /// swift-log's levels and the names other tools use for them (`warn`, `err`, `crit`, `fatal`).
+    static let logLevels: [(String, String)] = ["trace", "debug", "info", "notice", "warning", "error", "critical"].map { ($0, $0) }
+        + [("warn", "warning"), ("err", "error"), ("crit", "critical"), ("fatal", "critical")]
+
     static func parseBoolean(_ text: String, _ source: String) throws(ConfigurationError) -> Bool {
         switch text.lowercased() {
         case "1", "true", "yes", "on": return true
@@ -106,10 +110,13 @@ extension ServeSetting {
                 default: "text", "Log lines as text or JSON.") { config, format in
             config.logFormat = format
         },
-        .choice("log-level", ["VECTORLOGIC_LOG_LEVEL", "LOG_LEVEL"],
-                ["trace", "debug", "info", "notice", "warning", "error", "critical"].map { ($0, $0) }, default: "info",
-                "Lowest level logged.") { config, level in
+        .choice("log-level", ["VECTORLOGIC_LOG_LEVEL", "LOG_LEVEL"], ServeSetting.logLevels, default: "info",
+                "Lowest level logged: trace, debug, info, notice, warning (warn), error (err), critical (crit, fatal).") { config, level in
             config.logLevel = level
+        },
+        ServeSetting("log-file", ["VECTORLOGIC_LOG_FILE"], default: "stderr",
+                     "Append log lines to this file instead of stderr; reopened on SIGHUP (logrotate's convention).") { text, _, config in
+            config.logFile = text
         },
         .boolean("metrics-enabled", ["VECTORLOGIC_METRICS_ENABLED", "METRICS_ENABLED"], default: true, "Serve /metrics.", \.metricsEnabled),
         .integer("max-body-bytes", ["VECTORLOGIC_MAX_BODY_BYTES", "MAX_BODY_BYTES"], 1_024...(1 << 40), default: 64 << 20,
@@ -155,6 +162,15 @@ extension ServeSetting {
                  "Idle kept-alive connections are closed after this time.", \.idleTimeoutMilliseconds),
         .integer("max-connections", ["VECTORLOGIC_MAX_CONNECTIONS"], 1...1_000_000, default: 1_000,
                  "Connections served at once (lowered to the open-file limit minus 128).", \.maxConnections),
+        ServeSetting("trusted-proxies", ["VECTORLOGIC_TRUSTED_PROXIES"], default: "none",
+                     "Proxies (comma-separated CIDR blocks or addresses) whose X-Forwarded-For names the client; never trusted by default.") { text, source, config throws(ConfigurationError) in
+            config.trustedProxies = try text.split(separator: ",").map { RequestBody.trim($0) }.filter { !$0.isEmpty }.map { item throws(ConfigurationError) in
+                guard let network = IPNetwork(item) else {
+                    throw ConfigurationError("\(source): \"\(item)\" is not an IP address or CIDR block (e.g. 10.0.0.0/8, 2001:db8::/32)")
+                }
+                return network
+            }
+        },
         ServeSetting("cors-origins", ["VECTORLOGIC_CORS_ORIGINS"], default: "none",
                      "Web origins whose pages may call the API (comma-separated `scheme://host[:port]`, or `*` for any; never with credentials).") { text, source, config throws(ConfigurationError) in
             config.corsOrigins = try CORSOrigins.parse(text, source: source)

@@ -69,6 +69,11 @@ public struct ServerConfiguration: Sendable {
     /// Web origins whose pages may call the API (`--cors-origins`); off by default.
     public var corsOrigins: CORSOrigins = .off
 
+    /// Proxies whose `X-Forwarded-For` names the client (`--trusted-proxies`); none by default, so the header is ignored.
+    public var trustedProxies: [IPNetwork] = []
+    /// Where log lines go instead of stderr (`--log-file`); reopened on SIGHUP. Nil: stderr.
+    public var logFile: String?
+
     /// The defaults.
     public init() {}
 

@@ -75,10 +75,12 @@ public enum VectorLogicServer {
     }
 
     /// Opens the database, makes the default collection, serves until SIGTERM/SIGINT, drains in-flight requests and closes
-    /// the database (syncing its log). `onListening` is called once with `http://HOST:PORT`.
+    /// the database (syncing its log). `onListening` is called once with `http://HOST:PORT`. On SIGHUP `onReload` runs
+    /// (the host reopens its log file; it returns a warning to log, or nil).
     public static func run(
         configuration: ServerConfiguration,
         logSink: @escaping LogSink,
+        onReload: @escaping @Sendable () -> String? = { nil },
         residentBytes: @escaping @Sendable () -> Int64? = { nil },
         announce: @escaping @Sendable (String) -> Void = { _ in },
         onListening: @escaping @Sendable (String) async -> Void
@@ -139,12 +141,15 @@ public enum VectorLogicServer {
                 let shownHost = host.contains(":") ? "[\(host)]" : host
                 await onListening("http://\(shownHost):\(port)")
             }
+            // Trapped before any service runs, so a SIGHUP right after `listening on` reloads rather than kills.
+            let hangups = await UnixSignalsSequence(trapping: .sighup)
             // Graceful shutdown stops services in reverse order: the HTTP server drains first, then the decay job,
             // then the stores, and the database (which syncs its log) last.
             let services: [any Service] = [
                 ClosingService(name: "database") { try await database.close() },
                 ClosingService(name: "stores") { personas.close(); keys.close() },
                 DecayJobService(start: { startDecayJob(personas, configuration: configuration, logger: logger) }),
+                ReloadService(signals: hangups, logger: logger, reload: onReload),
                 app,
             ]
             opened = OpenedResources()  // from here on the services own them
@@ -188,14 +193,19 @@ public enum VectorLogicServer {
         }
     }
 
-    /// Starts the persona decay job at the configured interval; failures are logged, removals at debug level.
+    /// Starts the persona decay job at the configured interval. Each sweep logs one line with the memories removed
+    /// and its duration: at info level when it removed some, at debug level when it removed none (an idle server
+    /// would otherwise log 1,440 empty sweeps a day), as a warning when it failed.
     public static func startDecayJob(_ personas: PersonaStore, configuration: ServerConfiguration, logger: Logger) -> PersonaDecayJob {
-        PersonaDecayJob(store: personas, interval: .milliseconds(configuration.personaDecayIntervalMilliseconds)) { result in
+        PersonaDecayJob(store: personas, interval: .milliseconds(configuration.personaDecayIntervalMilliseconds)) { result, duration in
+            let milliseconds = Logger.MetadataValue.stringConvertible(Double(duration.components.attoseconds / 1_000_000_000_000) / 1_000
+                                                                      + Double(duration.components.seconds) * 1_000)
             switch result {
             case .success(let removed):
-                if removed > 0 { logger.debug("persona memories decayed", metadata: ["removed": .stringConvertible(removed)]) }
+                logger.log(level: removed > 0 ? .info : .debug, "persona decay sweep",
+                           metadata: ["removed": .stringConvertible(removed), "duration_ms": milliseconds])
             case .failure(let error):
-                logger.warning("persona decay sweep failed", metadata: ["error": .string("\(error)")])
+                logger.warning("persona decay sweep failed", metadata: ["error": .string("\(error)"), "duration_ms": milliseconds])
             }
         }
     }
