@@ -61,7 +61,8 @@ struct ServeCommand: AsyncParsableCommand {
                 onListening: { url in ServeOutput.write("listening on \(url)\n", to: 1) }
             )
         } catch VectorLogicServer.StartError.locked(let reason) {
-            ServeOutput.error("the data directory \(configuration.dataDirectory) is locked by a running server (\(reason))")
+            // `reason` already names the directory ("the data directory ./data is in use by another process").
+            ServeOutput.error("\(reason); stop the server that uses it, or give another --data-dir")
             throw ExitCodes.locked
         } catch VectorLogicServer.StartError.failed(let reason) {
             ServeOutput.error(reason)

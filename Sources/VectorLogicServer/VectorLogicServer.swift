@@ -54,16 +54,31 @@ public enum VectorLogicServer {
         )
     }
 
-    /// Makes the `default` collection (the server's default dimension and metric) unless it exists.
-    public static func ensureDefaultCollection(_ database: Database, configuration: ServerConfiguration) async throws {
-        if database.listCollections().contains(where: { $0.config.name == ServerState.defaultCollection }) { return }
+    /// Makes the `default` collection (the server's default dimension and metric) unless it exists. When it exists with
+    /// another dimension or metric than configured, returns a warning naming both: they are fixed when the collection is
+    /// made, and without a word at start every later request would fail with a dimension mismatch instead.
+    @discardableResult
+    public static func ensureDefaultCollection(_ database: Database, configuration: ServerConfiguration) async throws -> String? {
+        if let existing = database.listCollections().first(where: { $0.config.name == ServerState.defaultCollection })?.config {
+            var differences: [String] = []
+            if existing.dimension != configuration.defaultDimension {
+                differences.append("dimension \(existing.dimension), not --default-dimension \(configuration.defaultDimension)")
+            }
+            if existing.metric != configuration.defaultMetric {
+                differences.append("metric \(existing.metric.rawValue), not --default-metric \(configuration.defaultMetric.rawValue)")
+            }
+            guard !differences.isEmpty else { return nil }
+            return "the `default` collection keeps \(differences.joined(separator: " and ")): both are fixed when it is first "
+                + "made; create another collection through /v1/collections for other vectors"
+        }
         let config = CollectionConfig(name: ServerState.defaultCollection, dimension: configuration.defaultDimension,
                                       metric: configuration.defaultMetric, index: IndexConfig(type: configuration.defaultIndexType))
         do {
             _ = try await database.createCollection(config)
         } catch EngineError.collectionExists {
-            return
+            return nil
         }
+        return nil
     }
 
     /// Why `run` stopped before serving.
@@ -108,7 +123,9 @@ public enum VectorLogicServer {
             }
             opened.database = database
             do {
-                try await ensureDefaultCollection(database, configuration: configuration)
+                if let warning = try await ensureDefaultCollection(database, configuration: configuration) {
+                    logger.warning("\(warning)")
+                }
             } catch {
                 throw StartError.failed("could not create the default collection: \((error as? EngineError)?.description ?? "\(error)")")
             }

@@ -49,6 +49,11 @@ struct AccessPolicy: Sendable {
                               keys: KeyStore) throws {
         try limits.checkAuthFailures(context: context)
         guard let secret = presentedKey(request) else {
+            if !allowQueryKey, request.uri.queryParameters["api_key"] != nil {
+                throw reject("missing", "?api_key= is refused by default (URLs end up in proxy and browser logs): send the key in "
+                             + "the X-API-Key header or as Authorization: Bearer, or start the server with --allow-query-api-key",
+                             context: context)
+            }
             throw reject("missing", "an API key is required: send it in the X-API-Key header or as Authorization: Bearer",
                          context: context)
         }
