@@ -13,7 +13,7 @@ struct ServeCommand: AsyncParsableCommand {
         Settings (a flag wins over its environment variables, which win over the default):
         \(ServeSetting.helpText)
 
-        SIGHUP reopens --log-file.
+        SIGHUP reopens --log-file and reloads --tls-cert/--tls-key (open connections keep theirs).
 
         Exit codes: 0 after SIGTERM/SIGINT, 2 bad arguments, 3 data directory locked.
         """
@@ -64,6 +64,9 @@ struct ServeCommand: AsyncParsableCommand {
             // `reason` already names the directory ("the data directory ./data is in use by another process").
             ServeOutput.error("\(reason); stop the server that uses it, or give another --data-dir")
             throw ExitCodes.locked
+        } catch VectorLogicServer.StartError.invalidSetting(let reason) {
+            ServeOutput.error(reason)
+            throw ExitCodes.usage
         } catch VectorLogicServer.StartError.failed(let reason) {
             ServeOutput.error(reason)
             throw ExitCodes.failure

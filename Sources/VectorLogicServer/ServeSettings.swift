@@ -175,11 +175,12 @@ extension ServeSetting {
                      "Web origins whose pages may call the API (comma-separated `scheme://host[:port]`, or `*` for any; never with credentials).") { text, source, config throws(ConfigurationError) in
             config.corsOrigins = try CORSOrigins.parse(text, source: source)
         },
-        ServeSetting("tls-cert", ["VECTORLOGIC_TLS_CERT"], default: "none", "TLS certificate (not supported by this build).") { _, source, _ throws(ConfigurationError) in
-            throw ConfigurationError("\(source): TLS is not supported by this build; put a TLS-terminating proxy in front of the server")
+        ServeSetting("tls-cert", ["VECTORLOGIC_TLS_CERT"], default: "none",
+                     "PEM certificate chain; with --tls-key the server speaks HTTPS only (TLS 1.2+, 1.3 preferred); reloaded on SIGHUP.") { text, _, config in
+            config.tlsCertificate = text
         },
-        ServeSetting("tls-key", ["VECTORLOGIC_TLS_KEY"], default: "none", "TLS private key (not supported by this build).") { _, source, _ throws(ConfigurationError) in
-            throw ConfigurationError("\(source): TLS is not supported by this build; put a TLS-terminating proxy in front of the server")
+        ServeSetting("tls-key", ["VECTORLOGIC_TLS_KEY"], default: "none", "PEM private key of --tls-cert (unencrypted).") { text, _, config in
+            config.tlsKey = text
         },
     ]
 
@@ -243,6 +244,9 @@ extension ServerConfiguration {
                       let text = environment[name] {
                 try setting.apply(text, name, &config)
             }
+        }
+        if (config.tlsCertificate == nil) != (config.tlsKey == nil) {
+            throw ConfigurationError("--tls-cert and --tls-key (VECTORLOGIC_TLS_CERT, VECTORLOGIC_TLS_KEY) go together: give both or neither")
         }
         return config
     }

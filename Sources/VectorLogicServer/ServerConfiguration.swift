@@ -74,6 +74,13 @@ public struct ServerConfiguration: Sendable {
     /// Where log lines go instead of stderr (`--log-file`); reopened on SIGHUP. Nil: stderr.
     public var logFile: String?
 
+    /// PEM certificate chain (`--tls-cert`); with `tlsKey`, the server speaks HTTPS only.
+    public var tlsCertificate: String?
+    /// PEM private key of `tlsCertificate` (`--tls-key`).
+    public var tlsKey: String?
+    /// Whether the server serves TLS.
+    public var tlsEnabled: Bool { tlsCertificate != nil }
+
     /// The defaults.
     public init() {}
 

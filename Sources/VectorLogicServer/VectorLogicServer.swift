@@ -22,12 +22,13 @@ public enum VectorLogicServer {
         configuration: ServerConfiguration,
         logger: Logger,
         residentBytes: @escaping @Sendable () -> Int64? = { nil },
+        tls: TLSContextStore? = nil,
         onListening: @escaping @Sendable (_ host: String, _ port: Int) async -> Void = { _, _ in }
     ) -> some ApplicationProtocol {
         let state = ServerState(database: database, personas: personas, configuration: configuration, residentBytes: residentBytes)
         let router = Router(context: AppRequestContext.self)
         router.add(middleware: RequestLogMiddleware(state: state, logger: logger))
-        router.add(middleware: SecurityHeadersMiddleware(strictTransportSecurity: false))
+        router.add(middleware: SecurityHeadersMiddleware(strictTransportSecurity: tls != nil))
         router.add(middleware: ErrorEnvelopeMiddleware())
         router.add(middleware: OriginGuardMiddleware(configuration: configuration))
         router.add(middleware: CORSMiddleware(origins: configuration.corsOrigins))
@@ -42,9 +43,13 @@ public enum VectorLogicServer {
         let timeouts = ConnectionGuard.Timeouts(header: .milliseconds(Int64(configuration.headerTimeoutMilliseconds)),
                                                 body: .milliseconds(Int64(configuration.bodyTimeoutMilliseconds)),
                                                 idle: .milliseconds(Int64(configuration.idleTimeoutMilliseconds)))
+        let http1 = HTTP1Channel.Configuration(additionalChannelHandlers: [ConnectionGuard(timeouts: timeouts)])
+        let server: HTTPServerBuilder = tls.map { store in
+            HTTPServerBuilder { responder in ReloadableTLSChannel(base: HTTP1Channel(responder: responder, configuration: http1), store: store) }
+        } ?? .http1(configuration: http1)
         return Application(
             router: router,
-            server: .http1(configuration: .init(additionalChannelHandlers: [ConnectionGuard(timeouts: timeouts)])),
+            server: server,
             configuration: .init(address: .hostname(host, port: configuration.port), serverName: "VectorLogic",
                                  availableConnectionsDelegate: MaximumAvailableConnections(configuration.maxConnections)),
             onServerRunning: { channel in
@@ -87,6 +92,8 @@ public enum VectorLogicServer {
         case locked(String)
         /// The database could not be opened or prepared.
         case failed(String)
+        /// A setting names something unusable, e.g. a missing or mismatched TLS certificate (exit code 2).
+        case invalidSetting(String)
     }
 
     /// Opens the database, makes the default collection, serves until SIGTERM/SIGINT, drains in-flight requests and closes
@@ -109,6 +116,7 @@ public enum VectorLogicServer {
         options.logger = Logger(label: "vectorlogic.engine") { label in
             LineLogHandler(label: label, format: format, level: level, sink: logSink)
         }
+        let tls = try loadTLS(configuration, logger: logger)
         // What is open so far, closed in reverse order on any failure before the services run (one cleanup path).
         var opened = OpenedResources()
         do {
@@ -154,9 +162,9 @@ public enum VectorLogicServer {
                 throw StartError.failed("could not open \(KeyStore.fileName): \((error as? KeyStoreError)?.description ?? "\(error)")")
             }
             let app = buildApplication(database: database, personas: personas, keys: keys, configuration: configuration, logger: logger,
-                                       residentBytes: residentBytes) { host, port in
+                                       residentBytes: residentBytes, tls: tls) { host, port in
                 let shownHost = host.contains(":") ? "[\(host)]" : host
-                await onListening("http://\(shownHost):\(port)")
+                await onListening("\(tls == nil ? "http" : "https")://\(shownHost):\(port)")
             }
             // Trapped before any service runs, so a SIGHUP right after `listening on` reloads rather than kills.
             let hangups = await UnixSignalsSequence(trapping: .sighup)
@@ -166,7 +174,7 @@ public enum VectorLogicServer {
                 ClosingService(name: "database") { try await database.close() },
                 ClosingService(name: "stores") { personas.close(); keys.close() },
                 DecayJobService(start: { startDecayJob(personas, configuration: configuration, logger: logger) }),
-                ReloadService(signals: hangups, logger: logger, reload: onReload),
+                ReloadService(signals: hangups, logger: logger, reload: { reloadAll(onReload: onReload, tls: tls) }),
                 app,
             ]
             opened = OpenedResources()  // from here on the services own them
@@ -182,6 +190,35 @@ public enum VectorLogicServer {
             throw error
         }
         logger.info("stopped", metadata: ["data_dir": .string(configuration.dataDirectory)])
+    }
+
+    /// The TLS context of `--tls-cert`/`--tls-key`, or nil without them; a missing, unreadable or mismatched pair is
+    /// `StartError.invalidSetting` (exit 2). A certificate that is not valid now is served anyway, with a warning.
+    static func loadTLS(_ configuration: ServerConfiguration, logger: Logger) throws(StartError) -> TLSContextStore? {
+        guard let certificate = configuration.tlsCertificate, let key = configuration.tlsKey else { return nil }
+        let credentials: TLSCredentials
+        do {
+            credentials = try TLSCredentials.load(certificate: certificate, key: key)
+        } catch {
+            throw StartError.invalidSetting(error.description)
+        }
+        if let warning = credentials.validityWarning() { logger.warning("\(warning)") }
+        return TLSContextStore(credentials, certificatePath: certificate, keyPath: key)
+    }
+
+    /// SIGHUP: the host's reload (its log file), then the TLS pair read again — on failure the old pair stays in
+    /// use. Returns what went wrong, or nil.
+    static func reloadAll(onReload: @Sendable () -> String?, tls: TLSContextStore?) -> String? {
+        var problems: [String] = []
+        if let problem = onReload() { problems.append(problem) }
+        if let tls {
+            do {
+                if let warning = try tls.reload().validityWarning() { problems.append(warning) }
+            } catch {
+                problems.append("\(error.description); still serving the previous certificate")
+            }
+        }
+        return problems.isEmpty ? nil : problems.joined(separator: "; ")
     }
 
     /// With auth on and no key at all, makes the first admin key: `VECTORLOGIC_ADMIN_KEY`'s secret when given, else a
