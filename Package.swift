@@ -76,11 +76,23 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // A small RESP2 client over SwiftNIO: the shared rate-limit store (only the commands it needs).
+        .target(
+            name: "VectorLogicRedis",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
         // Thin HTTP layer over the engine.
         .target(
             name: "VectorLogicServer",
             dependencies: [
                 "VectorLogicEngine", "VectorLogicJSON", "VectorLogicFilter", "VectorLogicSync", "VectorLogicPersonas", "VectorLogicAccess",
+                "VectorLogicRedis",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -144,6 +156,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .testTarget(name: "VectorLogicRedisTests", dependencies: ["VectorLogicRedis", "VectorLogicTestSupport", .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(name: "VectorLogicPersonasTests", dependencies: ["VectorLogicPersonas", "VectorLogicAccess", "VectorLogicSQLite", "VectorLogicJSON", "VectorLogicSync"]),
 
         // Offline tools (inspect/verify/repair) end to end, incl. the built `vectorlogic` executable's exit codes.

@@ -1,6 +1,7 @@
 public import VectorLogicDistance
 public import VectorLogicEngine
 import VectorLogicIndex
+import VectorLogicRedis
 
 /// One setting of `vectorlogic serve`, declared once: its flag, its environment names, its default, its help and its
 /// parser. The table drives the command line, the environment, `serve --help` and the README's settings table (a
@@ -131,6 +132,23 @@ extension ServeSetting {
                  "Search requests per window per client address, on top; 0: no separate limit.", \.searchRateLimitPerClient),
         .integer("rate-limit-window-ms", ["VECTORLOGIC_RATE_LIMIT_WINDOW_MS", "RATE_LIMIT_WINDOW_MS"], 1...86_400_000, default: 60_000,
                  "Rate-limit window; buckets refill continuously.", \.rateLimitWindowMilliseconds),
+        ServeSetting("rate-limit-store", ["VECTORLOGIC_RATE_LIMIT_STORE"], default: "memory",
+                     "Where rate-limit buckets live: memory (this process) or redis://host:port[/db], shared by every server using it.") { text, source, config throws(ConfigurationError) in
+            if text.lowercased() == "memory" {
+                config.rateLimitStore = nil
+                return
+            }
+            guard let url = RedisURL(text) else {
+                throw ConfigurationError("\(source) must be memory or redis://host[:port][/db], got \"\(text)\"")
+            }
+            config.rateLimitStore = url
+        },
+        .choice("rate-limit-store-failure", ["VECTORLOGIC_RATE_LIMIT_STORE_FAILURE"], [("open", false), ("closed", true)], default: "open",
+                "When the shared store does not answer: open lets the request through (warning, metric), closed answers 503.") { config, closed in
+            config.rateLimitStoreFailClosed = closed
+        },
+        .integer("rate-limit-store-timeout-ms", ["VECTORLOGIC_RATE_LIMIT_STORE_TIMEOUT_MS"], 1...10_000, default: 100,
+                 "Longest wait for the shared store per request; then the failure setting applies.", \.rateLimitStoreTimeoutMilliseconds),
         .integer("persona-decay-interval-ms", ["VECTORLOGIC_PERSONA_DECAY_INTERVAL_MS"], 10...86_400_000, default: 60_000,
                  "How often decayed persona memories are removed.", \.personaDecayIntervalMilliseconds),
         ServeSetting(nil, ["VECTORLOGIC_ADMIN_KEY"], default: "none",

@@ -1,6 +1,7 @@
 public import VectorLogicDistance
 public import VectorLogicEngine
 public import VectorLogicIndex
+public import VectorLogicRedis
 
 /// Everything `vectorlogic serve` can be told, resolved from flags, then environment, then defaults by the settings
 /// table (`ServeSetting.all`, which declares each setting's flag, environment names, default, help and parser once).
@@ -80,6 +81,14 @@ public struct ServerConfiguration: Sendable {
     public var tlsKey: String?
     /// Whether the server serves TLS.
     public var tlsEnabled: Bool { tlsCertificate != nil }
+
+    /// Where rate-limit buckets live: nil in this process (the default), or a Redis shared by several servers.
+    public var rateLimitStore: RedisURL?
+    /// Whether a request is refused (503) rather than let through when the shared store does not answer.
+    public var rateLimitStoreFailClosed = false
+    /// The longest a rate-limit check waits for the shared store. 100 ms is hundreds of Redis round trips on a
+    /// private network, and bounds what a stalled Redis adds to every request.
+    public var rateLimitStoreTimeoutMilliseconds = 100
 
     /// The defaults.
     public init() {}

@@ -32,8 +32,12 @@ public enum VectorLogicServer {
         router.add(middleware: ErrorEnvelopeMiddleware())
         router.add(middleware: OriginGuardMiddleware(configuration: configuration))
         router.add(middleware: CORSMiddleware(origins: configuration.corsOrigins))
+        let shared = configuration.rateLimitStore.map { url in
+            SharedRateLimitStore(url: url, timeoutMilliseconds: configuration.rateLimitStoreTimeoutMilliseconds,
+                                 failClosed: configuration.rateLimitStoreFailClosed, metrics: state.metrics, logger: logger)
+        }
         let policy = AccessPolicy(keys: configuration.authEnabled ? keys : nil, allowQueryKey: configuration.allowQueryAPIKey,
-                                  limits: RequestLimits(configuration: configuration, metrics: state.metrics),
+                                  limits: RequestLimits(configuration: configuration, metrics: state.metrics, shared: shared),
                                   body: state.body, metrics: state.metrics)
         for definition in Routes.table(state: state, keys: keys) {
             router.on(RouterPath(definition.route.path), method: definition.route.method,
@@ -47,7 +51,7 @@ public enum VectorLogicServer {
         let server: HTTPServerBuilder = tls.map { store in
             HTTPServerBuilder { responder in ReloadableTLSChannel(base: HTTP1Channel(responder: responder, configuration: http1), store: store) }
         } ?? .http1(configuration: http1)
-        return Application(
+        var app = Application(
             router: router,
             server: server,
             configuration: .init(address: .hostname(host, port: configuration.port), serverName: "VectorLogic",
@@ -57,6 +61,8 @@ public enum VectorLogicServer {
             },
             logger: logger
         )
+        if let shared { app.addServices(SharedRateLimitStoreService(store: shared)) }
+        return app
     }
 
     /// Makes the `default` collection (the server's default dimension and metric) unless it exists. When it exists with
