@@ -60,19 +60,10 @@ public final class RedisTestServer: @unchecked Sendable {
 
     /// Sends one inline command on a fresh connection and returns the first reply bytes as text.
     public static func command(_ port: Int, _ inline: String) throws -> String {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw RedisTestError(description: "socket failed") }
-        defer { close(fd) }
-        var timeout = timeval(tv_sec: 5, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        guard let fd = LoopbackSocket.connect(port: port, timeoutSeconds: 5) else {
+            throw RedisTestError(description: "connect to port \(port) failed")
         }
-        guard connected == 0 else { throw RedisTestError(description: "connect failed") }
+        defer { close(fd) }
         let bytes = Array(inline.utf8)
         _ = bytes.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
         var reply = [UInt8](repeating: 0, count: 4_096)
