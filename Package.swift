@@ -30,6 +30,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.20.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
     ],
     targets: [
@@ -77,17 +78,32 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // A small RESP2 client over SwiftNIO: the shared rate-limit store (only the commands it needs).
+        .target(
+            name: "VectorLogicRedis",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
         // Thin HTTP layer over the engine.
         .target(
             name: "VectorLogicServer",
             dependencies: [
                 "VectorLogicEngine", "VectorLogicJSON", "VectorLogicFilter", "VectorLogicSync", "VectorLogicPersonas", "VectorLogicAccess", "VectorLogicSQLite",
+                "VectorLogicRedis",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -101,6 +117,7 @@ let package = Package(
             name: "VectorLogicCLI",
             dependencies: [
                 "VectorLogicEngine", "VectorLogicServer", "VectorLogicPersonas", "VectorLogicAccess", "VectorLogicSQLite", "VectorLogicIndex", "VectorLogicFormat", "VectorLogicDistance",
+                "VectorLogicSync",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -132,7 +149,8 @@ let package = Package(
         .testTarget(name: "VectorLogicIndexTests", dependencies: ["VectorLogicIndex", "VectorLogicDistance", "VectorLogicTestSupport", "VectorLogicIO", "CVectorLogicKernels", "VectorLogicFormat"]),
         .testTarget(
             name: "VectorLogicEngineTests",
-            dependencies: ["VectorLogicEngine", "VectorLogicIO", "VectorLogicFormat", "VectorLogicTestSupport", "VectorLogicSync", "crash-writer"]
+            dependencies: ["VectorLogicEngine", "VectorLogicIO", "VectorLogicFormat", "VectorLogicTestSupport", "VectorLogicSync", "crash-writer",
+                           .product(name: "Logging", package: "swift-log")]
         ),
         // Engine crash test helper: writes with concurrent writers and prints acknowledged ids (killed by the tests).
         .executableTarget(name: "crash-writer", dependencies: ["VectorLogicEngine", "VectorLogicIndex", "VectorLogicDistance"], path: "Tests/crash-writer", swiftSettings: strictSettings),
@@ -144,6 +162,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .testTarget(name: "VectorLogicRedisTests", dependencies: ["VectorLogicRedis", "VectorLogicTestSupport", .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(name: "VectorLogicPersonasTests", dependencies: ["VectorLogicPersonas", "VectorLogicAccess", "VectorLogicSQLite", "VectorLogicJSON", "VectorLogicSync"]),
 
         // Offline tools (inspect/verify/repair) end to end, incl. the built `vectorlogic` executable's exit codes.

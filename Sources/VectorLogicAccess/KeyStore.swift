@@ -151,6 +151,12 @@ public final class KeyStore: Sendable {
         (16...256).contains(secret.utf8.count) && secret.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F }
     }
 
+    /// Days a new key works when its maker does not say (`POST /v1/keys` and `keys create` alike; api.md's example):
+    /// a forgotten key stops by itself within a year. Both can ask for a key that never expires.
+    public static let defaultExpiresInDays = 365
+    /// A new key's requests per minute when its maker does not say.
+    public static let defaultRateLimitPerMinute = 1_000
+
     /// Makes a key; returns its record and the secret (shown to the caller once, never stored).
     /// `secret` lets the server adopt `VECTORLOGIC_ADMIN_KEY`: 16–256 visible ASCII characters.
     public func create(name: String, permissions: Set<APIKeyPermission>, rateLimitPerMinute: Int, expiresInDays: Int?,

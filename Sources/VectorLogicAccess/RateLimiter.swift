@@ -72,23 +72,35 @@ public final class RateLimiter: Sendable {
                 current.append(bucket)
             }
             let allowed = current.allSatisfy { $0.tokens >= 1 }
-            var tightest = 0
-            var retryAfter = 0
             for (index, charge) in charges.enumerated() {
                 if allowed { current[index].tokens -= 1 }
                 table[charge.key] = current[index]
-                if current[index].tokens < current[tightest].tokens { tightest = index }
-                if !allowed && current[index].tokens < 1 {
-                    let perSecond = Double(charge.limit) / (window / 1e9)
-                    retryAfter = max(retryAfter, max(1, Int(((1 - current[index].tokens) / perSecond).rounded(.up))))
-                }
             }
-            let limit = Double(charges[tightest].limit)
-            let tokens = current[tightest].tokens
-            return Decision(allowed: allowed, limit: charges[tightest].limit, remaining: max(0, Int(tokens.rounded(.down))),
-                            resetSeconds: Int(((limit - tokens) * window / limit / 1e9).rounded(.up)),
-                            retryAfterSeconds: retryAfter)
+            return Self.decision(allowed: allowed, buckets: charges.indices.map { index in
+                (limit: charges[index].limit, windowNanoseconds: window, tokens: current[index].tokens)
+            })
         }
+    }
+
+    /// The decision for buckets left holding `tokens` (after the request's token was taken, when `allowed`): the
+    /// `RateLimit-*` figures of the tightest bucket (fewest tokens) and, when denied, how long until every empty
+    /// bucket has a token again. Shared with the Redis-backed limiter, whose script returns the same figures.
+    public static func decision(allowed: Bool, buckets: [(limit: Int, windowNanoseconds: Double, tokens: Double)]) -> Decision {
+        precondition(!buckets.isEmpty, "a decision needs a bucket")
+        var tightest = 0
+        var retryAfter = 0
+        for (index, bucket) in buckets.enumerated() {
+            if bucket.tokens < buckets[tightest].tokens { tightest = index }
+            if !allowed && bucket.tokens < 1 {
+                let perSecond = Double(bucket.limit) / (bucket.windowNanoseconds / 1e9)
+                retryAfter = max(retryAfter, max(1, Int(((1 - bucket.tokens) / perSecond).rounded(.up))))
+            }
+        }
+        let bucket = buckets[tightest]
+        let limit = Double(bucket.limit)
+        return Decision(allowed: allowed, limit: bucket.limit, remaining: max(0, Int(bucket.tokens.rounded(.down))),
+                        resetSeconds: max(0, Int(((limit - bucket.tokens) * bucket.windowNanoseconds / limit / 1e9).rounded(.up))),
+                        retryAfterSeconds: retryAfter)
     }
 
     /// Buckets in the table (tests).
@@ -116,10 +128,7 @@ public final class RateLimiter: Sendable {
             let elapsed = now > bucket.updatedNanoseconds ? Double(now - bucket.updatedNanoseconds) : 0
             return min(limit, bucket.tokens + elapsed * limit / window)
         }
-        let perSecond = limit / (window / 1e9)
-        return Decision(allowed: tokens >= 1, limit: charge.limit, remaining: max(0, Int(tokens.rounded(.down))),
-                        resetSeconds: Int(((limit - tokens) * window / limit / 1e9).rounded(.up)),
-                        retryAfterSeconds: tokens >= 1 ? 0 : max(1, Int(((1 - tokens) / perSecond).rounded(.up))))
+        return Self.decision(allowed: tokens >= 1, buckets: [(limit: charge.limit, windowNanoseconds: window, tokens: tokens)])
     }
 
     /// The bucket key of a client address: IPv4 addresses as they are, IPv6 addresses by their /64 prefix (one

@@ -13,14 +13,15 @@ struct InspectCommand: ParsableCommand {
             + "A snapshot file is verified as `snapshot inspect` does it (exit 1 when a check fails)."
     )
 
-    @Argument(help: "A data directory, a .seg segment, a .log write-ahead log, a MANIFEST or a snapshot file.") var path: String?
+    @Argument(help: "A data directory, a .seg segment, a .log write-ahead log, a MANIFEST or a snapshot file (default: serve's ./data).")
+    var path: String = "./data"
     @Flag(help: "Print one JSON object instead of text.") var json = false
     @Flag(name: .customLong("force-read-only"), help: "Read a directory even while a server holds its lock.") var forceReadOnly = false
 
     init() {}
 
     func run() throws {
-        guard let path, !path.isEmpty else {
+        guard !path.isEmpty else {
             ToolOutput.error("inspect needs a PATH (a data directory, segment, log or manifest)")
             throw ExitCodes.usage
         }
@@ -60,6 +61,16 @@ enum ToolOutput {
     /// One sentence to stderr.
     static func error(_ message: String) {
         write("error: \(message)\n", to: 2)
+    }
+
+    /// Exit 1 with one sentence unless `path` is a directory (the data directory defaults to `./data`, so a user in
+    /// the wrong folder must be told which path was tried rather than get an I/O error about `LOCK`).
+    static func requireDirectory(_ path: String, command: String) throws {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            error("no data directory at \(path); give the server's --data-dir D to \(command)")
+            throw ExitCodes.failure
+        }
     }
 
     /// Runs a tool; a `ToolError` becomes its sentence on stderr and exit code 3 (locked) or 1.

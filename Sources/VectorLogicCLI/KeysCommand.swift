@@ -69,8 +69,10 @@ struct KeysCommand: ParsableCommand {
         @Option(name: .customLong("data-dir"), help: "The data directory.") var dataDir: String
         @Option(help: "A name for the key.") var name: String
         @Option(help: "Comma-separated: read, write, admin.") var permissions: String
-        @Option(name: .customLong("rate-limit"), help: "Requests per minute for this key (default 1000).") var rateLimit: Int = 1_000
-        @Option(name: .customLong("expires-in-days"), help: "Days until the key stops working (default: never).") var expiresInDays: Int?
+        @Option(name: .customLong("rate-limit"), help: "Requests per minute for this key.") var rateLimit: Int = KeyStore.defaultRateLimitPerMinute
+        @Option(name: .customLong("expires-in-days"), help: "Days until the key stops working (as POST /v1/keys).")
+        var expiresInDays: Int = KeyStore.defaultExpiresInDays
+        @Flag(name: .customLong("never-expires"), help: "The key never expires (POST /v1/keys: \"expires_in_days\": null).") var neverExpires = false
 
         func validate() throws {
             guard !parsedPermissions.isEmpty,
@@ -86,7 +88,7 @@ struct KeysCommand: ParsableCommand {
         func run() throws {
             let made = try KeysCommand.withStore(dataDir) { store in
                 try store.create(name: name, permissions: parsedPermissions, rateLimitPerMinute: rateLimit,
-                                 expiresInDays: expiresInDays, id: UUID().uuidString.lowercased())
+                                 expiresInDays: neverExpires ? nil : expiresInDays, id: UUID().uuidString.lowercased())
             }
             print(made.secret)
             ToolOutput.write("key \(made.record.id) created; the secret above is shown this once only\n", to: 2)

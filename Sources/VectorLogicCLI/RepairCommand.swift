@@ -13,17 +13,18 @@ struct RepairCommand: ParsableCommand {
             + "Exit codes: 0 repaired (or nothing to do), 1 the repair could not complete, 2 bad arguments, 3 locked by a running server."
     )
 
-    @Option(name: .customLong("data-dir"), help: "The data directory.") var dataDir: String?
+    @Option(name: .customLong("data-dir"), help: "The data directory (like serve's).") var dataDir: String = "./data"
     @Flag(name: .customLong("dry-run"), help: "Only print what would be done.") var dryRun = false
     @Flag(help: "Print one JSON object instead of text.") var json = false
 
     init() {}
 
     func run() throws {
-        guard let dataDir, !dataDir.isEmpty else {
+        guard !dataDir.isEmpty else {
             ToolOutput.error("repair needs --data-dir D")
             throw ExitCodes.usage
         }
+        try ToolOutput.requireDirectory(dataDir, command: "repair")
         let dryRun = dryRun
         let report = try ToolOutput.run { () throws(ToolError) -> RepairReport in
             try DataDirectoryLock.withLock(dataDir) { () throws(ToolError) in

@@ -13,6 +13,8 @@ struct ServeCommand: AsyncParsableCommand {
         Settings (a flag wins over its environment variables, which win over the default):
         \(ServeSetting.helpText)
 
+        SIGHUP reopens --log-file and reloads --tls-cert/--tls-key (open connections keep theirs).
+
         Exit codes: 0 after SIGTERM/SIGINT, 2 bad arguments, 3 data directory locked.
         """
     )
@@ -33,17 +35,38 @@ struct ServeCommand: AsyncParsableCommand {
         if let files = ServeOutput.openFileLimit(), configuration.maxConnections > files - 128 {
             configuration.maxConnections = max(16, files - 128)
         }
+        var logFile: LogFile?
+        if let path = configuration.logFile {
+            do {
+                logFile = try LogFile(path: path)
+            } catch {
+                ServeOutput.error(error.description)
+                throw ExitCodes.usage
+            }
+        }
+        let sink: @Sendable (String) -> Void = { [logFile] line in
+            if let logFile { logFile.write(line + "\n") } else { ServeOutput.write(line + "\n", to: 2) }
+        }
         do {
             try await VectorLogicServer.run(
                 configuration: configuration,
-                logSink: { line in ServeOutput.write(line + "\n", to: 2) },
+                logSink: sink,
+                onReload: { [logFile] in
+                    guard let failure = logFile?.reopen() else { return nil }
+                    ServeOutput.error("\(failure.description); still writing to the old file")
+                    return "\(failure.description); still writing to the old file"
+                },
                 residentBytes: ServeOutput.residentBytes,
                 announce: { line in ServeOutput.write(line + "\n", to: 1) },
                 onListening: { url in ServeOutput.write("listening on \(url)\n", to: 1) }
             )
         } catch VectorLogicServer.StartError.locked(let reason) {
-            ServeOutput.error("the data directory \(configuration.dataDirectory) is locked by a running server (\(reason))")
+            // `reason` already names the directory ("the data directory ./data is in use by another process").
+            ServeOutput.error("\(reason); stop the server that uses it, or give another --data-dir")
             throw ExitCodes.locked
+        } catch VectorLogicServer.StartError.invalidSetting(let reason) {
+            ServeOutput.error(reason)
+            throw ExitCodes.usage
         } catch VectorLogicServer.StartError.failed(let reason) {
             ServeOutput.error(reason)
             throw ExitCodes.failure

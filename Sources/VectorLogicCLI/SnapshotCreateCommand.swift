@@ -7,7 +7,8 @@ struct SnapshotCreateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "create",
         abstract: "Write a snapshot of a stopped server's data directory, or of a running server through its API.",
-        discussion: "Give either --data-dir (offline) or --server (online). Exit codes: 0 written, 1 the snapshot could not "
+        discussion: "Give either --data-dir (offline) or --server (online; the server's copy is deleted once the download is "
+            + "verified, unless --keep-on-server). Exit codes: 0 written, 1 the snapshot could not "
             + "be made, 2 bad arguments, 3 the data directory is locked by a running server (use --server instead)."
     )
 
@@ -15,6 +16,8 @@ struct SnapshotCreateCommand: AsyncParsableCommand {
     @Option(help: "The base URL of a running server, e.g. http://127.0.0.1:3000.") var server: String?
     @Option(name: .customLong("api-key"), help: "The API key sent as X-API-Key (online mode).") var apiKey: String?
     @Option(help: "The snapshot file to write.") var out: String?
+    @Flag(name: .customLong("keep-on-server"), help: "Online mode: keep the server's copy (by default it is deleted once the download is verified).")
+    var keepOnServer = false
     @Flag(help: "Print one JSON object instead of text.") var json = false
 
     init() {}
@@ -34,7 +37,7 @@ struct SnapshotCreateCommand: AsyncParsableCommand {
                 throw ExitCodes.usage
             }
             do {
-                info = try await SnapshotDownloadClient.create(server: server, apiKey: apiKey, out: out)
+                info = try await SnapshotDownloadClient.create(server: server, apiKey: apiKey, out: out, keepOnServer: keepOnServer)
             } catch {
                 ToolOutput.error(error.description)
                 throw ExitCodes.failure

@@ -6,10 +6,11 @@ import VectorLogicEngine
 import VectorLogicJSON
 
 /// The online half of `snapshot create`: `POST /v1/snapshots`, then `GET /v1/snapshots/{name}` streamed to a temporary
-/// file by URLSession, then `SnapshotTool.install` (copy, SHA-256 check against the server's, verify, rename).
-/// `X-API-Key` is sent for when keys exist (today's server ignores it).
+/// file by URLSession, then `SnapshotTool.install` (copy, SHA-256 check against the server's, verify, rename), then —
+/// unless `keepOnServer` — `DELETE /v1/snapshots/{name}`: a backup job run every night would otherwise fill the
+/// server's disk with copies nobody reads. `X-API-Key` is sent when given.
 enum SnapshotDownloadClient {
-    static func create(server: String, apiKey: String?, out: String) async throws(ToolError) -> SnapshotInfo {
+    static func create(server: String, apiKey: String?, out: String, keepOnServer: Bool) async throws(ToolError) -> SnapshotInfo {
         let base = server.hasSuffix("/") ? String(server.dropLast()) : server
         guard let createURL = URL(string: base + "/v1/snapshots"), let scheme = createURL.scheme, ["http", "https"].contains(scheme) else {
             throw ToolError.invalidPath("--server must be an http:// or https:// URL, not \(server)")
@@ -34,7 +35,25 @@ enum SnapshotDownloadClient {
             throw ToolError.failed("could not download the snapshot from \(base): \(error.localizedDescription)")
         }
         defer { try? FileManager.default.removeItem(at: file) }
-        return try SnapshotTool.install(downloaded: file.path, to: out, expectedSHA256: sha256)
+        let info = try SnapshotTool.install(downloaded: file.path, to: out, expectedSHA256: sha256)
+        if !keepOnServer { await removeServerCopy(downloadURL, name: name, apiKey: apiKey, out: out) }
+        return info
+    }
+
+    /// Deletes the server's copy once the local one is verified. A failure is a warning, not an error: the snapshot
+    /// the user asked for is safely written, and the message says how to remove the copy by hand.
+    private static func removeServerCopy(_ url: URL, name: String, apiKey: String?, out: String) async {
+        var delete = URLRequest(url: url)
+        delete.httpMethod = "DELETE"
+        if let apiKey { delete.setValue(apiKey, forHTTPHeaderField: "X-API-Key") }
+        do {
+            let (body, response) = try await URLSession.shared.data(for: delete)
+            try check(response, data: body)
+        } catch {
+            let reason = (error as? ToolError)?.description ?? error.localizedDescription
+            ToolOutput.write("warning: \(out) is written and verified, but the server's copy \(name) was not deleted (\(reason)); "
+                             + "delete it with DELETE /v1/snapshots/\(name)\n", to: 2)
+        }
     }
 
     /// POSTs and returns the new snapshot's name and SHA-256 from the success envelope.

@@ -12,8 +12,13 @@ public struct VectorLogicCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "vectorlogic",
         abstract: "A crash-safe vector database: server, offline tools and benchmark.",
+        version: VectorLogicCommand.version,
         subcommands: VectorLogicCommand.allSubcommands
     )
+
+    /// What `vectorlogic --version` prints. The HTTP API's own version is the OpenAPI document's `info.version`; the
+    /// `Server` header carries neither (no version for scanners to match against).
+    public static let version = "vectorlogic 0.12.0"
 
     /// Required by ArgumentParser.
     public init() {}

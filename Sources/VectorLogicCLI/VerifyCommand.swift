@@ -12,17 +12,18 @@ struct VerifyCommand: ParsableCommand {
             + "could not be read, 2 bad arguments, 3 the directory is locked by a running server (see --force-read-only)."
     )
 
-    @Option(name: .customLong("data-dir"), help: "The data directory.") var dataDir: String?
+    @Option(name: .customLong("data-dir"), help: "The data directory (like serve's).") var dataDir: String = "./data"
     @Flag(help: "Print one JSON object instead of text.") var json = false
     @Flag(name: .customLong("force-read-only"), help: "Check even while a server holds the lock (results may be racy).") var forceReadOnly = false
 
     init() {}
 
     func run() throws {
-        guard let dataDir, !dataDir.isEmpty else {
+        guard !dataDir.isEmpty else {
             ToolOutput.error("verify needs --data-dir D")
             throw ExitCodes.usage
         }
+        try ToolOutput.requireDirectory(dataDir, command: "verify")
         let report = try ToolOutput.run { () throws(ToolError) -> VerifyReport in
             try DataDirectoryLock.withLock(dataDir, forceReadOnly: forceReadOnly) { () throws(ToolError) in
                 try Verifier.verify(directory: dataDir, stores: ServerStoreFiles.all)

@@ -106,7 +106,8 @@ extension Database {
         }
         do {
             try commit.waitSyncedBlocking(plan.checkpointLSN)
-            let built = try writeSegments(plan)
+            var timings = CheckpointTimings()
+            let built = try writeSegments(plan, timings: &timings)
             try fileSystem.syncDirectory(directory)
             try ManifestStore.write(plan.manifest, directory: directory, fileSystem: fileSystem)
             let segments = try openSegments(built)
@@ -114,6 +115,7 @@ extension Database {
             removeObsolete(plan)
             counters.flushes.add(plan.flushes.isEmpty ? 0 : 1, ordering: .relaxed)
             counters.compactions.add(Int64(plan.compactions.count), ordering: .relaxed)
+            logCheckpoint(plan, timings: timings)
         } catch let error as IOError {
             if case .noSpace = error, undoIfManifestUnchanged(plan) {
                 throw EngineError.diskFull("a checkpoint found no space to write (\(error.description)); it was undone and will be retried")
@@ -161,9 +163,11 @@ extension Database {
     }
 
     /// Writes the flush and compaction outputs; returns segment number → compaction row mapping (empty for flushes).
-    private func writeSegments(_ plan: CheckpointPlan) throws -> [UInt64: [(input: Int, row: UInt32)]] {
+    private func writeSegments(_ plan: CheckpointPlan, timings: inout CheckpointTimings) throws -> [UInt64: [(input: Int, row: UInt32)]] {
         var mappings: [UInt64: [(input: Int, row: UInt32)]] = [:]
         for job in plan.flushes {
+            let start = ContinuousClock.now
+            defer { timings.flushes[job.number] = ContinuousClock.now - start }
             let count = job.memtable.table.count
             job.memtable.graph.indexPending(upTo: count, budget: Int.max, threads: Database.indexingThreads)
             let info = EngineSegmentInfo(collectionID: job.collectionID, dimension: job.definition.dimension, metric: job.definition.metric,
@@ -174,7 +178,9 @@ extension Database {
                                      fileSystem: fileSystem)
             mappings[job.number] = []
         }
-        for job in plan.compactions {
+        for (index, job) in plan.compactions.enumerated() {
+            let start = ContinuousClock.now
+            defer { timings.compactions[index] = ContinuousClock.now - start }
             guard let number = job.number else { continue }
             mappings[number] = try Compaction.write(job, number: number, checkpointLSN: plan.checkpointLSN, database: self)
         }

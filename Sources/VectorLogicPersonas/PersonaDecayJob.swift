@@ -3,9 +3,10 @@
 public final class PersonaDecayJob: Sendable {
     private let task: Task<Void, Never>
 
-    /// Starts sweeping `store` every `interval`; `report` gets each sweep's result (the server logs failures).
+    /// Starts sweeping `store` every `interval`; `report` gets each sweep's result (memories removed, or the error)
+    /// and how long it took (the server logs both).
     public init(store: PersonaStore, interval: Duration,
-                report: @escaping @Sendable (Result<Int, any Error>) -> Void = { _ in }) {
+                report: @escaping @Sendable (Result<Int, any Error>, Duration) -> Void = { _, _ in }) {
         task = Task.detached(priority: .background) {
             while !Task.isCancelled {
                 do {
@@ -13,11 +14,9 @@ public final class PersonaDecayJob: Sendable {
                 } catch {
                     return  // cancelled: the server is stopping
                 }
-                do {
-                    report(.success(try store.removeDecayedMemories()))
-                } catch {
-                    report(.failure(error))
-                }
+                let start = ContinuousClock.now
+                let result = Result { try store.removeDecayedMemories() }
+                report(result, ContinuousClock.now - start)
             }
         }
     }

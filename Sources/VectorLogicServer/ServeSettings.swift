@@ -1,6 +1,7 @@
 public import VectorLogicDistance
 public import VectorLogicEngine
 import VectorLogicIndex
+import VectorLogicRedis
 
 /// One setting of `vectorlogic serve`, declared once: its flag, its environment names, its default, its help and its
 /// parser. The table drives the command line, the environment, `serve --help` and the README's settings table (a
@@ -59,6 +60,10 @@ public struct ServeSetting: Sendable {
         }
     }
 
+    /// swift-log's levels and the names other tools use for them (`warn`, `err`, `crit`, `fatal`).
+    static let logLevels: [(String, String)] = ["trace", "debug", "info", "notice", "warning", "error", "critical"].map { ($0, $0) }
+        + [("warn", "warning"), ("err", "error"), ("crit", "critical"), ("fatal", "critical")]
+
     static func parseBoolean(_ text: String, _ source: String) throws(ConfigurationError) -> Bool {
         switch text.lowercased() {
         case "1", "true", "yes", "on": return true
@@ -106,10 +111,13 @@ extension ServeSetting {
                 default: "text", "Log lines as text or JSON.") { config, format in
             config.logFormat = format
         },
-        .choice("log-level", ["VECTORLOGIC_LOG_LEVEL", "LOG_LEVEL"],
-                ["trace", "debug", "info", "notice", "warning", "error", "critical"].map { ($0, $0) }, default: "info",
-                "Lowest level logged.") { config, level in
+        .choice("log-level", ["VECTORLOGIC_LOG_LEVEL", "LOG_LEVEL"], ServeSetting.logLevels, default: "info",
+                "Lowest level logged: trace, debug, info, notice, warning (warn), error (err), critical (crit, fatal).") { config, level in
             config.logLevel = level
+        },
+        ServeSetting("log-file", ["VECTORLOGIC_LOG_FILE"], default: "stderr",
+                     "Append log lines to this file instead of stderr; reopened on SIGHUP (logrotate's convention).") { text, _, config in
+            config.logFile = text
         },
         .boolean("metrics-enabled", ["VECTORLOGIC_METRICS_ENABLED", "METRICS_ENABLED"], default: true, "Serve /metrics.", \.metricsEnabled),
         .integer("max-body-bytes", ["VECTORLOGIC_MAX_BODY_BYTES", "MAX_BODY_BYTES"], 1_024...(1 << 40), default: 64 << 20,
@@ -127,6 +135,23 @@ extension ServeSetting {
                  "Search requests per window per client address, on top; 0: no separate limit.", \.searchRateLimitPerClient),
         .integer("rate-limit-window-ms", ["VECTORLOGIC_RATE_LIMIT_WINDOW_MS", "RATE_LIMIT_WINDOW_MS"], 1...86_400_000, default: 60_000,
                  "Rate-limit window; buckets refill continuously.", \.rateLimitWindowMilliseconds),
+        ServeSetting("rate-limit-store", ["VECTORLOGIC_RATE_LIMIT_STORE"], default: "memory",
+                     "Where rate-limit buckets live: memory (this process) or redis://host:port[/db], shared by every server using it.") { text, source, config throws(ConfigurationError) in
+            if text.lowercased() == "memory" {
+                config.rateLimitStore = nil
+                return
+            }
+            guard let url = RedisURL(text) else {
+                throw ConfigurationError("\(source) must be memory or redis://host[:port][/db], got \"\(text)\"")
+            }
+            config.rateLimitStore = url
+        },
+        .choice("rate-limit-store-failure", ["VECTORLOGIC_RATE_LIMIT_STORE_FAILURE"], [("open", false), ("closed", true)], default: "open",
+                "When the shared store does not answer: open lets the request through (warning, metric), closed answers 503.") { config, closed in
+            config.rateLimitStoreFailClosed = closed
+        },
+        .integer("rate-limit-store-timeout-ms", ["VECTORLOGIC_RATE_LIMIT_STORE_TIMEOUT_MS"], 1...10_000, default: 100,
+                 "Longest wait for the shared store per request; then the failure setting applies.", \.rateLimitStoreTimeoutMilliseconds),
         .integer("persona-decay-interval-ms", ["VECTORLOGIC_PERSONA_DECAY_INTERVAL_MS"], 10...86_400_000, default: 60_000,
                  "How often decayed persona memories are removed.", \.personaDecayIntervalMilliseconds),
         ServeSetting(nil, ["VECTORLOGIC_ADMIN_KEY"], default: "none",
@@ -158,11 +183,25 @@ extension ServeSetting {
                  "Idle kept-alive connections are closed after this time.", \.idleTimeoutMilliseconds),
         .integer("max-connections", ["VECTORLOGIC_MAX_CONNECTIONS"], 1...1_000_000, default: 1_000,
                  "Connections served at once (lowered to the open-file limit minus 128).", \.maxConnections),
-        ServeSetting("tls-cert", ["VECTORLOGIC_TLS_CERT"], default: "none", "TLS certificate (not supported by this build).") { _, source, _ throws(ConfigurationError) in
-            throw ConfigurationError("\(source): TLS is not supported by this build; put a TLS-terminating proxy in front of the server")
+        ServeSetting("trusted-proxies", ["VECTORLOGIC_TRUSTED_PROXIES"], default: "none",
+                     "Proxies (comma-separated CIDR blocks or addresses) whose X-Forwarded-For names the client; never trusted by default.") { text, source, config throws(ConfigurationError) in
+            config.trustedProxies = try text.split(separator: ",").map { RequestBody.trim($0) }.filter { !$0.isEmpty }.map { item throws(ConfigurationError) in
+                guard let network = IPNetwork(item) else {
+                    throw ConfigurationError("\(source): \"\(item)\" is not an IP address or CIDR block (e.g. 10.0.0.0/8, 2001:db8::/32)")
+                }
+                return network
+            }
         },
-        ServeSetting("tls-key", ["VECTORLOGIC_TLS_KEY"], default: "none", "TLS private key (not supported by this build).") { _, source, _ throws(ConfigurationError) in
-            throw ConfigurationError("\(source): TLS is not supported by this build; put a TLS-terminating proxy in front of the server")
+        ServeSetting("cors-origins", ["VECTORLOGIC_CORS_ORIGINS"], default: "none",
+                     "Web origins whose pages may call the API (comma-separated `scheme://host[:port]`, or `*` for any; never with credentials).") { text, source, config throws(ConfigurationError) in
+            config.corsOrigins = try CORSOrigins.parse(text, source: source)
+        },
+        ServeSetting("tls-cert", ["VECTORLOGIC_TLS_CERT"], default: "none",
+                     "PEM certificate chain; with --tls-key the server speaks HTTPS only (TLS 1.2+, 1.3 preferred); reloaded on SIGHUP.") { text, _, config in
+            config.tlsCertificate = text
+        },
+        ServeSetting("tls-key", ["VECTORLOGIC_TLS_KEY"], default: "none", "PEM private key of --tls-cert (unencrypted).") { text, _, config in
+            config.tlsKey = text
         },
     ]
 
@@ -226,6 +265,9 @@ extension ServerConfiguration {
                       let text = environment[name] {
                 try setting.apply(text, name, &config)
             }
+        }
+        if (config.tlsCertificate == nil) != (config.tlsKey == nil) {
+            throw ConfigurationError("--tls-cert and --tls-key (VECTORLOGIC_TLS_CERT, VECTORLOGIC_TLS_KEY) go together: give both or neither")
         }
         return config
     }

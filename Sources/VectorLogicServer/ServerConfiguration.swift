@@ -1,6 +1,7 @@
 public import VectorLogicDistance
 public import VectorLogicEngine
 public import VectorLogicIndex
+public import VectorLogicRedis
 
 /// Everything `vectorlogic serve` can be told, resolved from flags, then environment, then defaults by the settings
 /// table (`ServeSetting.all`, which declares each setting's flag, environment names, default, help and parser once).
@@ -68,6 +69,29 @@ public struct ServerConfiguration: Sendable {
     /// Free space (MiB) the data directory's file system keeps beyond what the next flush writes: below it writes are
     /// refused with 503 `insufficient_storage` and resume by themselves once space is freed (`DiskSpaceGuard`).
     public var minimumFreeMegabytes: Int = 64
+
+    /// Web origins whose pages may call the API (`--cors-origins`); off by default.
+    public var corsOrigins: CORSOrigins = .off
+
+    /// Proxies whose `X-Forwarded-For` names the client (`--trusted-proxies`); none by default, so the header is ignored.
+    public var trustedProxies: [IPNetwork] = []
+    /// Where log lines go instead of stderr (`--log-file`); reopened on SIGHUP. Nil: stderr.
+    public var logFile: String?
+
+    /// PEM certificate chain (`--tls-cert`); with `tlsKey`, the server speaks HTTPS only.
+    public var tlsCertificate: String?
+    /// PEM private key of `tlsCertificate` (`--tls-key`).
+    public var tlsKey: String?
+    /// Whether the server serves TLS.
+    public var tlsEnabled: Bool { tlsCertificate != nil }
+
+    /// Where rate-limit buckets live: nil in this process (the default), or a Redis shared by several servers.
+    public var rateLimitStore: RedisURL?
+    /// Whether a request is refused (503) rather than let through when the shared store does not answer.
+    public var rateLimitStoreFailClosed = false
+    /// The longest a rate-limit check waits for the shared store. 100 ms is hundreds of Redis round trips on a
+    /// private network, and bounds what a stalled Redis adds to every request.
+    public var rateLimitStoreTimeoutMilliseconds = 100
 
     /// The defaults.
     public init() {}

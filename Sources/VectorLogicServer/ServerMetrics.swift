@@ -60,6 +60,18 @@ final class ServerMetrics: Sendable {
             .increment()
     }
 
+    /// Whether the shared rate-limit store is connected (`vectorlogic_rate_limit_store_up`, 1 or 0).
+    func recordRateLimitStore(up: Bool) {
+        gauge("vectorlogic_rate_limit_store_up", up ? 1 : 0)
+    }
+
+    /// Counts a rate-limit check the shared store could not answer (`vectorlogic_rate_limit_store_errors_total{reason}`:
+    /// timeout, unavailable, protocol); the request was let through or refused per `--rate-limit-store-failure`.
+    func recordRateLimitStoreError(reason: String) {
+        CoreMetrics.Counter(label: "vectorlogic_rate_limit_store_errors_total", dimensions: [("reason", reason)], factory: factory)
+            .increment()
+    }
+
     /// Counts a request refused by authentication or permissions (`vectorlogic_auth_failures_total{reason}`).
     func recordAuthFailure(reason: String) {
         CoreMetrics.Counter(label: "vectorlogic_auth_failures_total", dimensions: [("reason", reason)], factory: factory).increment()

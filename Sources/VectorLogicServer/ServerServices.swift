@@ -1,5 +1,6 @@
 import Logging
 import ServiceLifecycle
+import UnixSignals
 import VectorLogicAccess
 import VectorLogicEngine
 import VectorLogicPersonas
@@ -37,5 +38,22 @@ struct OpenedResources {
         keys?.close()
         personas?.close()
         try? await database?.close()
+    }
+}
+
+/// SIGHUP: runs `reload` (the host reopens its log file) and logs one line; ends at graceful shutdown.
+struct ReloadService: Service {
+    let signals: UnixSignalsSequence
+    let logger: Logger
+    let reload: @Sendable () -> String?
+
+    func run() async throws {
+        for await _ in signals.cancelOnGracefulShutdown() {
+            if let warning = reload() {
+                logger.warning("SIGHUP: reload incomplete", metadata: ["error": .string(warning)])
+            } else {
+                logger.info("SIGHUP: reloaded")
+            }
+        }
     }
 }

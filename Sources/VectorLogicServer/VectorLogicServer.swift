@@ -22,15 +22,22 @@ public enum VectorLogicServer {
         configuration: ServerConfiguration,
         logger: Logger,
         residentBytes: @escaping @Sendable () -> Int64? = { nil },
+        tls: TLSContextStore? = nil,
         onListening: @escaping @Sendable (_ host: String, _ port: Int) async -> Void = { _, _ in }
     ) -> some ApplicationProtocol {
         let state = ServerState(database: database, personas: personas, configuration: configuration, residentBytes: residentBytes)
         let router = Router(context: AppRequestContext.self)
         router.add(middleware: RequestLogMiddleware(state: state, logger: logger))
+        router.add(middleware: SecurityHeadersMiddleware(strictTransportSecurity: tls != nil))
         router.add(middleware: ErrorEnvelopeMiddleware())
         router.add(middleware: OriginGuardMiddleware(configuration: configuration))
+        router.add(middleware: CORSMiddleware(origins: configuration.corsOrigins))
+        let shared = configuration.rateLimitStore.map { url in
+            SharedRateLimitStore(url: url, timeoutMilliseconds: configuration.rateLimitStoreTimeoutMilliseconds,
+                                 failClosed: configuration.rateLimitStoreFailClosed, metrics: state.metrics, logger: logger)
+        }
         let policy = AccessPolicy(keys: configuration.authEnabled ? keys : nil, allowQueryKey: configuration.allowQueryAPIKey,
-                                  limits: RequestLimits(configuration: configuration, metrics: state.metrics),
+                                  limits: RequestLimits(configuration: configuration, metrics: state.metrics, shared: shared),
                                   body: state.body, metrics: state.metrics)
         for definition in Routes.table(state: state, keys: keys) {
             router.on(RouterPath(definition.route.path), method: definition.route.method,
@@ -40,9 +47,13 @@ public enum VectorLogicServer {
         let timeouts = ConnectionGuard.Timeouts(header: .milliseconds(Int64(configuration.headerTimeoutMilliseconds)),
                                                 body: .milliseconds(Int64(configuration.bodyTimeoutMilliseconds)),
                                                 idle: .milliseconds(Int64(configuration.idleTimeoutMilliseconds)))
-        return Application(
+        let http1 = HTTP1Channel.Configuration(additionalChannelHandlers: [ConnectionGuard(timeouts: timeouts)])
+        let server: HTTPServerBuilder = tls.map { store in
+            HTTPServerBuilder { responder in ReloadableTLSChannel(base: HTTP1Channel(responder: responder, configuration: http1), store: store) }
+        } ?? .http1(configuration: http1)
+        var app = Application(
             router: router,
-            server: .http1(configuration: .init(additionalChannelHandlers: [ConnectionGuard(timeouts: timeouts)])),
+            server: server,
             configuration: .init(address: .hostname(host, port: configuration.port), serverName: "VectorLogic",
                                  availableConnectionsDelegate: MaximumAvailableConnections(configuration.maxConnections)),
             onServerRunning: { channel in
@@ -50,18 +61,35 @@ public enum VectorLogicServer {
             },
             logger: logger
         )
+        if let shared { app.addServices(SharedRateLimitStoreService(store: shared)) }
+        return app
     }
 
-    /// Makes the `default` collection (the server's default dimension and metric) unless it exists.
-    public static func ensureDefaultCollection(_ database: Database, configuration: ServerConfiguration) async throws {
-        if database.listCollections().contains(where: { $0.config.name == ServerState.defaultCollection }) { return }
+    /// Makes the `default` collection (the server's default dimension and metric) unless it exists. When it exists with
+    /// another dimension or metric than configured, returns a warning naming both: they are fixed when the collection is
+    /// made, and without a word at start every later request would fail with a dimension mismatch instead.
+    @discardableResult
+    public static func ensureDefaultCollection(_ database: Database, configuration: ServerConfiguration) async throws -> String? {
+        if let existing = database.listCollections().first(where: { $0.config.name == ServerState.defaultCollection })?.config {
+            var differences: [String] = []
+            if existing.dimension != configuration.defaultDimension {
+                differences.append("dimension \(existing.dimension), not --default-dimension \(configuration.defaultDimension)")
+            }
+            if existing.metric != configuration.defaultMetric {
+                differences.append("metric \(existing.metric.rawValue), not --default-metric \(configuration.defaultMetric.rawValue)")
+            }
+            guard !differences.isEmpty else { return nil }
+            return "the `default` collection keeps \(differences.joined(separator: " and ")): both are fixed when it is first "
+                + "made; create another collection through /v1/collections for other vectors"
+        }
         let config = CollectionConfig(name: ServerState.defaultCollection, dimension: configuration.defaultDimension,
                                       metric: configuration.defaultMetric, index: IndexConfig(type: configuration.defaultIndexType))
         do {
             _ = try await database.createCollection(config)
         } catch EngineError.collectionExists {
-            return
+            return nil
         }
+        return nil
     }
 
     /// Why `run` stopped before serving.
@@ -70,13 +98,17 @@ public enum VectorLogicServer {
         case locked(String)
         /// The database could not be opened or prepared.
         case failed(String)
+        /// A setting names something unusable, e.g. a missing or mismatched TLS certificate (exit code 2).
+        case invalidSetting(String)
     }
 
     /// Opens the database, makes the default collection, serves until SIGTERM/SIGINT, drains in-flight requests and closes
-    /// the database (syncing its log). `onListening` is called once with `http://HOST:PORT`.
+    /// the database (syncing its log). `onListening` is called once with `http://HOST:PORT`. On SIGHUP `onReload` runs
+    /// (the host reopens its log file; it returns a warning to log, or nil).
     public static func run(
         configuration: ServerConfiguration,
         logSink: @escaping LogSink,
+        onReload: @escaping @Sendable () -> String? = { nil },
         residentBytes: @escaping @Sendable () -> Int64? = { nil },
         announce: @escaping @Sendable (String) -> Void = { _ in },
         onListening: @escaping @Sendable (String) async -> Void
@@ -91,6 +123,7 @@ public enum VectorLogicServer {
         options.logger = Logger(label: "vectorlogic.engine") { label in
             LineLogHandler(label: label, format: format, level: level, sink: logSink)
         }
+        let tls = try loadTLS(configuration, logger: logger)
         // What is open so far, closed in reverse order on any failure before the services run (one cleanup path).
         var opened = OpenedResources()
         do {
@@ -105,7 +138,9 @@ public enum VectorLogicServer {
             }
             opened.database = database
             do {
-                try await ensureDefaultCollection(database, configuration: configuration)
+                if let warning = try await ensureDefaultCollection(database, configuration: configuration) {
+                    logger.warning("\(warning)")
+                }
             } catch {
                 throw StartError.failed("could not create the default collection: \((error as? EngineError)?.description ?? "\(error)")")
             }
@@ -134,16 +169,19 @@ public enum VectorLogicServer {
                 throw StartError.failed("could not open \(KeyStore.fileName): \((error as? KeyStoreError)?.description ?? "\(error)")")
             }
             let app = buildApplication(database: database, personas: personas, keys: keys, configuration: configuration, logger: logger,
-                                       residentBytes: residentBytes) { host, port in
+                                       residentBytes: residentBytes, tls: tls) { host, port in
                 let shownHost = host.contains(":") ? "[\(host)]" : host
-                await onListening("http://\(shownHost):\(port)")
+                await onListening("\(tls == nil ? "http" : "https")://\(shownHost):\(port)")
             }
+            // Trapped before any service runs, so a SIGHUP right after `listening on` reloads rather than kills.
+            let hangups = await UnixSignalsSequence(trapping: .sighup)
             // Graceful shutdown stops services in reverse order: the HTTP server drains first, then the decay job,
             // then the stores, and the database (which syncs its log) last.
             let services: [any Service] = [
                 ClosingService(name: "database") { try await database.close() },
                 ClosingService(name: "stores") { personas.close(); keys.close() },
                 DecayJobService(start: { startDecayJob(personas, configuration: configuration, logger: logger) }),
+                ReloadService(signals: hangups, logger: logger, reload: { reloadAll(onReload: onReload, tls: tls) }),
                 app,
             ]
             opened = OpenedResources()  // from here on the services own them
@@ -159,6 +197,35 @@ public enum VectorLogicServer {
             throw error
         }
         logger.info("stopped", metadata: ["data_dir": .string(configuration.dataDirectory)])
+    }
+
+    /// The TLS context of `--tls-cert`/`--tls-key`, or nil without them; a missing, unreadable or mismatched pair is
+    /// `StartError.invalidSetting` (exit 2). A certificate that is not valid now is served anyway, with a warning.
+    static func loadTLS(_ configuration: ServerConfiguration, logger: Logger) throws(StartError) -> TLSContextStore? {
+        guard let certificate = configuration.tlsCertificate, let key = configuration.tlsKey else { return nil }
+        let credentials: TLSCredentials
+        do {
+            credentials = try TLSCredentials.load(certificate: certificate, key: key)
+        } catch {
+            throw StartError.invalidSetting(error.description)
+        }
+        if let warning = credentials.validityWarning() { logger.warning("\(warning)") }
+        return TLSContextStore(credentials, certificatePath: certificate, keyPath: key)
+    }
+
+    /// SIGHUP: the host's reload (its log file), then the TLS pair read again — on failure the old pair stays in
+    /// use. Returns what went wrong, or nil.
+    static func reloadAll(onReload: @Sendable () -> String?, tls: TLSContextStore?) -> String? {
+        var problems: [String] = []
+        if let problem = onReload() { problems.append(problem) }
+        if let tls {
+            do {
+                if let warning = try tls.reload().validityWarning() { problems.append(warning) }
+            } catch {
+                problems.append("\(error.description); still serving the previous certificate")
+            }
+        }
+        return problems.isEmpty ? nil : problems.joined(separator: "; ")
     }
 
     /// With auth on and no key at all, makes the first admin key: `VECTORLOGIC_ADMIN_KEY`'s secret when given, else a
@@ -187,14 +254,19 @@ public enum VectorLogicServer {
         }
     }
 
-    /// Starts the persona decay job at the configured interval; failures are logged, removals at debug level.
+    /// Starts the persona decay job at the configured interval. Each sweep logs one line with the memories removed
+    /// and its duration: at info level when it removed some, at debug level when it removed none (an idle server
+    /// would otherwise log 1,440 empty sweeps a day), as a warning when it failed.
     public static func startDecayJob(_ personas: PersonaStore, configuration: ServerConfiguration, logger: Logger) -> PersonaDecayJob {
-        PersonaDecayJob(store: personas, interval: .milliseconds(configuration.personaDecayIntervalMilliseconds)) { result in
+        PersonaDecayJob(store: personas, interval: .milliseconds(configuration.personaDecayIntervalMilliseconds)) { result, duration in
+            let milliseconds = Logger.MetadataValue.stringConvertible(Double(duration.components.attoseconds / 1_000_000_000_000) / 1_000
+                                                                      + Double(duration.components.seconds) * 1_000)
             switch result {
             case .success(let removed):
-                if removed > 0 { logger.debug("persona memories decayed", metadata: ["removed": .stringConvertible(removed)]) }
+                logger.log(level: removed > 0 ? .info : .debug, "persona decay sweep",
+                           metadata: ["removed": .stringConvertible(removed), "duration_ms": milliseconds])
             case .failure(let error):
-                logger.warning("persona decay sweep failed", metadata: ["error": .string("\(error)")])
+                logger.warning("persona decay sweep failed", metadata: ["error": .string("\(error)"), "duration_ms": milliseconds])
             }
         }
     }

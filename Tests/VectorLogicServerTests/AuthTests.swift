@@ -20,12 +20,18 @@ import VectorLogicJSON
             #expect(try await server.call("GET", "/v1/collections", headers: [("X-API-Key", "vdb_" + String(repeating: "0", count: 64))]).status == 401)
             #expect(try await server.call("GET", "/v1/collections", headers: asAdmin).status == 200)
             #expect(try await server.call("GET", "/v1/collections", headers: [("Authorization", "Bearer " + AuthTests.admin)]).status == 200)
-            #expect(try await server.call("GET", "/v1/collections?api_key=" + AuthTests.admin).status == 401, "query keys are off by default")
+            let queryKey = try await server.call("GET", "/v1/collections?api_key=" + AuthTests.admin)
+            #expect(queryKey.status == 401, "query keys are off by default")
+            #expect(queryKey.text.contains("--allow-query-api-key"), "the refusal names the flag that allows it: \(queryKey.text)")
+            #expect(!anonymous.text.contains("--allow-query-api-key"), "a request without any key is not told about query keys")
 
             let created = try await server.call("POST", "/v1/keys", #"{"name":"reader","permissions":["read"],"rate_limit_per_minute":3}"#, headers: asAdmin)
             #expect(created.status == 201)
             let readerKey = try #require(created.data?["key"]?.string)
             let readerID = try #require(created.data?["id"]?.string)
+            // No expires_in_days: a year, as `vectorlogic keys create` without --expires-in-days.
+            let expiresIn = (created.data?["expires_at"]?.number ?? 0) - (created.data?["created_at"]?.number ?? 0)
+            #expect(expiresIn == Double(365 * 86_400_000), "\(created.text)")
             #expect(readerKey.hasPrefix("vdb_") && readerKey.count == 68)
             let reader = [("X-API-Key", readerKey)]
             #expect(try await server.call("POST", "/v1/collections/default/search", #"{"vector":[1,0],"k":1}"#, headers: reader).status == 200)

@@ -1,5 +1,6 @@
 import Foundation
 import VectorLogicJSON
+import VectorLogicTestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -58,19 +59,10 @@ enum HTTPTestClient {
     }
 
     static func blockingExchange(port: Int, _ bytes: [UInt8]) throws -> [UInt8] {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw HTTPClientError(description: "socket failed") }
-        defer { close(fd) }
-        var timeout = timeval(tv_sec: 60, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        guard let fd = LoopbackSocket.connect(port: port, timeoutSeconds: 60) else {
+            throw HTTPClientError(description: "connect to port \(port) failed")
         }
-        guard connected == 0 else { throw HTTPClientError(description: "connect to port \(port) failed") }
+        defer { close(fd) }
         var sent = 0
         while sent < bytes.count {
             let count = bytes.withUnsafeBytes { raw in send(fd, raw.baseAddress! + sent, raw.count - sent, Int32(MSG_NOSIGNAL)) }

@@ -206,6 +206,9 @@ import VectorLogicServer
             }
             #expect(remaining == 0)
             #expect(try await server.call("GET", "/personas/\(longLived)").data?["memory_count"]?.number == 1)
+            // The sweep that removed it logged one line with the count and its duration.
+            let sweep = server.logs.all.first { $0.contains(#""msg":"persona decay sweep""#) && $0.contains(#""removed":1"#) }
+            #expect(sweep?.contains(#""duration_ms":"#) == true, "\(server.logs.all.filter { $0.contains("decay") })")
         }
     }
 }

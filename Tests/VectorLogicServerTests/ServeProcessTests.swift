@@ -18,9 +18,9 @@ import Testing
         let stderr = Pipe()
         var firstLine = ""
 
-        init(directory: String, environment: [String: String] = [:]) throws {
+        init(directory: String, environment: [String: String] = [:], arguments: [String] = []) throws {
             process.executableURL = ServeProcessTests.executable
-            process.arguments = ["serve", "--data-dir", directory, "--port", "0", "--default-dimension", "4"]
+            process.arguments = ["serve", "--data-dir", directory, "--port", "0", "--default-dimension", "4"] + arguments
             var env = ProcessInfo.processInfo.environment
             for (key, value) in environment { env[key] = value }
             process.environment = env
@@ -84,7 +84,8 @@ import Testing
         let exited = await ServeProcessTests.wait(second, seconds: 30)
         #expect(exited && second.terminationStatus == 3)
         let message = String(decoding: secondError.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(message.contains("locked"))
+        #expect(message.contains("in use by another process"), "\(message)")
+        #expect(message.components(separatedBy: directory).count == 2, "the message names the directory once: \(message)")
 
         // SIGTERM: drain, sync, exit 0.
         served.process.terminate()

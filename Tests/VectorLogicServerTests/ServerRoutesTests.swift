@@ -77,7 +77,7 @@ import VectorLogicJSON
     @Test func vectorLifecycle() async throws {
         try await withServer { server in
             _ = try await server.call("POST", "/v1/collections", #"{"name":"v","dimension":3,"metric":"cosine"}"#)
-            let upsert = try await server.call("POST", "/v1/collections/v/vectors", #"""
+            let upsert = try await server.call("POST", "/v1/collections/v/vectors?return_ids=true", #"""
                 {"vectors":[{"id":"a","values":[0.1,-2.5e-3,3.1e18],"metadata":{"z":1,"html":"<b>&amp;</b>","u":"é"}},
                             {"id":"b","values":[0,1,0]},{"values":[1,1,1]}]}
                 """#)

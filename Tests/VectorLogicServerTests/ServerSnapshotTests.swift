@@ -87,6 +87,12 @@ import VectorLogicPersonas
                                                 "--out", out + "/online.vlsnap", "--json"])
             #expect(result.status == 0, "\(result.stderr)")
             #expect(result.stdout.contains("sha256"))
+            // The verified download replaced the server's copy: none is left behind unless asked.
+            #expect(try await server.call("GET", "/v1/snapshots").data?.array?.count == 0)
+            let kept = try await Self.runCLI(["snapshot", "create", "--server", "http://127.0.0.1:\(server.port)", "--keep-on-server",
+                                              "--out", out + "/kept.vlsnap"])
+            #expect(kept.status == 0, "\(kept.stderr)")
+            #expect(try await server.call("GET", "/v1/snapshots").data?.array?.count == 1)
             let restore = try await Self.runCLI(["snapshot", "restore", out + "/online.vlsnap", "--data-dir", out + "/restored"])
             #expect(restore.status == 0, "\(restore.stderr)")
             let database = try Database.open(at: out + "/restored")

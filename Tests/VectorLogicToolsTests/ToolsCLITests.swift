@@ -56,12 +56,28 @@ extension ToolsSuite {
             #expect(try VectorLogicProcess.run(["verify", "--data-dir", directory.path]).status == 0)
         }
 
-        /// Missing arguments exit 2; a path that does not exist exits 1.
-        @Test func badUsageExitsWith2() throws {
-            #expect(try VectorLogicProcess.run(["verify"]).status == 2)
-            #expect(try VectorLogicProcess.run(["repair"]).status == 2)
-            #expect(try VectorLogicProcess.run(["inspect"]).status == 2)
+        /// verify, repair and inspect default to `./data` like serve: in a folder without one they exit 1 naming the path
+        /// they tried; a path that does not exist exits 1; bad usage exits 2.
+        @Test func toolsDefaultToServesDataDirectory() async throws {
+            let directory = ToolsTempDirectory("default-dir")
+            defer { directory.remove() }
+            for command in [["verify"], ["repair"], ["inspect"]] {
+                let missing = try VectorLogicProcess.run(command, in: directory.path)
+                #expect(missing.status == 1 && missing.stderr.contains("./data"), "\(command): \(missing.stderr)")
+            }
+            try await ToolsFixture.twoSegmentDatabase(at: directory.path + "/data")
+            #expect(try VectorLogicProcess.run(["verify"], in: directory.path).status == 0)
+            #expect(try VectorLogicProcess.run(["repair", "--dry-run"], in: directory.path).status == 0)
+            let inspect = try VectorLogicProcess.run(["inspect"], in: directory.path)
+            #expect(inspect.status == 0 && inspect.stdout.contains("directory ./data"), "\(inspect.stdout)")
             #expect(try VectorLogicProcess.run(["verify", "--data-dir", "/nonexistent/vectorlogic"]).status == 1)
+            #expect(try VectorLogicProcess.run(["verify", "--data-dir", ""]).status == 2)
+        }
+
+        /// `vectorlogic --version` prints the version and exits 0.
+        @Test func versionIsPrinted() throws {
+            let version = try VectorLogicProcess.run(["--version"])
+            #expect(version.status == 0 && version.stdout.hasPrefix("vectorlogic "), "\(version.stdout)\(version.stderr)")
         }
     }
 }

@@ -20,6 +20,20 @@ extension ToolsSuite {
             let rows = try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]] ?? []
             let id = try #require(rows.first?["id"] as? String)
             #expect(rows.first?["permissions"] as? [String] == ["read", "write"] && rows.first?["active"] as? Bool == true)
+            // Without --expires-in-days a key expires in 365 days, as POST /v1/keys without expires_in_days; --never-expires
+            // is `"expires_in_days": null`.
+            for (extra, days) in [([String](), 365), (["--never-expires"], 0)] {
+                let made = try VectorLogicProcess.run(["keys", "create", "--data-dir", directory.path, "--name", "d\(days)",
+                                                       "--permissions", "read"] + extra)
+                #expect(made.status == 0, "\(made.stderr)")
+            }
+            let all = try JSONSerialization.jsonObject(with: Data(try VectorLogicProcess.run(["keys", "list", "--data-dir", directory.path, "--json"]).stdout.utf8)) as? [[String: Any]] ?? []
+            func lifetime(_ name: String) -> Int64? {
+                guard let row = all.first(where: { $0["name"] as? String == name }),
+                      let created = (row["created_at"] as? NSNumber)?.int64Value else { return -1 }
+                return (row["expires_at"] as? NSNumber).map { $0.int64Value - created }
+            }
+            #expect(lifetime("d365") == 365 * 86_400_000 && lifetime("d0") == nil)
 
             let rotate = try VectorLogicProcess.run(["keys", "rotate", id, "--data-dir", directory.path])
             let rotated = rotate.stdout.trimmingCharacters(in: .whitespacesAndNewlines)

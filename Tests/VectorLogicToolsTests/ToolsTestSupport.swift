@@ -128,11 +128,14 @@ enum VectorLogicProcess {
 
     /// Runs the executable; kills it (SIGKILL, `timedOut` true) when it is still running after `timeoutSeconds`.
     /// Both pipes are read while it runs, so an answer larger than a pipe's 64 KiB buffer cannot stall it.
-    static func run(_ arguments: [String], timeoutSeconds: Int = 300) throws -> (status: Int32, stdout: String, stderr: String, timedOut: Bool) {
+    /// `directory` is the working directory (the tools' default data directory is `./data`).
+    static func run(_ arguments: [String], in directory: String? = nil,
+                    timeoutSeconds: Int = 300) throws -> (status: Int32, stdout: String, stderr: String, timedOut: Bool) {
         guard let executable else { throw CocoaError(.fileNoSuchFile) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err

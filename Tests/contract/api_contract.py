@@ -19,7 +19,7 @@ import traceback
 import urllib.error
 import urllib.request
 
-BIN = sys.argv[1] if len(sys.argv) > 1 else ".build/debug/vectorlogic"
+BIN = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else ".build/debug/vectorlogic")
 TESTS = []
 
 
@@ -148,7 +148,9 @@ def vectors_crud_and_search(s):
     vecs = [{"id": "a", "values": [1, 0, 0], "metadata": {"n": 1, "tag": "x", "html": "<b>&</b>"}},
             {"id": "b", "values": [0, 1, 0], "metadata": {"n": 5, "tag": "y"}},
             {"id": "c", "values": [0.7, 0.7, 0.1], "metadata": {"n": 9, "tag": "x"}}]
-    assert ok(s.call("POST", "/v1/collections/v/vectors", {"vectors": vecs}))["data"]["upserted"] == 3
+    assert ok(s.call("POST", "/v1/collections/v/vectors", {"vectors": vecs}))["data"] == {"upserted": 3}
+    listed = ok(s.call("POST", "/v1/collections/v/vectors?return_ids=true", {"vectors": vecs[:2]}))["data"]
+    assert listed == {"upserted": 2, "ids": ["a", "b"]}, listed
     got = ok(s.call("GET", "/v1/collections/v/vectors/a?include_values=true"))["data"]
     assert got["id"] == "a" and got["metadata"] == {"n": 1, "tag": "x", "html": "<b>&</b>"}, got
     assert got["values"] == [1, 0, 0], got
@@ -241,7 +243,8 @@ def oversized_batch_and_body(s):
 @test
 def short_routes_on_default_collection(s):
     ok(s.call("POST", "/vectors", {"id": "s1", "vector": [1, 0, 0, 0], "metadata": {"p": "x"}}))
-    ok(s.call("POST", "/vectors/batch", {"vectors": [{"id": "s2", "vector": [0, 1, 0, 0]}, {"id": "s3", "vector": [0, 0, 1, 0]}]}))
+    batch = ok(s.call("POST", "/vectors/batch", {"vectors": [{"id": "s2", "vector": [0, 1, 0, 0]}, {"id": "s3", "vector": [0, 0, 1, 0]}]}))
+    assert batch["data"]["ids"] == ["s2", "s3"], batch
     res = ok(s.call("POST", "/vectors/search", {"vector": [1, 0, 0, 0], "limit": 2}))
     assert res["data"]["matches"][0]["id"] == "s1", res
     err(s.call("POST", "/vectors/search", {"query": "hello", "limit": 2}), 400)
@@ -300,9 +303,14 @@ def auth_and_rate_limits():
         try:
             assert s.call("GET", "/health")[0] == 200
             err(s.call("GET", "/v1/collections"), 401, "unauthorized")
+            refused = err(s.call("GET", "/v1/collections?api_key=" + admin), 401, "unauthorized")
+            assert "--allow-query-api-key" in refused["message"], refused
             a = {"X-API-Key": admin}
+            code, _, headers = s.call("GET", "/v1/collections", headers=a)
+            assert code == 200 and headers.get("Cache-Control") == "no-store", dict(headers)
             key = ok(s.call("POST", "/v1/keys", {"name": "reader", "permissions": ["read"]}, headers=a), 201)["data"]
             assert key["key"].startswith("vdb_") and len(key["key"]) == 68 and key["prefix"] == key["key"][:12], key
+            assert key["expires_at"] - key["created_at"] == 365 * 86_400_000, key  # as `keys create` without --expires-in-days
             r = {"Authorization": "Bearer " + key["key"]}
             ok(s.call("GET", "/v1/collections", headers=r))
             err(s.call("POST", "/v1/collections", {"name": "x", "dimension": 2}, headers=r), 403, "forbidden")
@@ -374,6 +382,24 @@ def issue8_http_defects():
             s.stop()
 
 
+def command_line_first_hour():
+    """`--version`; verify/inspect default to ./data like serve; a second server's lock error names the directory once."""
+    version = subprocess.run([BIN, "--version"], capture_output=True, text=True, timeout=60)
+    assert version.returncode == 0 and version.stdout.startswith("vectorlogic "), (version.returncode, version.stdout, version.stderr)
+    with tempfile.TemporaryDirectory() as tmp:
+        missing = subprocess.run([BIN, "verify"], capture_output=True, text=True, timeout=60, cwd=tmp)
+        assert missing.returncode == 1 and "./data" in missing.stderr, (missing.returncode, missing.stderr)
+        s = Server(os.path.join(tmp, "data"))
+        try:
+            second = subprocess.run([BIN, "serve", "--port", str(free_port())], capture_output=True, text=True, timeout=60, cwd=tmp)
+            assert second.returncode == 3 and second.stderr.count("./data") == 1, (second.returncode, second.stderr)
+        finally:
+            s.stop()
+        for command in (["verify"], ["inspect"]):
+            done = subprocess.run([BIN, *command], capture_output=True, text=True, timeout=60, cwd=tmp)
+            assert done.returncode == 0, (command, done.returncode, done.stderr)
+
+
 def run_with_server(data_dir, fn):
     s = Server(data_dir)
     try:
@@ -429,6 +455,13 @@ def main():
     except Exception:
         failed += 1
         print(f"FAIL issue8_http_defects\n{traceback.format_exc()}")
+    try:
+        command_line_first_hour()
+        passed += 1
+        print("PASS command_line_first_hour")
+    except Exception:
+        failed += 1
+        print(f"FAIL command_line_first_hour\n{traceback.format_exc()}")
     try:
         auth_and_rate_limits()
         passed += 1

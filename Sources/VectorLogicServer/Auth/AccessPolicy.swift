@@ -29,12 +29,13 @@ struct AccessPolicy: Sendable {
     func guarded(_ route: APIRoute, _ handler: @escaping RouteDefinition.Handler) -> RouteDefinition.Handler {
         { request, context in
             var context = context
+            if route.permission != nil { context.facts.keyed = true }
             let decision: RateLimiter.Decision?
             do {
                 if let keys, let needed = route.permission {
-                    try authenticate(request, &context, needed: needed, keys: keys)
+                    try await authenticate(request, &context, needed: needed, keys: keys)
                 }
-                decision = try limits.charge(route.rateClass, context: context)
+                decision = try await limits.charge(route.rateClass, context: context)
             } catch let denied as AccessDenied {
                 throw await body.refuse(request, denied.apiError)
             }
@@ -45,18 +46,23 @@ struct AccessPolicy: Sendable {
     }
 
     private func authenticate(_ request: Request, _ context: inout AppRequestContext, needed: APIKeyPermission,
-                              keys: KeyStore) throws {
-        try limits.checkAuthFailures(context: context)
+                              keys: KeyStore) async throws {
+        try await limits.checkAuthFailures(context: context)
         guard let secret = presentedKey(request) else {
-            throw reject("missing", "an API key is required: send it in the X-API-Key header or as Authorization: Bearer",
+            if !allowQueryKey, request.uri.queryParameters["api_key"] != nil {
+                throw await reject("missing", "?api_key= is refused by default (URLs end up in proxy and browser logs): send the key in "
+                             + "the X-API-Key header or as Authorization: Bearer, or start the server with --allow-query-api-key",
+                             context: context)
+            }
+            throw await reject("missing", "an API key is required: send it in the X-API-Key header or as Authorization: Bearer",
                          context: context)
         }
         let record: APIKeyRecord
         switch keys.authenticate(secret) {
         case .valid(let found): record = found
-        case .unknown: throw reject("unknown", "the API key is not valid", context: context)
-        case .revoked: throw reject("revoked", "the API key has been revoked", context: context)
-        case .expired: throw reject("expired", "the API key has expired", context: context)
+        case .unknown: throw await reject("unknown", "the API key is not valid", context: context)
+        case .revoked: throw await reject("revoked", "the API key has been revoked", context: context)
+        case .expired: throw await reject("expired", "the API key has expired", context: context)
         }
         guard record.permissions.contains(.admin) || record.permissions.contains(needed) else {
             metrics.recordAuthFailure(reason: "forbidden")
@@ -64,6 +70,7 @@ struct AccessPolicy: Sendable {
                                         details: .object(JSONObject([("required", .string(needed.rawValue))]))))
         }
         context.apiKeyID = record.id
+        context.facts.keyID = record.id
         context.apiKeyRateLimit = record.rateLimitPerMinute
     }
 
@@ -81,9 +88,9 @@ struct AccessPolicy: Sendable {
     }
 
     /// A 401, counted against the client's address (a 429 instead once the address has used up its failures).
-    private func reject(_ reason: String, _ message: String, context: AppRequestContext) -> AccessDenied {
+    private func reject(_ reason: String, _ message: String, context: AppRequestContext) async -> AccessDenied {
         metrics.recordAuthFailure(reason: reason)
-        if let limited = limits.recordAuthFailure(context: context) { return limited }
+        if let limited = await limits.recordAuthFailure(context: context) { return limited }
         var error = APIError(.unauthorized, "unauthorized", message)
         error.headers[.wwwAuthenticate] = #"Bearer realm="vectorlogic""#
         return AccessDenied(error)

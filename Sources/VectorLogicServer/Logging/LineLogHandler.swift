@@ -59,10 +59,17 @@ public struct LineLogHandler: LogHandler {
         case .text:
             var line = "\(timestamp) \(event.level.rawValue) \(event.message.description)"
             for key in merged.keys.sorted() {
-                if let value = merged[key] { line += " \(key)=\(value.description)" }
+                if let value = merged[key] { line += " \(key)=\(LineLogHandler.textValue(value.description))" }
             }
             sink(line)
         }
+    }
+
+    /// A text-format value as it is, or as a JSON string when it holds a space, a quote, `=` or a control character
+    /// (a user agent such as `Mozilla/5.0 (X11; Linux)` would otherwise read as several fields, or end the line).
+    static func textValue(_ text: String) -> String {
+        let plain = !text.isEmpty && text.utf8.allSatisfy { $0 > 0x20 && $0 != 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "=") }
+        return plain ? text : JSONWriter.string(.string(text))
     }
 
     static func json(_ value: Logger.MetadataValue) -> JSONValue {

@@ -8,16 +8,19 @@ import Hummingbird
 ///   a domain and its subdomains). A request without `Host` (HTTP/1.0; browsers always send one) passes.
 /// - a state-changing request (not GET/HEAD/OPTIONS) with an `Origin` other than the server's own → 403
 ///   `cross_origin`: browsers send `Origin` on every cross-site POST, including the "simple" ones that need no
-///   preflight (CORS is off; nothing else would stop them).
+///   preflight (with CORS off nothing else would stop them). Origins listed in `--cors-origins` (or any, with `*`) pass:
+///   the operator asked for their pages to call the API.
 struct OriginGuardMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
 
     let bindHost: String
     let allowedHosts: [String]
+    let corsOrigins: CORSOrigins
 
     init(configuration: ServerConfiguration) {
         bindHost = configuration.host.lowercased()
         allowedHosts = configuration.allowedHosts.map { $0.lowercased() }
+        corsOrigins = configuration.corsOrigins
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -28,9 +31,9 @@ struct OriginGuardMiddleware: RouterMiddleware {
         }
         if request.method != .get && request.method != .head && request.method != .options,
            let origin = request.headers[.origin] {
-            guard let host, Self.originAuthority(origin) == host.lowercased() else {
+            guard let host, Self.originAuthority(origin) == host.lowercased() || corsOrigins.allows(origin) else {
                 throw APIError(.forbidden, "cross_origin",
-                               "requests from web pages of another origin (\(String(origin.prefix(255)))) are refused: this server does not enable CORS")
+                               "requests from web pages of another origin (\(String(origin.prefix(255)))) are refused; list the origin in --cors-origins (VECTORLOGIC_CORS_ORIGINS) to allow it")
             }
         }
         return try await next(request, context)

@@ -2,21 +2,37 @@ import HTTPTypes
 import Hummingbird
 import Logging
 
-/// Outermost middleware: gives each request an id (the client's `X-Request-Id` when sane, else a new one), echoes it,
-/// counts the request in the metrics under its route template, and logs one line (a warning when slow).
+/// Outermost middleware: resolves the client address (`--trusted-proxies`), gives each request an id (the client's
+/// `X-Request-Id` when sane, else a new one), echoes it, counts the request in the metrics under its route template,
+/// and logs one line (a warning when slow).
 ///
-/// Logs never carry bodies, vectors or keys: only method, route template, status, duration and request id.
+/// A line names the method, route template, status, duration, request id, client address, user agent (at most
+/// `maxUserAgent` characters, control characters replaced), the key id when a key was checked, and the body bytes in
+/// and out. Logs never carry bodies, vectors, query strings or key secrets.
 struct RequestLogMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
 
     let state: ServerState
     let logger: Logger
     static let requestIDHeader = HTTPField.Name("X-Request-Id")!
+    static let forwardedForHeader = HTTPField.Name("X-Forwarded-For")!
+    /// User agents are cut to this many characters: enough for any real browser's (~150), bounded against padding.
+    static let maxUserAgent = 200
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let start = ContinuousClock.now
         var context = context
         context.requestID = RequestLogMiddleware.requestID(from: request)
+        let trusted = state.configuration.trustedProxies
+        if !trusted.isEmpty {
+            context.clientAddress = ForwardedClient.address(peer: context.clientAddress,
+                                                            forwardedFor: request.headers[values: Self.forwardedForHeader], trusted: trusted)
+        }
+        var request = request
+        let declaredLength = request.headers[.contentLength].flatMap { Int($0) }
+        if declaredLength == nil, request.headers[.transferEncoding] != nil {
+            request.body = Hummingbird.RequestBody(asyncSequence: CountingBody(base: request.body, facts: context.facts))
+        }
         var response: Response
         do {
             response = try await next(request, context)
@@ -29,13 +45,18 @@ struct RequestLogMiddleware: RouterMiddleware {
         let route = context.endpointPath ?? "NotFound"
         state.metrics.recordRequest(route: route, method: request.method.rawValue, status: response.status.code,
                                     nanoseconds: nanoseconds)
-        let metadata: Logger.Metadata = [
+        var metadata: Logger.Metadata = [
             "method": .string(request.method.rawValue),
             "route": .string(route),
             "status": .stringConvertible(response.status.code),
             "duration_ms": .stringConvertible(Double(nanoseconds / 1_000) / 1_000),
             "request_id": .string(context.requestID),
+            "client": .string(context.clientAddress),
+            "bytes_in": .stringConvertible(declaredLength ?? context.facts.bytesIn),
+            "bytes_out": .stringConvertible(response.body.contentLength ?? 0),
         ]
+        if let agent = request.headers[.userAgent] { metadata["user_agent"] = .string(Self.printable(agent, limit: Self.maxUserAgent)) }
+        if let keyID = context.facts.keyID { metadata["key_id"] = .string(keyID) }
         if nanoseconds >= Int64(state.configuration.slowRequestMilliseconds) * 1_000_000 {
             logger.warning("slow request", metadata: metadata)
         } else {
@@ -55,4 +76,32 @@ struct RequestLogMiddleware: RouterMiddleware {
         let hex = String(value, radix: 16)
         return String(repeating: "0", count: 16 - hex.count) + hex
     }
+
+    /// At most `limit` characters of `text`, control characters as `?` (a log line stays one line).
+    static func printable(_ text: String, limit: Int) -> String {
+        String(text.prefix(limit).map { character -> Character in
+            guard let code = character.asciiValue, code < 0x20 || code == 0x7F else { return character }
+            return "?"
+        })
+    }
+}
+
+/// A request body that counts its bytes into `facts` as the handler reads them (chunked bodies declare no length).
+struct CountingBody: AsyncSequence, Sendable {
+    typealias Element = ByteBuffer
+    let base: Hummingbird.RequestBody
+    let facts: RequestFacts
+
+    struct AsyncIterator: AsyncIteratorProtocol {
+        var base: Hummingbird.RequestBody.AsyncIterator
+        let facts: RequestFacts
+
+        mutating func next() async throws -> ByteBuffer? {
+            guard let chunk = try await base.next() else { return nil }
+            facts.bytesIn += chunk.readableBytes
+            return chunk
+        }
+    }
+
+    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(base: base.makeAsyncIterator(), facts: facts) }
 }

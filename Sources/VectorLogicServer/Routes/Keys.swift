@@ -78,8 +78,8 @@ struct CreateKeyBody {
     static func decode(_ reader: inout JSONReader) throws -> CreateKeyBody {
         var name: String?
         var permissions: Set<APIKeyPermission> = [.read]
-        var rateLimit = 1_000
-        var expires: Int? = 365
+        var rateLimit = KeyStore.defaultRateLimitPerMinute
+        var expires: Int? = KeyStore.defaultExpiresInDays
         try reader.object("body", keys: keys) { key, _, reader in
             switch key {
             case "name": name = try reader.string("name")
