@@ -34,7 +34,8 @@ import time
 
 import numpy as np
 
-DATA_DEFAULT = "/work/shared/data/minilm-debian"
+# The dataset directory (base.fvecs, query.fvecs, groundtruth.ivecs): --data, or VECTORLOGIC_DATASET_DIR.
+DATA_DEFAULT = os.environ.get("VECTORLOGIC_DATASET_DIR")
 CACHE_DEFAULT = "/tmp/httpbench/cache"
 BATCH = 256
 K = 10
@@ -642,7 +643,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--target", choices=sorted(TARGETS), required=True)
     ap.add_argument("--port", type=int, required=True)
-    ap.add_argument("--data", default=DATA_DEFAULT)
+    ap.add_argument("--data", default=DATA_DEFAULT, required=DATA_DEFAULT is None)
     ap.add_argument("--cache", default=CACHE_DEFAULT)
     ap.add_argument("--limit", type=int, default=None, help="use only the first N base vectors")
     ap.add_argument("--server-pid", type=int, default=None, help="to measure the server's CPU per request")

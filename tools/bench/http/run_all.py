@@ -237,7 +237,7 @@ def main():
     ap.add_argument("--redis-ld-library-path", required=True)
     ap.add_argument("--loadgen", default=None, help="compiled loadgen.c (default: load.py builds it into --work)")
     ap.add_argument("--servers", default="vectorlogic,chroma,redis")
-    ap.add_argument("--data", default=load.DATA_DEFAULT)
+    ap.add_argument("--data", default=load.DATA_DEFAULT, required=load.DATA_DEFAULT is None)
     ap.add_argument("--cache", default=load.CACHE_DEFAULT)
     ap.add_argument("--limit", type=int, default=None, help="first N base vectors only (smoke runs)")
     ap.add_argument("--conns", default="1,8,64")
