@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "VectorLogicJSON", targets: ["VectorLogicJSON"]),
         .library(name: "VectorLogicFilter", targets: ["VectorLogicFilter"]),
         .library(name: "VectorLogicPersonas", targets: ["VectorLogicPersonas"]),
+        .library(name: "VectorLogicEmbedding", targets: ["VectorLogicEmbedding"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -72,6 +73,16 @@ let package = Package(
         .target(
             name: "VectorLogicPersonas",
             dependencies: ["VectorLogicSQLite", "VectorLogicJSON", "VectorLogicSync", "VectorLogicDistance"],
+            swiftSettings: strictSettings
+        ),
+
+        // Text → vectors (no HTTP server): all-MiniLM-L6-v2 in process (OpenBLAS sgemm, loaded with dlopen after
+        // choosing its kernel set, + C element-wise kernels). tools/setup apt-installs libopenblas0 and fetches the
+        // model files (tools/fetch-model).
+        .target(name: "CVectorLogicEmbeddingKernels", path: "Sources/CVectorLogicEmbeddingKernels"),
+        .target(
+            name: "VectorLogicEmbedding",
+            dependencies: ["CVectorLogicEmbeddingKernels", "VectorLogicJSON", "VectorLogicIO", "VectorLogicFormat", "VectorLogicSync"],
             swiftSettings: strictSettings
         ),
 
@@ -138,6 +149,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .testTarget(name: "VectorLogicEmbeddingTests", dependencies: ["VectorLogicEmbedding", "CVectorLogicEmbeddingKernels", "VectorLogicJSON"]),
         .testTarget(name: "VectorLogicPersonasTests", dependencies: ["VectorLogicPersonas", "VectorLogicAccess", "VectorLogicSQLite", "VectorLogicJSON", "VectorLogicSync"]),
 
         // Offline tools (inspect/verify/repair) end to end, incl. the built `vectorlogic` executable's exit codes.
@@ -148,6 +160,8 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // Embedding throughput benchmark (release build; see BENCHMARKS.md "Embeddings").
+        .executableTarget(name: "embedding-bench", dependencies: ["VectorLogicEmbedding"], path: "tools/embedding-bench", swiftSettings: strictSettings),
         // Engine ingest/reopen benchmark (release build; see BENCHMARKS.md "Engine").
         .executableTarget(name: "engine-bench", dependencies: ["VectorLogicEngine", "VectorLogicIO", "VectorLogicDistance", "VectorLogicIndex"], path: "tools/engine-bench", swiftSettings: strictSettings),
     ]
