@@ -12,10 +12,36 @@ import VectorLogicServer
         return try #require(created.data?["id"]?.string)
     }
 
+    /// The original design's client sends camelCase fields, and `parameters` nested; each lands in its setting, and a
+    /// misspelt one is a 400 naming it (before, both were dropped silently and the persona got the defaults).
+    @Test(arguments: ["", "/v1"]) func originalDesignCamelCaseFields(prefix: String) async throws {
+        try await withServer { server in
+            let body = #"{"name":"Ada","systemPrompt":"Be brief.","maxMemorySize":50,"memoryDecayTime":3600000,"#
+                + #""parameters":{"temperature":0.2,"maxTokens":512},"isActive":false}"#
+            let created = try await server.call("POST", "\(prefix)/personas", body)
+            #expect(created.status == 201, "\(created.text)")
+            let persona = try #require(created.data)
+            #expect(persona["system_prompt"]?.string == "Be brief." && persona["max_memory_size"]?.number == 50)
+            #expect(persona["memory_decay_ms"]?.number == 3_600_000 && persona["temperature"]?.number == 0.2)
+            #expect(persona["max_tokens"]?.number == 512 && persona["is_active"] == .bool(false))
+            let id = try #require(persona["id"]?.string)
+            let updated = try await server.call("PUT", "\(prefix)/personas/\(id)", #"{"maxTokens":64,"temperature":1.1}"#)
+            #expect(updated.data?["max_tokens"]?.number == 64 && updated.data?["temperature"]?.number == 1.1)
+            for (bad, named) in [(#"{"maxMemorySise":5}"#, "maxMemorySise"), (#"{"parameters":{"topP":1}}"#, "parameters.topP")] {
+                let refused = try await server.call("PUT", "\(prefix)/personas/\(id)", bad)
+                #expect(refused.status == 400 && refused.text.contains("unknown field \(named)"), "\(refused.text)")
+            }
+            #expect(try await server.call("GET", "\(prefix)/personas/\(id)").data?["max_tokens"]?.number == 64, "a refused PUT changes nothing")
+        }
+    }
+
     /// Persona CRUD with the documented defaults, PUT merging, and delete answering 404 afterwards.
     @Test(arguments: ["", "/v1"]) func personaLifecycle(prefix: String) async throws {
         try await withServer { server in
-            let created = try await server.call("POST", "\(prefix)/personas", #"{"name":"Ada","unknown_field":[1,2]}"#)
+            let refused = try await server.call("POST", "\(prefix)/personas", #"{"name":"Ada","unknown_field":[1,2]}"#)
+            #expect(refused.status == 400 && refused.text.contains("unknown field unknown_field"), "\(refused.text)")
+            #expect(try await server.call("GET", "\(prefix)/personas").data?.array?.isEmpty == true, "nothing was stored")
+            let created = try await server.call("POST", "\(prefix)/personas", #"{"name":"Ada"}"#)
             #expect(created.status == 201 && created["status"] == .string("success"))
             let persona = try #require(created.data)
             let id = try #require(persona["id"]?.string)

@@ -2,7 +2,9 @@ import VectorLogicJSON
 import VectorLogicPersonas
 
 /// `POST /personas` and `PUT /personas/{id}`: the fields a body gave, each type-checked here; ranges are checked by
-/// `PersonaSettings.validate()`. Unknown fields are ignored (api.md, the seed's lenient routes).
+/// `PersonaSettings.validate()`. The original design's camelCase names (`systemPrompt`, `maxMemorySize`,
+/// `memoryDecayTime`, `maxTokens`, `isActive`, and `parameters: {temperature, maxTokens}`) are accepted beside the
+/// snake_case ones; an unknown field is a 400 naming it, so a misspelt setting never silently becomes its default.
 struct PersonaFields {
     var name: String?
     var systemPrompt: String?
@@ -15,21 +17,41 @@ struct PersonaFields {
     /// Integers beyond float64's exact range cannot be told apart, so they are refused as types, not ranges.
     static let wideRange = -(1 << 53)...(1 << 53)
 
+    /// The generation parameters object of the original design.
+    static let parameterKeys = BodyKeys(["temperature", "max_tokens"], aliases: ["maxTokens": "max_tokens"])
+    /// The body's keys.
+    static let keys = BodyKeys(
+        ["name", "system_prompt", "max_memory_size", "memory_decay_ms", "temperature", "max_tokens", "is_active", "parameters"],
+        aliases: ["systemPrompt": "system_prompt", "maxMemorySize": "max_memory_size", "memoryDecayTime": "memory_decay_ms",
+                  "memory_decay_time": "memory_decay_ms", "maxTokens": "max_tokens", "isActive": "is_active"],
+        nested: ["parameters": parameterKeys])
+
     static func decode(_ reader: inout JSONReader) throws -> PersonaFields {
         var fields = PersonaFields()
-        try reader.object("body") { key, reader in
-            switch key {
-            case "name": fields.name = try reader.string(key)
-            case "system_prompt": fields.systemPrompt = try reader.string(key)
-            case "max_memory_size": fields.maxMemorySize = try reader.integer(key, range: wideRange)
-            case "memory_decay_ms": fields.memoryDecayMilliseconds = Int64(try reader.integer(key, range: wideRange))
-            case "temperature": fields.temperature = try reader.double(key)
-            case "max_tokens": fields.maxTokens = try reader.integer(key, range: wideRange)
-            case "is_active": fields.isActive = try reader.bool(key)
-            default: try reader.skipUnknown(key)
+        try reader.object("body", keys: keys) { name, key, reader in
+            switch name {
+            case "parameters":
+                try reader.object("parameters", keys: parameterKeys) { name, key, reader in
+                    try fields.read(name, sent: "parameters.\(key)", &reader)
+                }
+            default: try fields.read(name, sent: key, &reader)
             }
         }
         return fields
+    }
+
+    /// Reads the value of the declared key `name` (sent as `sent`, which the 400s name).
+    private mutating func read(_ name: String, sent: String, _ reader: inout JSONReader) throws {
+        switch name {
+        case "name": self.name = try reader.string(sent)
+        case "system_prompt": systemPrompt = try reader.string(sent)
+        case "max_memory_size": maxMemorySize = try reader.integer(sent, range: Self.wideRange)
+        case "memory_decay_ms": memoryDecayMilliseconds = Int64(try reader.integer(sent, range: Self.wideRange))
+        case "temperature": temperature = try reader.double(sent)
+        case "max_tokens": maxTokens = try reader.integer(sent, range: Self.wideRange)
+        case "is_active": isActive = try reader.bool(sent)
+        default: throw reader.undecoded(name)
+        }
     }
 
     /// The settings of a new persona: `name` is required, the rest default as api.md shows.
@@ -54,11 +76,13 @@ struct PersonaFields {
 
 /// `POST /personas/{id}/memories`: `{"content","context"?,"vector"?}`.
 enum MemoryBody {
+    static let keys = BodyKeys(["content", "context", "vector"])
+
     static func decode(_ reader: inout JSONReader) throws -> NewMemory {
         var content: String?
         var context = JSONObject()
         var vector: [Float]?
-        try reader.object("body") { key, reader in
+        try reader.object("body", keys: keys) { key, _, reader in
             switch key {
             case "content": content = try reader.string(key)
             case "context":
@@ -66,7 +90,7 @@ enum MemoryBody {
             case "vector":
                 if try reader.null(key) { return }
                 vector = try reader.vector(key)
-            default: try reader.skipUnknown(key)
+            default: throw reader.undecoded(key)
             }
         }
         guard let content else { throw APIError.invalid("content is required", field: "content") }
@@ -82,9 +106,11 @@ struct MemorySearchBody {
     var limit = 5
     var threshold = 0.7
 
+    static let keys = BodyKeys(["vector", "query", "limit", "threshold"])
+
     static func decode(_ reader: inout JSONReader) throws -> MemorySearchBody {
         var body = MemorySearchBody()
-        try reader.object("body") { key, reader in
+        try reader.object("body", keys: keys) { key, _, reader in
             switch key {
             case "vector":
                 if try reader.null(key) { return }
@@ -94,7 +120,7 @@ struct MemorySearchBody {
                 body.query = try reader.string(key)
             case "limit": body.limit = try reader.integer(key)
             case "threshold": body.threshold = try reader.double(key)
-            default: try reader.skipUnknown(key)
+            default: throw reader.undecoded(key)
             }
         }
         return body

@@ -7,16 +7,23 @@ import VectorLogicIndex
 
 /// `POST /v1/collections`.
 enum CreateCollectionBody {
+    /// The index object's keys.
+    static let indexKeys = BodyKeys(["type", "m", "ef_construction", "ef_search"], aliases: ["ef": "ef_search"])
+    /// The body's keys (`dimensions`/`size` and `distance` are Chroma's and Qdrant's spellings).
+    static let keys = BodyKeys(["name", "dimension", "metric", "index"],
+                               aliases: ["dimensions": "dimension", "size": "dimension", "distance": "metric"],
+                               nested: ["index": indexKeys])
+
     static func decode(_ reader: inout JSONReader) throws -> CollectionConfig {
         var name: String?
         var dimension: Int?
         var metric = DistanceMetric.cosine
         var index = IndexConfig()
-        try reader.object("body") { key, reader in
+        try reader.object("body", keys: keys) { key, _, reader in
             switch key {
             case "name": name = try reader.string("name")
-            case "dimension", "dimensions", "size": dimension = try reader.integer("dimension")
-            case "metric", "distance":
+            case "dimension": dimension = try reader.integer("dimension")
+            case "metric":
                 let text = try reader.string("metric")
                 guard let value = DistanceMetric(rawValue: text.lowercased()) else {
                     throw APIError.invalid("metric must be cosine, dot or euclidean, got \"\(text)\"", field: "metric")
@@ -25,7 +32,7 @@ enum CreateCollectionBody {
             case "index":
                 if try reader.null("index") { return }
                 index = try decodeIndex(&reader)
-            default: throw reader.unknown(key)
+            default: throw reader.undecoded(key)
             }
         }
         guard let name else { throw APIError.invalid("name is required", field: "name") }
@@ -35,8 +42,8 @@ enum CreateCollectionBody {
 
     static func decodeIndex(_ reader: inout JSONReader) throws -> IndexConfig {
         var index = IndexConfig()
-        try reader.object("index") { key, reader in
-            switch key {
+        try reader.object("index", keys: indexKeys) { name, _, reader in
+            switch name {
             case "type":
                 let text = try reader.string("index.type")
                 guard let type = IndexType(rawValue: text.lowercased()) else {
@@ -45,8 +52,8 @@ enum CreateCollectionBody {
                 index.type = type
             case "m": index.m = try reader.integer("index.m")
             case "ef_construction": index.efConstruction = try reader.integer("index.ef_construction")
-            case "ef_search", "ef": index.efSearch = try reader.integer("index.ef_search")
-            default: throw reader.unknown("index.\(key)")
+            case "ef_search": index.efSearch = try reader.integer("index.ef_search")
+            default: throw reader.undecoded("index.\(name)")
             }
         }
         return index
@@ -57,28 +64,34 @@ enum CreateCollectionBody {
 struct UpsertBody {
     var records: [VectorRecord] = []
 
-    /// `{"vectors":[{"id","values","metadata"}…]}`; with `allowSingle`, also one bare `{"id","vector","metadata"}`
-    /// (the seed's `POST /vectors`). `strict` rejects unknown fields.
-    static func decode(_ reader: inout JSONReader, strict: Bool, allowSingle: Bool) throws -> UpsertBody {
+    /// `/v1/…/vectors`: `{"vectors":[{"id","values","metadata"}…]}` (`points` is Qdrant's name).
+    static let keys = BodyKeys(["vectors"], aliases: ["points": "vectors"], nested: ["vectors": RecordFields.keys])
+    /// The seed's `POST /vectors/batch`: the same, extra fields ignored.
+    static let shortBatchKeys = keys.with(unknown: .skip)
+    /// The seed's `POST /vectors`: a batch or one bare `{"id","vector","metadata"}`, extra fields ignored.
+    static let shortKeys = BodyKeys(["vectors"] + RecordFields.keys.names,
+                                    aliases: keys.aliases.merging(RecordFields.keys.aliases) { first, _ in first },
+                                    nested: shortBatchKeys.nested, unknown: .skip)
+
+    /// Decodes a batch; with `allowSingle` (`shortKeys`), also one bare vector.
+    static func decode(_ reader: inout JSONReader, keys: BodyKeys, allowSingle: Bool = false) throws -> UpsertBody {
         var body = UpsertBody()
         var single = RecordFields()
         var sawSingle = false
         var sawBatch = false
-        try reader.object("body") { key, reader in
-            switch key {
-            case "vectors", "points":
+        let itemKeys = keys.nested["vectors"] ?? RecordFields.keys
+        try reader.object("body", keys: keys) { name, _, reader in
+            switch name {
+            case "vectors":
                 sawBatch = true
                 try reader.array("vectors") { index, reader in
                     // Stop at the limit instead of parsing (and holding) a body's worth of vectors first.
                     guard index < Limits.maxBatch else { throw APIError.batchTooLarge("vectors", field: "vectors") }
-                    body.records.append(try decodeRecord(&reader, item: index, strict: strict))
+                    body.records.append(try decodeRecord(&reader, item: index, keys: itemKeys))
                 }
             default:
-                guard allowSingle, try single.read(key, &reader, item: nil, strict: strict) else {
-                    if strict { throw reader.unknown(key) }
-                    try reader.skipUnknown(key)
-                    return
-                }
+                guard allowSingle else { throw reader.undecoded(name) }
+                try single.read(name, &reader, item: nil)
                 sawSingle = true
             }
         }
@@ -93,39 +106,37 @@ struct UpsertBody {
         return body
     }
 
-    static func decodeRecord(_ reader: inout JSONReader, item: Int, strict: Bool) throws -> VectorRecord {
+    static func decodeRecord(_ reader: inout JSONReader, item: Int, keys: BodyKeys) throws -> VectorRecord {
         var fields = RecordFields()
-        try reader.object("vectors[\(item)]") { key, reader in
-            guard try fields.read(key, &reader, item: item, strict: strict) else {
-                if strict { throw reader.unknown(key, item: item) }
-                try reader.skipUnknown(key)
-                return
-            }
+        try reader.object("vectors[\(item)]", item: item, keys: keys) { name, _, reader in
+            try fields.read(name, &reader, item: item)
         }
         return try fields.record(item: item)
     }
 }
 
-/// Fields of one vector item: `id`, `values` (or the seed's `vector`), `metadata`.
+/// Fields of one vector item: `id`, `values` (or the seed's `vector`), `metadata` (or Qdrant's `payload`).
 struct RecordFields {
     var id: String?
     var values: [Float]?
     var metadata: JSONValue?
 
-    /// Reads `key` if it is a record field; false when it is not.
-    mutating func read(_ key: String, _ reader: inout JSONReader, item: Int?, strict: Bool) throws -> Bool {
-        switch key {
+    /// The item's keys.
+    static let keys = BodyKeys(["id", "values", "metadata"], aliases: ["vector": "values", "payload": "metadata"])
+
+    /// Reads the value of the declared key `name`.
+    mutating func read(_ name: String, _ reader: inout JSONReader, item: Int?) throws {
+        switch name {
         case "id":
-            if try reader.null("id", item: item) { return true }
+            if try reader.null("id", item: item) { return }
             id = try reader.string("id", item: item)
-        case "values", "vector":
+        case "values":
             values = try reader.vector("values", item: item, expectedCount: 384)
-        case "metadata", "payload":
+        case "metadata":
             metadata = try reader.metadata("metadata", item: item)
         default:
-            return false
+            throw reader.undecoded(name)
         }
-        return true
     }
 
     /// The record, with a fresh UUIDv4 when no id was given.
@@ -139,19 +150,20 @@ struct RecordFields {
 
 /// `PUT …/vectors/{id}` and the seed's `PUT /vectors/{id}`.
 enum PutVectorBody {
-    static func decode(_ reader: inout JSONReader, id: String, strict: Bool) throws -> VectorRecord {
+    /// `/v1`: a record's keys; the id, if given, must be the path's.
+    static let keys = RecordFields.keys
+    /// The seed's `PUT /vectors/{id}`: extra fields ignored.
+    static let shortKeys = keys.with(unknown: .skip)
+
+    static func decode(_ reader: inout JSONReader, id: String, keys: BodyKeys) throws -> VectorRecord {
         var fields = RecordFields()
-        try reader.object("body") { key, reader in
-            if key == "id" {
+        try reader.object("body", keys: keys) { name, _, reader in
+            if name == "id" {
                 let given = try reader.string("id")
                 guard given == id else { throw APIError.invalid("the body's id \(given) differs from the path's id", field: "id") }
                 return
             }
-            guard try fields.read(key, &reader, item: nil, strict: strict) else {
-                if strict { throw reader.unknown(key) }
-                try reader.skipUnknown(key)
-                return
-            }
+            try fields.read(name, &reader, item: nil)
         }
         fields.id = id
         return try fields.record(item: nil)
@@ -160,16 +172,18 @@ enum PutVectorBody {
 
 /// `PATCH …/vectors/{id}`: `{"metadata":{…}}`.
 enum PatchVectorBody {
+    static let keys = BodyKeys(["metadata"])
+
     static func decode(_ reader: inout JSONReader) throws -> JSONObject {
         var merge: JSONObject?
-        try reader.object("body") { key, reader in
-            switch key {
+        try reader.object("body", keys: keys) { name, _, reader in
+            switch name {
             case "metadata":
                 guard case .object(let object)? = try reader.metadata("metadata") else {
                     throw APIError.invalid("metadata must be a JSON object", field: "metadata")
                 }
                 merge = object
-            default: throw reader.unknown(key)
+            default: throw reader.undecoded(name)
             }
         }
         guard let merge else { throw APIError.invalid("metadata is required", field: "metadata") }
@@ -190,29 +204,37 @@ struct SearchBody {
     var includeMetadata = true
     var includeValues = false
 
-    static func decode(_ reader: inout JSONReader, strict: Bool) throws -> SearchBody {
+    /// `/v1/…/search`; the aliases are Qdrant's (`limit`, `score_threshold`, `with_payload`, `with_vector(s)`), the
+    /// seed's (`filters`, `values`) and others' (`top_k`, `min_score`), so their clients' bodies work unchanged.
+    static let keys = BodyKeys(
+        ["vector", "query", "k", "ef", "threshold", "filter", "include_metadata", "include_values"],
+        aliases: ["values": "vector", "limit": "k", "top_k": "k", "score_threshold": "threshold", "min_score": "threshold",
+                  "filters": "filter", "with_payload": "include_metadata", "with_vector": "include_values",
+                  "with_vectors": "include_values"])
+    /// The seed's `POST /vectors/search`: the same, extra fields ignored.
+    static let shortKeys = keys.with(unknown: .skip)
+
+    static func decode(_ reader: inout JSONReader, keys: BodyKeys) throws -> SearchBody {
         var body = SearchBody()
-        try reader.object("body") { key, reader in
-            switch key {
-            case "vector", "values": body.vector = try reader.vector("vector")
+        try reader.object("body", keys: keys) { name, key, reader in
+            switch name {
+            case "vector": body.vector = try reader.vector("vector")
             case "query":
                 if try reader.null("query") { return }
                 body.query = try reader.string("query")
-            case "k", "limit", "top_k": body.k = try reader.integer(key)
+            case "k": body.k = try reader.integer(key)
             case "ef":
                 if try reader.null("ef") { return }
                 body.ef = try reader.integer("ef")
-            case "threshold", "score_threshold", "min_score":
+            case "threshold":
                 if try reader.null(key) { return }
                 let value = try reader.double(key)
                 body.thresholdAsSent = value
                 body.threshold = Float(value)
-            case "filter", "filters": body.filter = try FilterBody.decode(&reader, field: key)
-            case "include_metadata", "with_payload": body.includeMetadata = try reader.bool(key)
-            case "include_values", "with_vector", "with_vectors": body.includeValues = try reader.bool(key)
-            default:
-                if strict { throw reader.unknown(key) }
-                try reader.skipUnknown(key)
+            case "filter": body.filter = try FilterBody.decode(&reader, field: key)
+            case "include_metadata": body.includeMetadata = try reader.bool(key)
+            case "include_values": body.includeValues = try reader.bool(key)
+            default: throw reader.undecoded(name)
             }
         }
         return body
@@ -256,17 +278,21 @@ enum FilterBody {
 
 /// `POST …/scroll`.
 enum ScrollBody {
+    /// `offset` and `with_vectors` are Qdrant's names.
+    static let keys = BodyKeys(["filter", "limit", "cursor", "include_values"],
+                               aliases: ["offset": "cursor", "with_vectors": "include_values"])
+
     static func decode(_ reader: inout JSONReader) throws -> ScrollRequest {
         var request = ScrollRequest()
-        try reader.object("body") { key, reader in
-            switch key {
+        try reader.object("body", keys: keys) { name, key, reader in
+            switch name {
             case "filter": request.filter = try FilterBody.decode(&reader, field: "filter")
             case "limit": request.limit = try reader.integer("limit")
-            case "cursor", "offset":
+            case "cursor":
                 if try reader.null(key) { return }
                 request.cursor = try reader.string(key)
-            case "include_values", "with_vectors": request.includeValues = try reader.bool(key)
-            default: throw reader.unknown(key)
+            case "include_values": request.includeValues = try reader.bool(key)
+            default: throw reader.undecoded(name)
             }
         }
         return request
@@ -275,12 +301,14 @@ enum ScrollBody {
 
 /// `POST …/count`.
 enum CountBody {
+    static let keys = BodyKeys(["filter"])
+
     static func decode(_ reader: inout JSONReader) throws -> Filter? {
         var filter: Filter?
-        try reader.object("body") { key, reader in
-            switch key {
+        try reader.object("body", keys: keys) { name, _, reader in
+            switch name {
             case "filter": filter = try FilterBody.decode(&reader, field: "filter")
-            default: throw reader.unknown(key)
+            default: throw reader.undecoded(name)
             }
         }
         return filter
@@ -294,17 +322,19 @@ enum DeleteBody {
         case filter(Filter)
     }
 
-    static func decode(_ reader: inout JSONReader, allowFilter: Bool) throws -> Target {
+    static let keys = BodyKeys(["ids", "filter"])
+
+    static func decode(_ reader: inout JSONReader) throws -> Target {
         var ids: [String]?
         var filter: Filter?
         var sawFilter = false
-        try reader.object("body") { key, reader in
-            switch key {
+        try reader.object("body", keys: keys) { name, _, reader in
+            switch name {
             case "ids": ids = try reader.ids()
-            case "filter" where allowFilter:
+            case "filter":
                 sawFilter = true
                 filter = try FilterBody.decode(&reader, field: "filter")
-            default: throw reader.unknown(key)
+            default: throw reader.undecoded(name)
             }
         }
         switch (ids, sawFilter) {
@@ -314,7 +344,7 @@ enum DeleteBody {
             return .filter(filter)
         case (_?, true): throw APIError.invalid("give \"ids\" or \"filter\", not both")
         case (nil, false):
-            throw APIError.invalid(allowFilter ? "\"ids\" or \"filter\" is required" : "\"ids\" is required", field: "ids")
+            throw APIError.invalid("\"ids\" or \"filter\" is required", field: "ids")
         }
     }
 }

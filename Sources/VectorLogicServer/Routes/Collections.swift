@@ -6,7 +6,7 @@ import VectorLogicJSON
 extension Routes {
     /// `/v1/collections` and `/v1/collections/{collection}`.
     static func collections(state: ServerState) -> [RouteDefinition] { [
-        .admin(.post, "/v1/collections", operation: "createCollection") { request, _ -> Response in
+        .admin(.post, "/v1/collections", operation: "createCollection", body: CreateCollectionBody.keys) { request, _ -> Response in
             let config = try await state.body.decode(request) { reader in try CreateCollectionBody.decode(&reader) }
             let info = try await state.database.createCollection(config)
             return JSONResponse.success(status: .created, ResponseModels.collection(info))

@@ -7,7 +7,7 @@ import VectorLogicAccess
 extension Routes {
     /// `/v1/keys` (api.md "API keys"; admin permission, checked by `AuthMiddleware`).
     static func keys(keys: KeyStore, state: ServerState) -> [RouteDefinition] { [
-        .admin(.post, "/v1/keys", operation: "createKey") { request, _ -> Response in
+        .admin(.post, "/v1/keys", operation: "createKey", body: CreateKeyBody.keys) { request, _ -> Response in
             let body = try await state.body.decode(request) { reader in try CreateKeyBody.decode(&reader) }
             let made = try keyCall {
                 try keys.create(name: body.name, permissions: body.permissions, rateLimitPerMinute: body.rateLimitPerMinute,
@@ -72,12 +72,14 @@ struct CreateKeyBody {
     var rateLimitPerMinute: Int
     var expiresInDays: Int?
 
+    static let keys = BodyKeys(["name", "permissions", "rate_limit_per_minute", "expires_in_days"])
+
     static func decode(_ reader: inout JSONReader) throws -> CreateKeyBody {
         var name: String?
         var permissions: Set<APIKeyPermission> = [.read]
         var rateLimit = 1_000
         var expires: Int? = 365
-        try reader.object("body") { key, reader in
+        try reader.object("body", keys: keys) { key, _, reader in
             switch key {
             case "name": name = try reader.string("name")
             case "permissions":
@@ -93,7 +95,7 @@ struct CreateKeyBody {
             case "rate_limit_per_minute": rateLimit = try reader.integer("rate_limit_per_minute", range: 1...10_000_000)
             case "expires_in_days":
                 expires = try reader.null("expires_in_days") ? nil : try reader.integer("expires_in_days", range: 1...36_500)
-            default: throw reader.unknown(key)
+            default: throw reader.undecoded(key)
             }
         }
         guard let name else { throw APIError.invalid("name is required", field: "name") }

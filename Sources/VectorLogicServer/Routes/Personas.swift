@@ -13,7 +13,7 @@ extension Routes {
     }
 
     static func personaRoutes(prefix: String, state: ServerState) -> [RouteDefinition] { [
-        .write(.post, "\(prefix)/personas") { request, _ -> Response in
+        .write(.post, "\(prefix)/personas", body: PersonaFields.keys) { request, _ -> Response in
             let fields = try await state.body.decode(request) { reader in try PersonaFields.decode(&reader) }
             let settings = try fields.newSettings()
             let persona = try await state.withPersonas { try $0.createPersona(id: UUIDv4.make(), settings) }
@@ -30,7 +30,7 @@ extension Routes {
             }
             return JSONResponse.success(PersonaResponses.persona(persona))
         },
-        .write(.put, "\(prefix)/personas/:id") { request, context -> Response in
+        .write(.put, "\(prefix)/personas/:id", body: PersonaFields.keys) { request, context -> Response in
             let id = try parameter(context, "id")
             let fields = try await state.body.decode(request) { reader in try PersonaFields.decode(&reader) }
             let persona = try await state.withPersonas { store in try store.updatePersona(id) { fields.apply(to: &$0) } }
@@ -46,7 +46,7 @@ extension Routes {
     ] }
 
     static func memoryRoutes(prefix: String, state: ServerState) -> [RouteDefinition] { [
-        .write(.post, "\(prefix)/personas/:id/memories") { request, context -> Response in
+        .write(.post, "\(prefix)/personas/:id/memories", body: MemoryBody.keys) { request, context -> Response in
             let id = try parameter(context, "id")
             let memory = try await state.body.decode(request) { reader in try MemoryBody.decode(&reader) }
             let stored = try await state.withPersonas { try $0.addMemory(id: UUIDv4.make(), to: id, memory) }
@@ -64,7 +64,7 @@ extension Routes {
             ]))
             return JSONResponse.success(data, meta: [("count", .int(page.memories.count))])
         },
-        .read(.post, "\(prefix)/personas/:id/memories/search", rate: .search) { request, context -> Response in
+        .read(.post, "\(prefix)/personas/:id/memories/search", rate: .search, body: MemorySearchBody.keys) { request, context -> Response in
             let id = try parameter(context, "id")
             let body = try await state.body.decode(request) { reader in try MemorySearchBody.decode(&reader) }
             return try await searchMemories(body, of: id, state: state)

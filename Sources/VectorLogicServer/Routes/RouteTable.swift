@@ -29,6 +29,8 @@ public struct APIRoute: Sendable, Hashable, CustomStringConvertible {
     /// The route's `operationId` in the OpenAPI document; nil for the persona routes, whose operations are described
     /// once as shared `components/pathItems` for both `/personas…` and `/v1/personas…`.
     public let operationID: String?
+    /// The keys its JSON request body accepts (its decoder reads through them); nil: the route takes no JSON body.
+    public let body: BodyKeys?
 
     /// The OpenAPI spelling of the template: `:name` becomes `{name}`.
     public var openAPIPath: String {
@@ -49,9 +51,9 @@ struct RouteDefinition: Sendable {
     let handler: Handler
 
     init(_ method: HTTPRequest.Method, _ path: String, _ permission: APIKeyPermission?, operation: String? = nil,
-         rate: RateClass = .general, _ handler: @escaping Handler) {
+         rate: RateClass = .general, body: BodyKeys? = nil, _ handler: @escaping Handler) {
         precondition(path.hasPrefix("/") && !path.hasSuffix("/") && !path.contains("//"), "route templates are canonical: \(path)")
-        route = APIRoute(method: method, path: path, permission: permission, rateClass: rate, operationID: operation)
+        route = APIRoute(method: method, path: path, permission: permission, rateClass: rate, operationID: operation, body: body)
         self.handler = handler
     }
 
@@ -62,18 +64,20 @@ struct RouteDefinition: Sendable {
 
     /// A read route: GET or a POST that changes nothing.
     static func read(_ method: HTTPRequest.Method, _ path: String, operation: String? = nil, rate: RateClass = .general,
-                     _ handler: @escaping Handler) -> Self {
-        Self(method, path, .read, operation: operation, rate: rate, handler)
+                     body: BodyKeys? = nil, _ handler: @escaping Handler) -> Self {
+        Self(method, path, .read, operation: operation, rate: rate, body: body, handler)
     }
 
     /// A route that changes vectors or personas.
-    static func write(_ method: HTTPRequest.Method, _ path: String, operation: String? = nil, _ handler: @escaping Handler) -> Self {
-        Self(method, path, .write, operation: operation, handler)
+    static func write(_ method: HTTPRequest.Method, _ path: String, operation: String? = nil, body: BodyKeys? = nil,
+                      _ handler: @escaping Handler) -> Self {
+        Self(method, path, .write, operation: operation, body: body, handler)
     }
 
     /// A route that changes collections, keys or snapshots, or reads keys or snapshots.
-    static func admin(_ method: HTTPRequest.Method, _ path: String, operation: String, _ handler: @escaping Handler) -> Self {
-        Self(method, path, .admin, operation: operation, handler)
+    static func admin(_ method: HTTPRequest.Method, _ path: String, operation: String, body: BodyKeys? = nil,
+                      _ handler: @escaping Handler) -> Self {
+        Self(method, path, .admin, operation: operation, body: body, handler)
     }
 }
 

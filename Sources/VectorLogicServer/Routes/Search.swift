@@ -8,12 +8,12 @@ import VectorLogicFilter
 extension Routes {
     /// `/v1/collections/{collection}/search`, `/scroll`, `/count`.
     static func search(state: ServerState) -> [RouteDefinition] { [
-        .read(.post, "/v1/collections/:collection/search", operation: "search", rate: .search) { request, context -> Response in
+        .read(.post, "/v1/collections/:collection/search", operation: "search", rate: .search, body: SearchBody.keys) { request, context -> Response in
             let collection = try parameter(context, "collection")
-            let body = try await state.body.decode(request) { reader in try SearchBody.decode(&reader, strict: true) }
+            let body = try await state.body.decode(request) { reader in try SearchBody.decode(&reader, keys: SearchBody.keys) }
             return try await search(body, in: collection, state: state, channel: context.channel)
         },
-        .read(.post, "/v1/collections/:collection/scroll", operation: "scroll") { request, context -> Response in
+        .read(.post, "/v1/collections/:collection/scroll", operation: "scroll", body: ScrollBody.keys) { request, context -> Response in
             let collection = try parameter(context, "collection")
             let scroll = try await state.body.decode(request, allowEmpty: true) { reader in try ScrollBody.decode(&reader) }
             // A page is up to 10,000 rows found by a scan and written out: always on a worker, with the time budget.
@@ -31,7 +31,7 @@ extension Routes {
                 }
             }
         },
-        .read(.post, "/v1/collections/:collection/count", operation: "count") { request, context -> Response in
+        .read(.post, "/v1/collections/:collection/count", operation: "count", body: CountBody.keys) { request, context -> Response in
             let collection = try parameter(context, "collection")
             let filter = try await state.body.decode(request, allowEmpty: true) { reader in try CountBody.decode(&reader) }
             let count: Int

@@ -10,28 +10,28 @@ extension Routes {
     static func shortRoutes(state: ServerState) -> [RouteDefinition] {
         let collection = ServerState.defaultCollection
         return [
-        .write(.post, "/vectors", operation: "shortUpsert") { request, _ -> Response in
-            let body = try await state.body.decode(request) { reader in try UpsertBody.decode(&reader, strict: false, allowSingle: true) }
+        .write(.post, "/vectors", operation: "shortUpsert", body: UpsertBody.shortKeys) { request, _ -> Response in
+            let body = try await state.body.decode(request) { reader in try UpsertBody.decode(&reader, keys: UpsertBody.shortKeys, allowSingle: true) }
             return try await upsert(body.records, into: collection, state: state, status: .ok)
         },
-        .write(.post, "/vectors/batch", operation: "shortUpsertBatch") { request, _ -> Response in
-            let body = try await state.body.decode(request) { reader in try UpsertBody.decode(&reader, strict: false, allowSingle: false) }
+        .write(.post, "/vectors/batch", operation: "shortUpsertBatch", body: UpsertBody.shortBatchKeys) { request, _ -> Response in
+            let body = try await state.body.decode(request) { reader in try UpsertBody.decode(&reader, keys: UpsertBody.shortBatchKeys) }
             return try await upsert(body.records, into: collection, state: state, status: .ok)
         },
-        .read(.post, "/vectors/search", operation: "shortSearch", rate: .search) { request, context -> Response in
-            let body = try await state.body.decode(request) { reader in try SearchBody.decode(&reader, strict: false) }
+        .read(.post, "/vectors/search", operation: "shortSearch", rate: .search, body: SearchBody.shortKeys) { request, context -> Response in
+            let body = try await state.body.decode(request) { reader in try SearchBody.decode(&reader, keys: SearchBody.shortKeys) }
             return try await search(body, in: collection, state: state, channel: context.channel)
         },
         .read(.get, "/vectors/search", operation: "shortSearchGet", rate: .search) { request, context -> Response in
             try await search(try searchFromQuery(request), in: collection, state: state, channel: context.channel)
         },
-        .write(.delete, "/vectors/batch", operation: "shortDeleteBatch") { request, context -> Response in
-            let target = try await state.body.decode(request) { reader in try DeleteBody.decode(&reader, allowFilter: true) }
+        .write(.delete, "/vectors/batch", operation: "shortDeleteBatch", body: DeleteBody.keys) { request, context -> Response in
+            let target = try await state.body.decode(request) { reader in try DeleteBody.decode(&reader) }
             return try await delete(target, from: collection, state: state, channel: context.channel)
         },
-        .write(.put, "/vectors/:id", operation: "shortPut") { request, context -> Response in
+        .write(.put, "/vectors/:id", operation: "shortPut", body: PutVectorBody.shortKeys) { request, context -> Response in
             let id = try parameter(context, "id")
-            let record = try await state.body.decode(request) { reader in try PutVectorBody.decode(&reader, id: id, strict: false) }
+            let record = try await state.body.decode(request) { reader in try PutVectorBody.decode(&reader, id: id, keys: PutVectorBody.shortKeys) }
             return try await upsert([record], into: collection, state: state, status: .ok)
         },
         .write(.delete, "/vectors/:id", operation: "shortDelete") { _, context -> Response in

@@ -7,10 +7,10 @@ import VectorLogicJSON
 extension Routes {
     /// `/v1/collections/{collection}/vectors…`: upsert, get, put, patch, delete, delete by ids or filter.
     static func vectors(state: ServerState) -> [RouteDefinition] { [
-        .write(.post, "/v1/collections/:collection/vectors", operation: "upsertVectors") { request, context -> Response in
+        .write(.post, "/v1/collections/:collection/vectors", operation: "upsertVectors", body: UpsertBody.keys) { request, context -> Response in
             let collection = try parameter(context, "collection")
             let body = try await state.body.decode(request) { reader in
-                try UpsertBody.decode(&reader, strict: true, allowSingle: false)
+                try UpsertBody.decode(&reader, keys: UpsertBody.keys)
             }
             return try await upsert(body.records, into: collection, state: state, status: .ok)
         },
@@ -25,13 +25,13 @@ extension Routes {
                 ResponseModels.writeVector(vector, into: &buffer)
             }
         },
-        .write(.put, "/v1/collections/:collection/vectors/:id", operation: "putVector") { request, context -> Response in
+        .write(.put, "/v1/collections/:collection/vectors/:id", operation: "putVector", body: PutVectorBody.keys) { request, context -> Response in
             let collection = try parameter(context, "collection")
             let id = try parameter(context, "id")
-            let record = try await state.body.decode(request) { reader in try PutVectorBody.decode(&reader, id: id, strict: true) }
+            let record = try await state.body.decode(request) { reader in try PutVectorBody.decode(&reader, id: id, keys: PutVectorBody.keys) }
             return try await upsert([record], into: collection, state: state, status: .ok)
         },
-        .write(.patch, "/v1/collections/:collection/vectors/:id", operation: "patchVector") { request, context -> Response in
+        .write(.patch, "/v1/collections/:collection/vectors/:id", operation: "patchVector", body: PatchVectorBody.keys) { request, context -> Response in
             let collection = try parameter(context, "collection")
             let id = try parameter(context, "id")
             let merge = try await state.body.decode(request) { reader in try PatchVectorBody.decode(&reader) }
@@ -45,9 +45,9 @@ extension Routes {
             let id = try parameter(context, "id")
             return try await deleteOne(id, from: collection, state: state)
         },
-        .write(.post, "/v1/collections/:collection/vectors/delete", operation: "deleteVectors") { request, context -> Response in
+        .write(.post, "/v1/collections/:collection/vectors/delete", operation: "deleteVectors", body: DeleteBody.keys) { request, context -> Response in
             let collection = try parameter(context, "collection")
-            let target = try await state.body.decode(request) { reader in try DeleteBody.decode(&reader, allowFilter: true) }
+            let target = try await state.body.decode(request) { reader in try DeleteBody.decode(&reader) }
             return try await delete(target, from: collection, state: state, channel: context.channel)
         },
     ] }
