@@ -91,6 +91,7 @@ let package = Package(
             name: "VectorLogicServer",
             dependencies: [
                 "VectorLogicEngine", "VectorLogicJSON", "VectorLogicFilter", "VectorLogicSync", "VectorLogicPersonas", "VectorLogicAccess",
+                "VectorLogicEmbedding",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -145,7 +146,7 @@ let package = Package(
             name: "VectorLogicServerTests",
             dependencies: [
                 "VectorLogicServer", "VectorLogicEngine", "VectorLogicJSON", "VectorLogicTestSupport", "VectorLogicIO", "VectorLogicFormat", "vectorlogic",
-                "VectorLogicPersonas", "VectorLogicAccess",
+                "VectorLogicPersonas", "VectorLogicAccess", "VectorLogicEmbedding",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

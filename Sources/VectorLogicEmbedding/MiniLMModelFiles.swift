@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+internal import Glibc
+#elseif canImport(Darwin)
+internal import Darwin
+#endif
 internal import VectorLogicFormat
 internal import VectorLogicIO
 
@@ -49,6 +54,35 @@ public enum MiniLMModelFiles {
         } catch {
             throw .modelFileDamaged(file: path, reason: "\(error)")
         }
+    }
+
+    /// Checks the weights' sha256 unless `<file>.verified` records this very file (device, inode, size, mtime) as
+    /// checked, then records it. Why: a debug build hashes 90 MB in tens of seconds, and every test that starts a
+    /// server would pay it; a release build takes ~0.3 s. Replacing or rewriting the file changes its identity, so it
+    /// is hashed again; a flipped bit that keeps size and mtime is not caught after the first check (the file is
+    /// mapped read-only and never written by VectorLogic). Without write access to the directory it hashes every time.
+    static func verifyOnce(path: String) throws(EmbeddingError) {
+        let stampPath = path + ".verified"
+        let fileSystem = PosixFileSystem()
+        guard let identity = identity(of: path) else { throw .modelFileMissing(file: path) }
+        let expected = Array("\(identity) \(safetensorsSHA256)\n".utf8)
+        if let handle = try? fileSystem.openRegularFile(stampPath) {
+            defer { handle.close() }
+            if let stamp = try? handle.read(at: 0, count: 512), stamp == expected { return }
+        }
+        try verify(path: path)
+        if let handle = try? fileSystem.open(stampPath, create: true) {
+            defer { handle.close() }
+            _ = try? handle.truncate(to: 0)
+            _ = try? expected.withUnsafeBytes { try handle.write($0, at: 0) }
+        }
+    }
+
+    /// "device inode size mtime-seconds mtime-nanoseconds" of `path`, or nil when it cannot be stat'ed.
+    private static func identity(of path: String) -> String? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return "\(info.st_dev) \(info.st_ino) \(info.st_size) \(info.st_mtim.tv_sec) \(info.st_mtim.tv_nsec)"
     }
 
     /// Checks the weights' sha256 (90.9 MB; ~0.3 s in a release build). Read through 1 MiB preads rather than the

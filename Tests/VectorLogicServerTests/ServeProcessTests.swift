@@ -18,9 +18,9 @@ import Testing
         let stderr = Pipe()
         var firstLine = ""
 
-        init(directory: String, environment: [String: String] = [:]) throws {
+        init(directory: String, environment: [String: String] = [:], extraArguments: [String] = []) throws {
             process.executableURL = ServeProcessTests.executable
-            process.arguments = ["serve", "--data-dir", directory, "--port", "0", "--default-dimension", "4"]
+            process.arguments = ["serve", "--data-dir", directory, "--port", "0", "--default-dimension", "4"] + extraArguments
             var env = ProcessInfo.processInfo.environment
             for (key, value) in environment { env[key] = value }
             process.environment = env
