@@ -71,6 +71,38 @@ import VectorLogicJSON
         #expect(!logs.contains(secret), "the key appeared in the logs")
     }
 
+    /// The original design's persona flow with text only: create (camelCase), add memories by content, search by
+    /// query with limit and threshold on GET and POST; the relevant memory ranks first.
+    @Test func personaMemoriesBySearchText() async throws {
+        let (served, port, dir) = try Self.start(["--embedding-provider", "local", "--embedding-threads", "2"])
+        defer { Task { await Self.stop(served, dir) } }
+        let created = try await HTTPTestClient.request(port: port, "POST", "/personas",
+            json: #"{"name":"Helper","maxMemorySize":50,"memoryDecayTime":3600000,"systemPrompt":"You help."}"#)
+        #expect(created.status == 201, "\(created.text)")
+        guard case .object(let persona)? = created["data"], case .string(let id)? = persona["id"] else {
+            Issue.record("no persona id: \(created.text)")
+            return
+        }
+        for content in ["The user's dog is called Rex and loves the beach.", "The user works as a nurse on night shifts.",
+                        "The user prefers tea over coffee in the morning."] {
+            let added = try await HTTPTestClient.request(port: port, "POST", "/personas/\(id)/memories",
+                                                         json: #"{"content":"\#(content)","context":{"type":"conversation"}}"#)
+            #expect(added.status == 201, "\(added.text)")
+        }
+        let get = try await HTTPTestClient.request(port: port, "GET", "/personas/\(id)/memories/search?query=what%20is%20the%20name%20of%20my%20pet&limit=2&threshold=0.1")
+        let post = try await HTTPTestClient.request(port: port, "POST", "/personas/\(id)/memories/search",
+                                                    json: #"{"query":"which drink do I like in the morning","limit":1,"threshold":0.1}"#)
+        for (answer, expected) in [(get, "Rex"), (post, "tea")] {
+            #expect(answer.status == 200, "\(answer.text)")
+            guard case .object(let data)? = answer["data"], case .array(let matches)? = data["matches"],
+                  case .object(let first)? = matches.first else {
+                Issue.record("no matches: \(answer.text)")
+                continue
+            }
+            #expect(JSONWriter.string(.object(first)).contains(expected), "\(answer.text)")
+        }
+    }
+
     /// Provider down → 503, slow → 504 within the timeout, garbage or a wrong count → 502, persistent 500 → 502.
     @Test func brokenProvidersGiveClearErrors() async throws {
         let fake = Process()
