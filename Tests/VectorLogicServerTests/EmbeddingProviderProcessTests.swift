@@ -103,6 +103,67 @@ import VectorLogicJSON
         }
     }
 
+    /// Search by text over HTTP: 2,000 minilm-debian base vectors stored as vectors, 100 of the dataset's query texts
+    /// sent as `query`; recall@10 against the exact top-10 of the stored query vectors over those rows is ≥ 0.95.
+    @Test func searchByTextQueryFindsTheReferenceNeighbours() async throws {
+        guard let dataset = ProcessInfo.processInfo.environment["VECTORLOGIC_DATASET_DIR"], !dataset.isEmpty else {
+            throw HTTPClientError(description: "VECTORLOGIC_DATASET_DIR is not set: run tools/test")
+        }
+        let rows = 2_000, queries = 100
+        let base = try Self.fvecs(dataset + "/base.fvecs", count: rows)
+        let queryVectors = try Self.fvecs(dataset + "/query.fvecs", count: queries)
+        var queryTexts: [String] = []
+        let lines = try String(contentsOfFile: dataset + "/query.texts.jsonl", encoding: .utf8).split(separator: "\n")
+        for line in lines.prefix(queries) {
+            guard case .object(let object) = try JSONParser.parse(String(line)), case .string(let text)? = object["text"] else { continue }
+            queryTexts.append(text)
+        }
+        try #require(queryTexts.count == queries)
+        let (served, port, dir) = try Self.start(["--embedding-provider", "local", "--embedding-threads", "2"])
+        defer { Task { await Self.stop(served, dir) } }
+        let made = try await HTTPTestClient.request(port: port, "POST", "/v1/collections", json: #"{"name":"docs","dimension":384,"metric":"cosine"}"#)
+        #expect(made.status == 201, "\(made.text)")
+        var upsert = #"{"vectors":["#
+        for (row, vector) in base.enumerated() {
+            if row > 0 { upsert += "," }
+            upsert += #"{"id":"r\#(row)","values":["# + vector.map { "\($0)" }.joined(separator: ",") + "]}"
+        }
+        upsert += "]}"
+        let stored = try await HTTPTestClient.request(port: port, "POST", "/v1/collections/docs/vectors", json: upsert)
+        #expect(stored.status == 200 || stored.status == 201, "\(stored.text.prefix(300))")
+        var hits = 0
+        for (index, text) in queryTexts.enumerated() {
+            let body = String(decoding: JSONWriter.bytes(.object(JSONObject([("query", .string(text)), ("k", .number(10))]))), as: UTF8.self)
+            let answer = try await HTTPTestClient.request(port: port, "POST", "/v1/collections/docs/search", json: body)
+            guard case .object(let data)? = answer["data"], case .array(let matches)? = data["matches"] else {
+                Issue.record("query \(index): \(answer.status) \(answer.text.prefix(300))")
+                continue
+            }
+            let found = Set(matches.compactMap { match -> Int? in
+                guard case .object(let entry) = match, case .string(let id)? = entry["id"] else { return nil }
+                return Int(id.dropFirst())
+            })
+            let exact = base.indices.sorted { Self.dot(base[$0], queryVectors[index]) > Self.dot(base[$1], queryVectors[index]) }.prefix(10)
+            hits += exact.filter(found.contains).count
+        }
+        let recall = Double(hits) / Double(queries * 10)
+        print("search by text query: recall@10 \(recall) over \(queries) queries, \(rows) rows")
+        #expect(recall >= 0.95)
+    }
+
+    static func fvecs(_ path: String, count: Int) throws -> [[Float]] {
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        return data.withUnsafeBytes { raw in
+            (0..<min(count, raw.count / 1_540)).map { row in (0..<384).map { raw.loadUnaligned(fromByteOffset: row * 1_540 + 4 + 4 * $0, as: Float.self) } }
+        }
+    }
+
+    static func dot(_ a: [Float], _ b: [Float]) -> Float {
+        var sum: Float = 0
+        for i in a.indices { sum += a[i] * b[i] }
+        return sum
+    }
+
     /// Provider down → 503, slow → 504 within the timeout, garbage or a wrong count → 502, persistent 500 → 502.
     @Test func brokenProvidersGiveClearErrors() async throws {
         let fake = Process()
