@@ -111,6 +111,7 @@ let package = Package(
             name: "VectorLogicCLI",
             dependencies: [
                 "VectorLogicEngine", "VectorLogicServer", "VectorLogicPersonas", "VectorLogicAccess", "VectorLogicIndex", "VectorLogicFormat", "VectorLogicDistance",
+                "VectorLogicEmbedding", "VectorLogicJSON",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
