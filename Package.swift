@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "VectorLogicPersonas", targets: ["VectorLogicPersonas"]),
         // For the request-body fuzz target (Fuzz/), which reaches the decoders through `@_spi(Fuzzing)`.
         .library(name: "VectorLogicServer", targets: ["VectorLogicServer"]),
+        .library(name: "VectorLogicEmbedding", targets: ["VectorLogicEmbedding"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -89,12 +90,22 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // Text → vectors (no HTTP server): all-MiniLM-L6-v2 in process (OpenBLAS sgemm, loaded with dlopen after
+        // choosing its kernel set, + C element-wise kernels). tools/setup apt-installs libopenblas0 and fetches the
+        // model files (tools/fetch-model).
+        .target(name: "CVectorLogicEmbeddingKernels", path: "Sources/CVectorLogicEmbeddingKernels"),
+        .target(
+            name: "VectorLogicEmbedding",
+            dependencies: ["CVectorLogicEmbeddingKernels", "VectorLogicJSON", "VectorLogicIO", "VectorLogicFormat", "VectorLogicSync"],
+            swiftSettings: strictSettings
+        ),
+
         // Thin HTTP layer over the engine.
         .target(
             name: "VectorLogicServer",
             dependencies: [
                 "VectorLogicEngine", "VectorLogicJSON", "VectorLogicFilter", "VectorLogicSync", "VectorLogicPersonas", "VectorLogicAccess", "VectorLogicSQLite",
-                "VectorLogicRedis",
+                "VectorLogicRedis", "VectorLogicEmbedding",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -117,7 +128,7 @@ let package = Package(
             name: "VectorLogicCLI",
             dependencies: [
                 "VectorLogicEngine", "VectorLogicServer", "VectorLogicPersonas", "VectorLogicAccess", "VectorLogicSQLite", "VectorLogicIndex", "VectorLogicFormat", "VectorLogicDistance",
-                "VectorLogicSync",
+                "VectorLogicSync", "VectorLogicEmbedding", "VectorLogicJSON",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -158,11 +169,12 @@ let package = Package(
             name: "VectorLogicServerTests",
             dependencies: [
                 "VectorLogicServer", "VectorLogicEngine", "VectorLogicJSON", "VectorLogicTestSupport", "VectorLogicIO", "VectorLogicFormat", "vectorlogic",
-                "VectorLogicPersonas", "VectorLogicAccess",
+                "VectorLogicPersonas", "VectorLogicAccess", "VectorLogicEmbedding",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "VectorLogicRedisTests", dependencies: ["VectorLogicRedis", "VectorLogicTestSupport", .product(name: "NIOCore", package: "swift-nio")]),
+        .testTarget(name: "VectorLogicEmbeddingTests", dependencies: ["VectorLogicEmbedding", "CVectorLogicEmbeddingKernels", "VectorLogicJSON"]),
         .testTarget(name: "VectorLogicPersonasTests", dependencies: ["VectorLogicPersonas", "VectorLogicAccess", "VectorLogicSQLite", "VectorLogicJSON", "VectorLogicSync"]),
 
         // Offline tools (inspect/verify/repair) end to end, incl. the built `vectorlogic` executable's exit codes.
@@ -174,6 +186,8 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // Embedding throughput benchmark (release build; see BENCHMARKS.md "Embeddings").
+        .executableTarget(name: "embedding-bench", dependencies: ["VectorLogicEmbedding"], path: "tools/bench/embedding", exclude: ["embedding_bench.py"], swiftSettings: strictSettings),
         // Engine ingest/reopen benchmark (release build; see BENCHMARKS.md "Engine").
         .executableTarget(name: "engine-bench", dependencies: ["VectorLogicEngine", "VectorLogicIO", "VectorLogicDistance", "VectorLogicIndex", "VectorLogicFormat"], path: "tools/bench/engine", swiftSettings: strictSettings),
     ]

@@ -10,5 +10,6 @@ extension VectorLogicCommand {
         SnapshotCommand.self,
         BenchCommand.self,
         KeysCommand.self,
+        EmbedCommand.self,
     ]
 }

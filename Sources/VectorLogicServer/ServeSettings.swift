@@ -152,6 +152,46 @@ extension ServeSetting {
         },
         .integer("rate-limit-store-timeout-ms", ["VECTORLOGIC_RATE_LIMIT_STORE_TIMEOUT_MS"], 1...10_000, default: 100,
                  "Longest wait for the shared store per request; then the failure setting applies.", \.rateLimitStoreTimeoutMilliseconds),
+        ServeSetting("embedding-provider", ["VECTORLOGIC_EMBEDDING_PROVIDER", "EMBEDDING_PROVIDER"], default: "auto",
+                     "none, local or openai; auto: local when the model files are in --embedding-model-dir, else none.") { text, source, config throws(ConfigurationError) in
+            let value = text.lowercased()
+            guard ["auto", "none", "local", "openai"].contains(value) else {
+                throw ConfigurationError("\(source) must be one of auto, none, local, openai, got \"\(text)\"")
+            }
+            config.embeddingProvider = value == "auto" ? nil : value
+        },
+        ServeSetting("embedding-model", ["VECTORLOGIC_EMBEDDING_MODEL", "EMBEDDING_MODEL"], default: "text-embedding-3-small",
+                     "Model name sent to the openai provider (local is always all-MiniLM-L6-v2).") { text, source, config throws(ConfigurationError) in
+            guard !text.isEmpty, text.utf8.count <= 256 else { throw ConfigurationError("\(source) must be 1-256 bytes") }
+            config.embeddingModel = text
+        },
+        ServeSetting("openai-base-url", ["VECTORLOGIC_OPENAI_BASE_URL", "OPENAI_BASE_URL"], default: "https://api.openai.com/v1",
+                     "Base URL of the openai provider (an OpenAI-compatible API, up to /v1).") { text, source, config throws(ConfigurationError) in
+            let lower = text.lowercased()
+            guard lower.hasPrefix("http://") || lower.hasPrefix("https://") else {
+                throw ConfigurationError("\(source) must be an http:// or https:// URL, got \"\(text)\"")
+            }
+            config.openAIBaseURL = text
+        },
+        ServeSetting(nil, ["OPENAI_API_KEY"], default: "none",
+                     "Key of the openai provider (environment only, never logged).") { text, _, config in
+            config.openAIAPIKey = text.isEmpty ? nil : text
+        },
+        ServeSetting("openai-dimensions", ["VECTORLOGIC_OPENAI_DIMENSIONS"], default: "model's",
+                     "`dimensions` asked of the openai provider.") { text, source, config throws(ConfigurationError) in
+            guard let value = Int(text), (1...65_536).contains(value) else {
+                throw ConfigurationError("\(source) must be an integer 1...65536, got \"\(text)\"")
+            }
+            config.openAIDimensions = value
+        },
+        .integer("openai-timeout-ms", ["VECTORLOGIC_OPENAI_TIMEOUT_MS"], 100...600_000, default: 30_000,
+                 "Time one call to the openai provider may take; past it 504.", \.openAITimeoutMilliseconds),
+        ServeSetting("embedding-model-dir", ["VECTORLOGIC_EMBEDDING_MODEL_DIR"], default: "~/.cache/vectorlogic/models/all-MiniLM-L6-v2",
+                     "Directory of the local model's files (tools/fetch-model fills the default).") { text, _, config in
+            config.embeddingModelDirectory = text
+        },
+        .integer("embedding-threads", ["VECTORLOGIC_EMBEDDING_THREADS"], 0...256, default: 0,
+                 "Cores one local embedding pass may use; 0: all.", \.embeddingThreads),
         .integer("persona-decay-interval-ms", ["VECTORLOGIC_PERSONA_DECAY_INTERVAL_MS"], 10...86_400_000, default: 60_000,
                  "How often decayed persona memories are removed.", \.personaDecayIntervalMilliseconds),
         ServeSetting(nil, ["VECTORLOGIC_ADMIN_KEY"], default: "none",

@@ -92,6 +92,22 @@ public struct ServerConfiguration: Sendable {
     /// The longest a rate-limit check waits for the shared store. 100 ms is hundreds of Redis round trips on a
     /// private network, and bounds what a stalled Redis adds to every request.
     public var rateLimitStoreTimeoutMilliseconds = 100
+    /// Embedding provider: nil chooses `local` when the model files are in `embeddingModelDirectory`, else `none`.
+    public var embeddingProvider: String?
+    /// Model name for the `openai` provider (the local provider is always all-MiniLM-L6-v2).
+    public var embeddingModel: String = "text-embedding-3-small"
+    /// Base URL of the `openai` provider, up to and including `/v1`.
+    public var openAIBaseURL: String = "https://api.openai.com/v1"
+    /// Key of the `openai` provider (environment only; never logged).
+    public var openAIAPIKey: String?
+    /// `dimensions` asked of the `openai` provider; nil: the model's own.
+    public var openAIDimensions: Int?
+    /// Per-call timeout of the `openai` provider.
+    public var openAITimeoutMilliseconds: Int = 30_000
+    /// Where the local model's files are; nil: `MiniLMModelFiles.defaultDirectory`.
+    public var embeddingModelDirectory: String?
+    /// Cores one local embedding pass may use; 0: all online processors.
+    public var embeddingThreads: Int = 0
 
     /// The defaults.
     public init() {}

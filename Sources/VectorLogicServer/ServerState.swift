@@ -4,6 +4,7 @@ import Glibc
 #endif
 import NIOCore
 import VectorLogicEngine
+import VectorLogicEmbedding
 import VectorLogicPersonas
 
 /// What every route shares: the database, the configuration and the metrics.
@@ -17,13 +18,16 @@ final class ServerState: Sendable {
     let startedAt: ContinuousClock.Instant
     /// Resident memory in bytes, measured by the host process (the server makes no syscalls itself).
     let residentBytes: @Sendable () -> Int64?
+    /// Turns text into vectors; nil: text inputs answer 400 `embedding_unavailable`.
+    let embedding: (any EmbeddingProvider)?
 
     /// The collection the seed's short routes act on.
     static let defaultCollection = "default"
 
     init(database: Database, personas: PersonaStore?, configuration: ServerConfiguration,
-         residentBytes: @escaping @Sendable () -> Int64?) {
+         residentBytes: @escaping @Sendable () -> Int64?, embedding: (any EmbeddingProvider)? = nil) {
         self.database = database
+        self.embedding = embedding
         self.personas = personas
         self.configuration = configuration
         self.metrics = ServerMetrics()

@@ -7,6 +7,8 @@ import VectorLogicDistance
 import NIOCore
 import ServiceLifecycle
 public import VectorLogicAccess
+public import VectorLogicEmbedding
+import FoundationEssentials
 import UnixSignals
 
 /// Builds and runs the HTTP server over an open `Database`.
@@ -23,9 +25,11 @@ public enum VectorLogicServer {
         logger: Logger,
         residentBytes: @escaping @Sendable () -> Int64? = { nil },
         tls: TLSContextStore? = nil,
+        embedding: (any EmbeddingProvider)? = nil,
         onListening: @escaping @Sendable (_ host: String, _ port: Int) async -> Void = { _, _ in }
     ) -> some ApplicationProtocol {
-        let state = ServerState(database: database, personas: personas, configuration: configuration, residentBytes: residentBytes)
+        let state = ServerState(database: database, personas: personas, configuration: configuration, residentBytes: residentBytes,
+                                embedding: embedding)
         let router = Router(context: AppRequestContext.self)
         router.add(middleware: RequestLogMiddleware(state: state, logger: logger))
         router.add(middleware: SecurityHeadersMiddleware(strictTransportSecurity: tls != nil))
@@ -168,8 +172,15 @@ public enum VectorLogicServer {
             } catch {
                 throw StartError.failed("could not open \(KeyStore.fileName): \((error as? KeyStoreError)?.description ?? "\(error)")")
             }
+            // The model loads here, before listening: the first request never pays for it.
+            let embedding: (any EmbeddingProvider)?
+            do {
+                embedding = try EmbeddingSetup.makeProvider(configuration, environment: ProcessInfo.processInfo.environment, logger: logger)
+            } catch {
+                throw StartError.failed(error.message)
+            }
             let app = buildApplication(database: database, personas: personas, keys: keys, configuration: configuration, logger: logger,
-                                       residentBytes: residentBytes, tls: tls) { host, port in
+                                       residentBytes: residentBytes, tls: tls, embedding: embedding) { host, port in
                 let shownHost = host.contains(":") ? "[\(host)]" : host
                 await onListening("\(tls == nil ? "http" : "https")://\(shownHost):\(port)")
             }

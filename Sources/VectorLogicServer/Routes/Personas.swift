@@ -48,8 +48,13 @@ extension Routes {
     static func memoryRoutes(prefix: String, state: ServerState) -> [RouteDefinition] { [
         .write(.post, "\(prefix)/personas/:id/memories", body: MemoryBody.keys) { request, context -> Response in
             let id = try parameter(context, "id")
-            let memory = try await state.body.decode(request) { reader in try MemoryBody.decode(&reader) }
-            let stored = try await state.withPersonas { try $0.addMemory(id: UUIDv4.make(), to: id, memory) }
+            var memory = try await state.body.decode(request) { reader in try MemoryBody.decode(&reader) }
+            // With a provider, a memory sent without a vector is embedded from its content, so a text search finds it.
+            if memory.vector == nil, state.embedding != nil, !memory.content.isEmpty {
+                memory.vector = try await state.embed([memory.content]).first
+            }
+            let newMemory = memory
+            let stored = try await state.withPersonas { try $0.addMemory(id: UUIDv4.make(), to: id, newMemory) }
             return JSONResponse.success(status: .created, PersonaResponses.memory(stored))
         },
         .read(.get, "\(prefix)/personas/:id/memories") { request, context -> Response in
@@ -90,7 +95,13 @@ extension Routes {
 
     /// One memory search; answers `{"matches":[…],"query_time_ms":t}` with meta `{"count","limit","threshold"}`.
     static func searchMemories(_ body: MemorySearchBody, of id: String, state: ServerState) async throws -> Response {
-        let vector = try body.requireVector()
+        let vector: [Float]
+        if body.vector == nil, let query = body.query, state.embedding != nil {
+            guard !query.isEmpty else { throw APIError.invalid("query is empty", field: "query") }
+            vector = try await state.embed([query]).first ?? []
+        } else {
+            vector = try body.requireVector()
+        }
         let start = ContinuousClock.now
         // Cosine scores lie in -1…1, so clamping keeps every threshold's meaning and keeps huge ones finite as Float.
         let threshold = Float(min(2, max(-2, body.threshold)))

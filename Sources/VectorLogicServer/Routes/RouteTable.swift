@@ -90,6 +90,7 @@ extension Routes {
         routes += vectors(state: state)
         routes += search(state: state)
         routes += shortRoutes(state: state)
+        routes += embeddings(state: state)
         routes += [adminPage()]
         routes += personas(state: state)
         if let keys { routes += Routes.keys(keys: keys, state: state) }

@@ -48,7 +48,14 @@ extension Routes {
     /// One engine search; answers `{"matches":[…],"query_time_ms":t}` with meta `{"count","threshold"}`.
     /// Small unfiltered HNSW searches run inline (a hand-off would cost more than they do); the rest run on a worker
     /// with the time budget (`ServerState.offload`).
-    static func search(_ body: SearchBody, in collection: String, state: ServerState, channel: (any Channel)?) async throws -> Response {
+    static func search(_ sent: SearchBody, in collection: String, state: ServerState, channel: (any Channel)?) async throws -> Response {
+        var embedded = sent
+        // A text `query` is embedded by the configured provider (off the event loop); without one `request()` says so.
+        if sent.vector == nil, let query = sent.query, state.embedding != nil {
+            guard !query.isEmpty else { throw APIError.invalid("query is empty", field: "query") }
+            embedded.vector = try await state.embed([query]).first
+        }
+        let body = embedded
         let searchRequest = try body.request()
         guard state.database.isLightSearch(collection, searchRequest) else {
             return try await state.offload(channel) { budget in try runSearch(body, searchRequest, in: collection, state: state, budget: budget) }

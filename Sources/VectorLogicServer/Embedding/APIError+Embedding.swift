@@ -1,0 +1,37 @@
+import HTTPTypes
+import VectorLogicEmbedding
+
+extension APIError {
+    /// 400 `embedding_unavailable`: text was sent but no provider is configured.
+    static let noEmbeddingProvider = APIError(
+        .badRequest, "embedding_unavailable",
+        "no embedding provider is configured: start the server with --embedding-provider local (after tools/fetch-model) or openai, or send vectors")
+
+    /// The contract's answer to a failed embedding: 502 when the provider answered wrongly, 503 when it could not be
+    /// reached or is overloaded, 504 when it did not answer in time; 400 for input it cannot take.
+    static func embedding(_ error: EmbeddingError) -> APIError {
+        switch error {
+        case .providerFailed: return APIError(.badGateway, "embedding_provider_error", error.description)
+        case .providerUnreachable: return APIError(.serviceUnavailable, "embedding_provider_unreachable", error.description)
+        case .providerTimeout: return APIError(.gatewayTimeout, "embedding_provider_timeout", error.description)
+        case .overloaded:
+            var answer = APIError(.serviceUnavailable, "overloaded", error.description)
+            answer.headers[.retryAfter] = "1"
+            return answer
+        case .invalidInput: return APIError.invalid(error.description)
+        case .modelFileMissing, .modelFileDamaged: return APIError(.internalServerError, "internal", error.description)
+        }
+    }
+}
+
+extension ServerState {
+    /// Embeds `texts` with the configured provider (off the event loops), or throws the contract's error.
+    func embed(_ texts: [String]) async throws -> [[Float]] {
+        guard let provider = embedding else { throw APIError.noEmbeddingProvider }
+        do {
+            return try await provider.embed(texts)
+        } catch {
+            throw APIError.embedding(error)
+        }
+    }
+}
