@@ -81,6 +81,12 @@ public struct DatabaseStats: Sendable, Hashable {
     public var unindexedVectors: Int
     /// Whether writes are accepted.
     public var writable: Bool
+    /// Vectors acknowledged by upserts since open.
+    public var upsertedVectors: Int64 = 0
+    /// Memtable flushes the running checkpoint is writing now.
+    public var flushesRunning: Int = 0
+    /// Compactions the running checkpoint is writing now.
+    public var compactionsRunning: Int = 0
 
     /// Builds the figures.
     public init(collections: Int = 0, vectors: Int = 0, deleted: Int = 0, segments: Int = 0, memtableVectors: Int = 0,

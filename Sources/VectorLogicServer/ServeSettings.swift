@@ -118,6 +118,8 @@ extension ServeSetting {
                  "Requests slower than this log a warning.", \.slowRequestMilliseconds),
         .integer("request-timeout-ms", ["VECTORLOGIC_REQUEST_TIMEOUT_MS"], 1...86_400_000, default: 10_000,
                  "Time budget of one search, count, scroll or filtered delete; past it 503 `timeout`.", \.requestTimeoutMilliseconds),
+        .integer("admin-max-streams", ["VECTORLOGIC_ADMIN_MAX_STREAMS"], 0...1_024, default: 32,
+                 "Admin console live streams open at once (one frame a second each); 0: none.", \.adminMaxStreams),
         .integer("rate-limit", ["VECTORLOGIC_RATE_LIMIT", "RATE_LIMIT_MAX_REQUESTS"], 0...100_000_000, default: 0,
                  "Requests per window per client address; 0: no limit.", \.rateLimitPerClient),
         .integer("search-rate-limit", ["VECTORLOGIC_SEARCH_RATE_LIMIT", "SEARCH_RATE_LIMIT_MAX_REQUESTS"], 0...100_000_000, default: 0,

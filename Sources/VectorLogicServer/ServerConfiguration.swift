@@ -65,6 +65,11 @@ public struct ServerConfiguration: Sendable {
     /// The time budget of one read (search, count, scroll, filtered delete scan): past it the request stops and answers
     /// 503 `timeout` (README "Limits"). Ten seconds leaves room for a full filtered scan of millions of rows.
     public var requestTimeoutMilliseconds: Int = 10_000
+    /// Admin console streams (`GET /v1/admin/live`) open at once; 0 turns the push channel off. 32 covers a team
+    /// watching at once; each costs one socket and at most one buffered frame (~700 bytes).
+    public var adminMaxStreams: Int = 32
+    /// Time between two frames of the admin console's stream: one second (issue 13). Not a setting: tests shorten it.
+    public var adminFrameIntervalMilliseconds: Int = 1_000
 
     /// The defaults.
     public init() {}

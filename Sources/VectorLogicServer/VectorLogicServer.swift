@@ -22,9 +22,11 @@ public enum VectorLogicServer {
         configuration: ServerConfiguration,
         logger: Logger,
         residentBytes: @escaping @Sendable () -> Int64? = { nil },
+        process: @escaping @Sendable () -> ProcessFigures = { ProcessFigures() },
         onListening: @escaping @Sendable (_ host: String, _ port: Int) async -> Void = { _, _ in }
     ) -> some ApplicationProtocol {
-        let state = ServerState(database: database, personas: personas, configuration: configuration, residentBytes: residentBytes)
+        let state = ServerState(database: database, personas: personas, configuration: configuration, residentBytes: residentBytes,
+                                process: process)
         let router = Router(context: AppRequestContext.self)
         router.add(middleware: RequestLogMiddleware(state: state, logger: logger))
         router.add(middleware: ErrorEnvelopeMiddleware())
@@ -44,7 +46,7 @@ public enum VectorLogicServer {
             router: router,
             server: .http1(configuration: .init(additionalChannelHandlers: [ConnectionGuard(timeouts: timeouts)])),
             configuration: .init(address: .hostname(host, port: configuration.port), serverName: "VectorLogic",
-                                 availableConnectionsDelegate: MaximumAvailableConnections(configuration.maxConnections)),
+                                 availableConnectionsDelegate: CountedConnections(configuration.maxConnections, gauge: state.connections)),
             onServerRunning: { channel in
                 await onListening(host, channel.localAddress?.port ?? configuration.port)
             },
@@ -78,6 +80,7 @@ public enum VectorLogicServer {
         configuration: ServerConfiguration,
         logSink: @escaping LogSink,
         residentBytes: @escaping @Sendable () -> Int64? = { nil },
+        process: @escaping @Sendable () -> ProcessFigures = { ProcessFigures() },
         announce: @escaping @Sendable (String) -> Void = { _ in },
         onListening: @escaping @Sendable (String) async -> Void
     ) async throws {
@@ -133,7 +136,7 @@ public enum VectorLogicServer {
                 throw StartError.failed("could not open \(KeyStore.fileName): \((error as? KeyStoreError)?.description ?? "\(error)")")
             }
             let app = buildApplication(database: database, personas: personas, keys: keys, configuration: configuration, logger: logger,
-                                       residentBytes: residentBytes) { host, port in
+                                       residentBytes: residentBytes, process: process) { host, port in
                 let shownHost = host.contains(":") ? "[\(host)]" : host
                 await onListening("http://\(shownHost):\(port)")
             }

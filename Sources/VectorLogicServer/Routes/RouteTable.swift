@@ -90,10 +90,12 @@ extension Routes {
         routes += vectors(state: state)
         routes += search(state: state)
         routes += shortRoutes(state: state)
-        routes += [adminPage()]
         routes += personas(state: state)
         if let keys { routes += Routes.keys(keys: keys, state: state) }
         routes += snapshots(state: state, keys: keys)
+        // Last, so that the console's stream knows which routes are searches.
+        routes += adminConsole(state: state, keys: keys,
+                               searchRoutes: Set(routes.filter { $0.route.rateClass == .search }.map(\.route.path)))
         var seen = Set<String>()
         for definition in routes {
             precondition(seen.insert(definition.route.description).inserted, "route declared twice: \(definition.route)")
