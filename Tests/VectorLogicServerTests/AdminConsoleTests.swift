@@ -53,6 +53,36 @@ import VectorLogicJSON
         }
     }
 
+    /// The admin page loads only the console's own files (nothing from another origin), and every fixed API path its
+    /// modules call is served.
+    @Test func adminPageLoadsOnlyItsOwnFiles() async throws {
+        try await withServer { server in
+            let page = try await server.call("GET", "/admin")
+            #expect(page.status == 200 && page.headers["content-type"]?.hasPrefix("text/html") == true)
+            #expect(page.text.hasPrefix("<!doctype html>") && page.text.contains("</html>"))
+            #expect(!page.text.contains("http://") && !page.text.contains("https://"))
+            let references = page.text.components(separatedBy: #"="/"#).dropFirst().map { "/" + $0.prefix { $0 != "\"" } }
+            #expect(references.count >= 3)
+            for path in references {
+                #expect(path.hasPrefix("/admin/"), "\(path)")
+                #expect(try await server.call("GET", path).status == 200, "\(path)")
+            }
+            var calls = Set<String>()
+            for name in AdminAssets.files.keys where name.hasSuffix(".js") {
+                let code = try await server.call("GET", "/admin/" + name).text
+                let withoutNamespace = code.replacingOccurrences(of: "'http://www.w3.org/2000/svg'", with: "")  // a name, not a fetch
+                #expect(!withoutNamespace.contains("http://") && !withoutNamespace.contains("https://"), "\(name)")
+                for piece in code.components(separatedBy: "'/v1/").dropFirst() {
+                    calls.insert("/v1/" + piece.prefix { $0 != "'" })
+                }
+            }
+            #expect(calls.isSuperset(of: ["/v1/collections", "/v1/personas", "/v1/keys", "/v1/snapshots", "/v1/admin/session"]))
+            for path in calls where path != "/v1/admin/live" {
+                #expect(try await server.call("GET", path).status == 200, "\(path)")
+            }
+        }
+    }
+
     /// The session: with auth off everything is open; with auth on no key is 401, a read key reads only, an admin
     /// key may do everything.
     @Test func sessionTellsWhatTheKeyMayDo() async throws {

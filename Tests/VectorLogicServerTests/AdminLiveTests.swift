@@ -167,7 +167,7 @@ import Glibc
         try await withServer(configure: { $0.adminFrameIntervalMilliseconds = 200 }) { server in
             let stream = try Stream(port: server.port, key: nil)
             #expect(await stream.read(until: "event: figures"))
-            for _ in 0..<20 { _ = try await server.call("POST", "/vectors/search", #"{"vector":[1,0,0,0],"k":1}"#) }
+            for _ in 0..<20 { _ = try await server.call("POST", "/v1/collections/default/search", #"{"vector":[1,0,0,0],"k":1}"#) }
             let seen = await stream.read(until: "event: figures", times: 3)
             #expect(seen)
             let figures = try #require(stream.lastFigures, "\(stream.text)")
@@ -189,5 +189,20 @@ import Glibc
             try await Task.sleep(for: .milliseconds(800))
             #expect(try await Self.metric(server, "vectorlogic_admin_frames_total") == before, "no frame while nobody watches")
         }
+    }
+
+    /// SIGTERM with a dashboard open: the stream ends (it never holds the graceful shutdown open) and the process
+    /// exits 0 promptly.
+    @Test func openStreamsEndAtGracefulShutdown() async throws {
+        let served = try ServeProcessTests.Served(directory: TestServer.temporaryDirectory())
+        defer { if served.process.isRunning { kill(served.process.processIdentifier, SIGKILL) } }
+        _ = await Task.detached { served.readFirstLine() }.value
+        let port = try #require(served.port())
+        let stream = try Stream(port: port, key: nil)
+        #expect(await stream.read(until: "event: figures"))
+        served.process.terminate()
+        #expect(await stream.readToEnd(), "the server ended the stream")
+        let stopped = await ServeProcessTests.wait(served.process, seconds: 30)
+        #expect(stopped && served.process.terminationReason == .exit && served.process.terminationStatus == 0)
     }
 }

@@ -19,7 +19,7 @@ import urllib.error
 import urllib.request
 
 from selenium import webdriver
-from selenium.common.exceptions import TimeoutException
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
@@ -95,7 +95,9 @@ class Console:
         options.add_experimental_option("prefs", {"download.default_directory": downloads, "download.prompt_for_download": False})
         driver_path = shutil.which("chromedriver") or "/usr/bin/chromedriver"
         self.driver = webdriver.Chrome(service=Service(driver_path), options=options)
-        self.driver.set_window_size(1280, 800)
+        # The page itself is 1280x800 (the window's size would include the browser's own bars).
+        self.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                                    {"width": 1280, "height": 800, "deviceScaleFactor": 1, "mobile": False})
         self.driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": downloads})
         # Every CSP violation is recorded in the page (besides the console), before any page script runs.
         self.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": """
@@ -104,7 +106,7 @@ class Console:
               e => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));
         """})
         self.base = base
-        self.wait = WebDriverWait(self.driver, 20)
+        self.wait = WebDriverWait(self.driver, 20, ignored_exceptions=[StaleElementReferenceException])
 
     def open(self, fragment=""):
         self.driver.get(f"{self.base}/admin{fragment}")
@@ -116,12 +118,16 @@ class Console:
         return self.wait.until(lambda d: next((e for e in d.find_elements(By.CSS_SELECTOR, selector) if e.is_displayed()), None))
 
     def text_of(self, selector):
-        elements = self.driver.find_elements(By.CSS_SELECTOR, selector)
-        return elements[0].text if elements else ""
+        try:
+            elements = self.driver.find_elements(By.CSS_SELECTOR, selector)
+            return elements[0].text if elements else ""
+        except StaleElementReferenceException:
+            return ""
 
     def until(self, condition, timeout=20):
         try:
-            WebDriverWait(self.driver, timeout).until(lambda d: condition())
+            # A page re-renders after each answer: an element found a moment ago may be gone; ask again.
+            WebDriverWait(self.driver, timeout, ignored_exceptions=[StaleElementReferenceException]).until(lambda d: condition())
             return True
         except TimeoutException:
             return False
@@ -261,7 +267,7 @@ def test_collections(console, server, shots):
           "metadata with <img onerror> shows as text in the browse table")
     check(not console.driver.find_elements(By.CSS_SELECTOR, "#page img, #page script"), "no element was made from the metadata")
     check(console.driver.execute_script("return window.__pwned === undefined"), "the metadata ran nothing")
-    console.driver.execute_script("window.scrollTo(0, 0)")
+    console.driver.execute_script("document.getElementById('collection-detail').scrollIntoView()")
     console.screenshot(shots, "collections.png")
     clean(console, "the collections page")
     # Drop, confirmed by name.
@@ -285,8 +291,11 @@ def test_personas(console, server, shots):
     console.click('#persona-form button[type="submit"]')
     check(console.until(lambda: console.driver.find_elements(By.CSS_SELECTOR, '[data-persona="helper"]')), "the new persona is listed")
     check(console.until(lambda: console.find("#persona-prompt").get_attribute("value").endswith(XSS)), "the prompt comes back as text")
+    check(console.until(lambda: console.text_of("#persona-note") == "Saved."), "the new persona is saved")
     console.type("#persona-max-tokens", "512")
+    console.driver.execute_script("document.getElementById('persona-note').textContent = ''")
     console.click('#persona-form button[type="submit"]')
+    check(console.until(lambda: console.text_of("#persona-note") == "Saved."), "the edit is saved")
     check(console.until(lambda: any(p["name"] == "helper" and p["max_tokens"] == 512 and p["temperature"] == 0.3
                                     for p in server.call("GET", "/v1/personas")[1]["data"])), "an edit is saved")
     console.set_value("#memory-content", "remember the milk")

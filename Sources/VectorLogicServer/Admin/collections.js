@@ -71,14 +71,15 @@ function collectionDetail(collection, can, dropped, refresh) {
     if (!await confirmAction(`Drop the collection “${name}” and its ${number(collection.vectors)} vectors? This cannot be undone.`, `Drop ${name}`)) return;
     await guarded(drop, error, async () => { await api('DELETE', path); await dropped(); });
   });
+  const vectors = browser(path);
   return el('section', { class: 'panel', id: 'collection-detail' },
     el('h3', {}, `Collection ${name} `, el('small', { class: 'muted', text: `${collection.dimension} dimensions, ${collection.metric}` }),
       ' ', can('admin') ? drop : null),
     error,
     el('div', { class: 'columns' },
       searchPlayground(path, collection),
-      can('write') ? upsertForm(path, refresh) : null),
-    browser(path));
+      can('write') ? upsertForm(path, async () => { await refresh(); await vectors.reload(); }) : null),
+    vectors.element);
 }
 
 function browser(path) {
@@ -89,12 +90,18 @@ function browser(path) {
   const sentinel = el('div', { class: 'sentinel' });
   let cursor = null;
   let done = false;
-  let loading = false;
+  let loading = null;
   let shown = 0;
 
   async function load() {
-    if (done || loading) return;
-    loading = true;
+    if (done) return;
+    if (loading) { await loading; return; }
+    loading = fetchPage();
+    await loading;
+    loading = null;
+  }
+
+  async function fetchPage() {
     await guarded(more, error, async () => {
       const { data } = await api('POST', `${path}/scroll`, { limit: PAGE, cursor });
       for (const vector of data.vectors) body.append(el('tr', {}, el('td', { text: vector.id }), el('td', {}, json(vector.metadata))));
@@ -104,17 +111,27 @@ function browser(path) {
       status.textContent = `${number(shown)} vectors shown${done ? ' (all)' : ''}`;
       more.hidden = done;
     });
-    loading = false;
+  }
+
+  /** Starts again from the first page (after vectors were added). */
+  async function reload() {
+    if (loading) await loading;
+    cursor = null;
+    done = false;
+    shown = 0;
+    body.replaceChildren();
+    await load();
   }
   // Scrolling to the end of the table loads the next page.
   const observer = new IntersectionObserver(entries => { if (entries.some(e => e.isIntersecting)) load(); });
   observer.observe(sentinel);
   more.addEventListener('click', load);
   load();
-  return el('div', { class: 'browse' },
+  const element = el('div', { class: 'browse' },
     el('h4', { text: 'Vectors' }),
     el('table', { id: 'browse-table' }, el('thead', {}, el('tr', {}, el('th', { text: 'id' }), el('th', { text: 'metadata' }))), body),
     sentinel, status, more, error);
+  return { element, reload };
 }
 
 function searchPlayground(path, collection) {
@@ -139,7 +156,7 @@ function searchPlayground(path, collection) {
       if (threshold.value !== '') body.threshold = Number(threshold.value);
       const { data } = await api('POST', `${path}/search`, body);
       replace(results,
-        el('p', { class: 'muted', text: `${data.matches.length} matches in ${number(data.query_time_ms, 3)} ms` }),
+        el('p', { class: 'muted', text: `${data.matches.length} ${data.matches.length === 1 ? 'match' : 'matches'} in ${number(data.query_time_ms, 3)} ms` }),
         table(['#', 'id', 'score', 'metadata'],
           data.matches.map((m, i) => [String(i + 1), m.id, number(m.score, 4), json(m.metadata)]), { id: 'search-table' }));
     });

@@ -23,29 +23,32 @@ export function mount(container, { can }) {
     });
   }
 
-  async function open(id) {
+  const handlers = {
+    saved: persona => open(persona.id, 'Saved.'),
+    deleted: async () => { selectedID = null; replace(detail); await refresh(); },
+  };
+
+  async function open(id, note) {
     selectedID = id;
     const error = el('p', { class: 'error', attrs: { role: 'alert' } });
-    replace(detail, error);
     await guarded(null, error, async () => {
       const { data } = await api('GET', `/v1/personas/${seg(id)}`);
-      replace(detail, personaForm(data, can, { saved: async p => { await refresh(); await open(p.id); }, deleted: async () => {
-        selectedID = null; replace(detail); await refresh();
-      } }), memories(data, can));
+      replace(detail, personaForm(data, can, handlers, note), memories(data, can));
     });
+    if (error.textContent) replace(detail, error);
     await refresh();
   }
 
   const create = el('button', { type: 'button', id: 'new-persona', text: 'New persona', on: { click: () => {
     selectedID = null;
-    replace(detail, personaForm(null, can, { saved: async p => { await refresh(); await open(p.id); }, deleted: async () => {} }));
+    replace(detail, personaForm(null, can, handlers));
   } } });
   container.append(el('h2', {}, 'Personas ', can('write') ? create : null),
     el('div', { class: 'split' }, el('div', {}, listError, list), detail));
   refresh();
 }
 
-function personaForm(persona, can, { saved, deleted }) {
+function personaForm(persona, can, { saved, deleted }, note) {
   const editable = can('write');
   const input = (id, props) => el('input', { id, disabled: !editable, ...props });
   const name = input('persona-name', { value: persona?.name ?? '', required: true });
@@ -64,7 +67,8 @@ function personaForm(persona, can, { saved, deleted }) {
     field('Name', name), field('System prompt', prompt),
     el('div', { class: 'row' }, field('Temperature', temperature), field('Max tokens', maxTokens),
       field('Memory size', memorySize, 'most memories kept'), field('Memory decay (ms)', decay, '0: never')),
-    field('Active', active), el('div', { class: 'row' }, submit, remove), error);
+    field('Active', active), el('div', { class: 'row' }, submit, remove, el('span', { class: 'muted', id: 'persona-note', text: note ?? '' })),
+    error);
   form.addEventListener('submit', event => {
     event.preventDefault();
     guarded(submit, error, async () => {

@@ -28,12 +28,12 @@ export function mount(container) {
     return el('span', { class: 'row' }, get, remove);
   }
 
-  take.addEventListener('click', () => guarded(take, error, async () => {
+  take.addEventListener('click', async () => {
     done.textContent = 'Taking a snapshot…';
-    const { data } = await api('POST', '/v1/snapshots');
-    done.textContent = `Snapshot ${data.name}: ${bytes(data.bytes)}, sha256 ${data.sha256}`;
-    await refresh();
-  }));
+    const made = await guarded(take, error, async () => (await api('POST', '/v1/snapshots')).data);
+    done.textContent = made ? `Snapshot ${made.name}: ${bytes(made.bytes)}, sha256 ${made.sha256}` : '';
+    if (made) await refresh();
+  });
 
   container.append(el('h2', {}, 'Snapshots ', take), done, error, list,
     el('p', { class: 'muted', text: 'A download goes through this page (the key is a header, not a link), so it is held in memory until saved.' }));
