@@ -17,19 +17,7 @@ import Glibc
 
         /// Connects and sends the request; `receiveBuffer` shrinks SO_RCVBUF first (a client that reads slowly).
         init(port: Int, key: String?, accept: String = "text/event-stream", receiveBuffer: Int32? = nil) throws {
-            fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            guard fd >= 0 else { throw HTTPClientError(description: "socket failed") }
-            if var size = receiveBuffer { setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size)) }
-            var timeout = timeval(tv_sec: 30, tv_usec: 0)
-            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_port = in_port_t(UInt16(port).bigEndian)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            let connected = withUnsafePointer(to: &address) { pointer in
-                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-            }
-            guard connected == 0 else { close(fd); throw HTTPClientError(description: "connect failed") }
+            fd = try HTTPTestClient.connectedSocket(port: port, timeoutSeconds: 30, receiveBuffer: receiveBuffer)
             var head = "GET /v1/admin/live HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nAccept: \(accept)\r\n"
             if let key { head += "X-API-Key: \(key)\r\n" }
             head += "\r\n"

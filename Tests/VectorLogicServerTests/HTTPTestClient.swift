@@ -57,11 +57,13 @@ enum HTTPTestClient {
         }
     }
 
-    static func blockingExchange(port: Int, _ bytes: [UInt8]) throws -> [UInt8] {
+    /// A blocking TCP socket connected to 127.0.0.1:`port`, with a receive timeout; `receiveBuffer` sets SO_RCVBUF
+    /// before connecting (a client that reads slowly). The caller closes it.
+    static func connectedSocket(port: Int, timeoutSeconds: Int = 60, receiveBuffer: Int32? = nil) throws -> Int32 {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw HTTPClientError(description: "socket failed") }
-        defer { close(fd) }
-        var timeout = timeval(tv_sec: 60, tv_usec: 0)
+        if var size = receiveBuffer { setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size)) }
+        var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -70,7 +72,16 @@ enum HTTPTestClient {
         let connected = withUnsafePointer(to: &address) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard connected == 0 else { throw HTTPClientError(description: "connect to port \(port) failed") }
+        guard connected == 0 else {
+            close(fd)
+            throw HTTPClientError(description: "connect to port \(port) failed")
+        }
+        return fd
+    }
+
+    static func blockingExchange(port: Int, _ bytes: [UInt8]) throws -> [UInt8] {
+        let fd = try connectedSocket(port: port)
+        defer { close(fd) }
         var sent = 0
         while sent < bytes.count {
             let count = bytes.withUnsafeBytes { raw in send(fd, raw.baseAddress! + sent, raw.count - sent, Int32(MSG_NOSIGNAL)) }

@@ -262,6 +262,15 @@ def test_collections(console, server, shots):
     console.set_value("#search-filter", '{"lang": "de"}')
     console.click('#search-form button[type="submit"]')
     check(console.until(lambda: console.text_of("#search-table tbody tr:first-child td:nth-child(2)") == "b"), "the filter applies")
+    status, answer = server.call("POST", "/v1/collections/docs/search", {"query": "hello", "k": 3, "include_metadata": True})
+    console.set_value("#search-vector", "hello")
+    console.click('#search-form button[type="submit"]')
+    check(status == 400 and console.until(lambda: console.text_of("#search-error") == answer["message"]),
+          f"a text search without an embedding provider shows the API's message: {console.text_of('#search-error')!r}")
+    clean(console, "the search playground (text query)", allowed_statuses=(400,))
+    console.set_value("#search-vector", "[0, 1, 0, 0]")
+    console.click('#search-form button[type="submit"]')
+    check(console.until(lambda: console.text_of("#search-table tbody tr:first-child td:nth-child(2)") == "b"), "a vector search again")
     console.driver.execute_script("document.getElementById('browse-table').scrollIntoView()")
     check(console.until(lambda: "<img src=x onerror=" in console.text_of("#browse-table")),
           "metadata with <img onerror> shows as text in the browse table")

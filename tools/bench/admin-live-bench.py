@@ -3,13 +3,15 @@
 Usage: python3 tools/bench/admin-live-bench.py PATH_TO_VECTORLOGIC [--dashboards 20] [--seconds 60] [--rate 200]
 
 Starts `vectorlogic serve` on a fresh directory of a free 127.0.0.1 port (auth off, one collection of 2,000 random
-384-d vectors), then runs four phases of --seconds each, measuring the server process's CPU (utime + stime of
+384-d vectors, indexed before measuring), then runs --rounds rounds of four phases of --seconds each, interleaved so
+that drift in the machine's load falls on both sides, measuring the server process's CPU (utime + stime of
 /proc/PID/stat) and, where searches run, their latency as this client sees it:
   idle             nothing
   dashboards       --dashboards streams of GET /v1/admin/live, each read by its own thread
   searches         --rate searches/s (4 threads on kept-alive connections, paced)
   both             the searches and the dashboards together
-Prints a Markdown table. Standard library only. Not a test: numbers depend on the machine and what else runs on it.
+Prints a Markdown table and the differences of the medians. Standard library only. Not a test: numbers depend on the
+machine and what else runs on it.
 """
 
 import argparse
@@ -109,6 +111,7 @@ def main():
     parser.add_argument("--dashboards", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--rate", type=float, default=200)
+    parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()
     work = tempfile.mkdtemp(prefix="vl-live-bench-")
     port = free_port()
@@ -128,9 +131,14 @@ def main():
             connection.request("POST", "/v1/collections/bench/vectors", json.dumps({"vectors": vectors}),
                                {"Content-Type": "application/json"})
             connection.getresponse().read()
-        time.sleep(5)  # let the background indexer settle
+        for _ in range(600):  # the background indexer done, so that it does not bill the first phase
+            connection.request("GET", "/v1/stats")
+            if json.loads(connection.getresponse().read())["data"].get("unindexed_vectors", 0) == 0:
+                break
+            time.sleep(0.5)
+        time.sleep(2)
         rows = []
-        for phase in ["idle", "dashboards", "searches", "both"]:
+        for phase in ["idle", "dashboards", "searches", "both"] * args.rounds:
             dashboards = Dashboards(port, args.dashboards) if phase in ("dashboards", "both") else None
             time.sleep(1)
             before = cpu_seconds(server.pid)
@@ -151,10 +159,14 @@ def main():
         print("|---|---|---|---|---|---|")
         for phase, cpu, count, p50, p99, frames in rows:
             print(f"| {phase} | {cpu:.2f} | {count} | {p50:.2f} | {p99:.2f} | {frames} |")
-        idle, dash, search, both = rows
-        print(f"\n{args.dashboards} dashboards cost {dash[1] - idle[1]:.2f}% of one core (no searches), "
-              f"{both[1] - search[1]:.2f}% with {args.rate:.0f} searches/s; search p99 {search[4]:.2f} ms alone, "
-              f"{both[4]:.2f} ms with the dashboards open.")
+        def median(phase, column):
+            values = sorted(row[column] for row in rows if row[0] == phase)
+            return values[len(values) // 2] if len(values) % 2 else (values[len(values) // 2 - 1] + values[len(values) // 2]) / 2
+        print(f"\nmedians of {args.rounds} rounds: {args.dashboards} dashboards cost "
+              f"{median('dashboards', 1) - median('idle', 1):.2f}% of one core without searches, "
+              f"{median('both', 1) - median('searches', 1):.2f}% with {args.rate:.0f} searches/s; search p99 "
+              f"{median('searches', 4):.2f} ms alone, {median('both', 4):.2f} ms with the dashboards open "
+              f"(p50 {median('searches', 3):.2f} / {median('both', 3):.2f} ms).")
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -51,7 +51,6 @@ async function start() {
   $('banner').hidden = answer.auth;
   $('banner').textContent = answer.auth ? '' : 'Authentication is off on this server: anyone who can reach it can do everything (start it with --auth on).';
   for (const link of document.querySelectorAll('#nav a')) link.hidden = link.dataset.needs !== undefined && !can(link.dataset.needs);
-  document.body.dataset.readonly = can('write') ? 'no' : 'yes';
   live.start();
   route();
 }

@@ -135,7 +135,8 @@ function browser(path) {
 }
 
 function searchPlayground(path, collection) {
-  const vector = el('textarea', { id: 'search-vector', rows: 3, placeholder: `[0.1, 0.2, …] (${collection.dimension} numbers)` });
+  const vector = el('textarea', { id: 'search-vector', rows: 3,
+    placeholder: `[0.1, 0.2, …] (${collection.dimension} numbers), or text when an embedding provider is configured` });
   const filter = el('input', { id: 'search-filter', placeholder: '{"lang": "en"}' });
   const k = el('input', { id: 'search-k', type: 'number', value: '10', min: '1', max: '1000' });
   const ef = el('input', { id: 'search-ef', type: 'number', placeholder: 'default' });
@@ -144,12 +145,15 @@ function searchPlayground(path, collection) {
   const error = el('p', { class: 'error', id: 'search-error', attrs: { role: 'alert' } });
   const results = el('div', { id: 'search-results' });
   const form = el('form', { class: 'panel', id: 'search-form' }, el('h4', { text: 'Search' }),
-    field('Vector', vector), field('Filter (JSON, optional)', filter),
+    field('Vector or text', vector), field('Filter (JSON, optional)', filter),
     el('div', { class: 'row' }, field('k', k), field('ef', ef), field('Threshold', threshold)), submit, error, results);
   form.addEventListener('submit', event => {
     event.preventDefault();
     guarded(submit, error, async () => {
-      const body = { vector: parseJSON(vector.value, 'the vector'), k: Number(k.value), include_metadata: true };
+      const text = vector.value.trim();
+      // A vector is a JSON array; anything else is a text query, which the API answers only with an embedding provider.
+      const body = text.startsWith('[') ? { vector: parseJSON(text, 'the vector') } : { query: text };
+      Object.assign(body, { k: Number(k.value), include_metadata: true });
       const parsedFilter = parseJSON(filter.value, 'the filter', null);
       if (parsedFilter !== null) body.filter = parsedFilter;
       if (ef.value !== '') body.ef = Number(ef.value);
