@@ -119,7 +119,7 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
-            resources: [.embedInCode("OpenAPI/openapi.json")],
+            resources: [.embedInCode("OpenAPI/openapi.json"), .embedInCode("Admin")],
             swiftSettings: strictSettings
         ),
 

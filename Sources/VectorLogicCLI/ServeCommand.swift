@@ -57,6 +57,7 @@ struct ServeCommand: AsyncParsableCommand {
                     return "\(failure.description); still writing to the old file"
                 },
                 residentBytes: ServeOutput.residentBytes,
+                process: ServeOutput.processFigures,
                 announce: { line in ServeOutput.write(line + "\n", to: 1) },
                 onListening: { url in ServeOutput.write("listening on \(url)\n", to: 1) }
             )
@@ -97,6 +98,25 @@ enum ServeOutput {
         var limit = rlimit()
         guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur != rlim_t.max else { return nil }
         return Int(clamping: limit.rlim_cur)
+    }
+
+    /// CPU time of the whole process (user + system, every thread, from /proc/self/stat) and the machine's physical
+    /// memory; nil parts elsewhere than Linux.
+    @Sendable static func processFigures() -> ProcessFigures {
+        let pages = Int64(sysconf(Int32(_SC_PHYS_PAGES)))
+        let pageSize = Int64(sysconf(Int32(_SC_PAGESIZE)))
+        return ProcessFigures(cpuSeconds: cpuSeconds(), machineMemoryBytes: pages > 0 && pageSize > 0 ? pages * pageSize : nil)
+    }
+
+    /// utime + stime of /proc/self/stat (fields 14 and 15, in clock ticks), read after the `(comm)` field, which may
+    /// hold spaces.
+    static func cpuSeconds() -> Double? {
+        guard let text = try? String(contentsOfFile: "/proc/self/stat", encoding: .utf8),
+              let close = text.lastIndex(of: ")") else { return nil }
+        let fields = text[text.index(after: close)...].split(separator: " ")  // fields[0] is field 3 (state)
+        let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
+        guard fields.count > 12, ticks > 0, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
+        return (user + system) / ticks
     }
 
     /// Resident set size from /proc/self/statm (Linux); nil elsewhere.

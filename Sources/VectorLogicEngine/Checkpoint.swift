@@ -106,6 +106,13 @@ extension Database {
         }
         do {
             try commit.waitSyncedBlocking(plan.checkpointLSN)
+            // Shown as "in progress" while the outputs are written (checkpoints are serialised, so a store, not an add).
+            counters.flushesRunning.store(plan.flushes.count, ordering: .relaxed)
+            counters.compactionsRunning.store(plan.compactions.count, ordering: .relaxed)
+            defer {
+                counters.flushesRunning.store(0, ordering: .relaxed)
+                counters.compactionsRunning.store(0, ordering: .relaxed)
+            }
             var timings = CheckpointTimings()
             let built = try writeSegments(plan, timings: &timings)
             try fileSystem.syncDirectory(directory)

@@ -33,6 +33,7 @@ extension Database {
             runtime.upsert(prepared)
         }.lsn
         try await commit.waitAcknowledged(lsn)
+        counters.upsertedVectors.add(Int64(records.count), ordering: .relaxed)
         return records.count
     }
 

@@ -99,6 +99,9 @@ public final class Database: Sendable {
         stats.fsyncs = counters.fsyncs.load(ordering: .relaxed)
         stats.flushes = counters.flushes.load(ordering: .relaxed)
         stats.compactions = counters.compactions.load(ordering: .relaxed)
+        stats.upsertedVectors = counters.upsertedVectors.load(ordering: .relaxed)
+        stats.flushesRunning = counters.flushesRunning.load(ordering: .relaxed)
+        stats.compactionsRunning = counters.compactionsRunning.load(ordering: .relaxed)
         stats.diskBytes += walDiskBytes()
         stats.writable = isWritable
         return stats

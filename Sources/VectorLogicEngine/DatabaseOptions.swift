@@ -88,6 +88,12 @@ public struct DatabaseStats: Sendable, Hashable {
     public var unreadableRows: Int = 0
     /// One line per damaged segment: its file and what failed.
     public var damage: [String] = []
+    /// Vectors acknowledged by upserts since open.
+    public var upsertedVectors: Int64 = 0
+    /// Memtable flushes the running checkpoint is writing now.
+    public var flushesRunning: Int = 0
+    /// Compactions the running checkpoint is writing now.
+    public var compactionsRunning: Int = 0
 
     /// Builds the figures.
     public init(collections: Int = 0, vectors: Int = 0, deleted: Int = 0, segments: Int = 0, memtableVectors: Int = 0,

@@ -12,6 +12,12 @@ final class EngineCounters: Sendable {
     let fsyncs = Atomic<Int64>(0)
     let flushes = Atomic<Int64>(0)
     let compactions = Atomic<Int64>(0)
+    /// Vectors acknowledged by upserts since open (the admin console's ingest rate).
+    let upsertedVectors = Atomic<Int64>(0)
+    /// Memtables being written to segments by the running checkpoint (0 between checkpoints).
+    let flushesRunning = Atomic<Int>(0)
+    /// Compactions being written by the running checkpoint.
+    let compactionsRunning = Atomic<Int>(0)
 }
 
 /// Wall-clock milliseconds since the Unix epoch (creation times, batch sync intervals).

@@ -108,6 +108,11 @@ public struct ServerConfiguration: Sendable {
     public var embeddingModelDirectory: String?
     /// Cores one local embedding pass may use; 0: all online processors.
     public var embeddingThreads: Int = 0
+    /// Admin console streams (`GET /v1/admin/live`) open at once; 0 turns the push channel off. 32 covers a team
+    /// watching at once; each costs one socket and at most one buffered frame (~700 bytes).
+    public var adminMaxStreams: Int = 32
+    /// Time between two frames of the admin console's stream: one second (issue 13). Not a setting: tests shorten it.
+    public var adminFrameIntervalMilliseconds: Int = 1_000
 
     /// The defaults.
     public init() {}

@@ -25,6 +25,8 @@ final class ServerMetrics: Sendable {
     /// Engine counters last seen, so Prometheus counters advance by the difference.
     private let lastTotals = Locked<[String: Int64]>([:])
     private let knownCollections = Locked<Set<String>>([])
+    /// Process CPU seconds last seen, so `process_cpu_seconds_total` advances by the difference.
+    private let lastCPUSeconds = Locked<Double>(0)
 
     init() {
         var factory = PrometheusMetricsFactory(registry: registry)
@@ -92,6 +94,9 @@ final class ServerMetrics: Sendable {
         total("vectorlogic_wal_fsyncs_total", stats.fsyncs)
         total("vectorlogic_flushes_total", stats.flushes)
         total("vectorlogic_compactions_total", stats.compactions)
+        total("vectorlogic_upserted_vectors_total", stats.upsertedVectors)
+        gauge("vectorlogic_flushes_running", stats.flushesRunning)
+        gauge("vectorlogic_compactions_running", stats.compactionsRunning)
         let names = Set(collections.map(\.config.name))
         for info in collections {
             gauge("vectorlogic_collection_vectors", info.vectorCount, [("collection", info.config.name)])
@@ -105,6 +110,24 @@ final class ServerMetrics: Sendable {
         for name in gone {
             gauge("vectorlogic_collection_vectors", 0, [("collection", name)])
             gauge("vectorlogic_collection_memtable_vectors", 0, [("collection", name)])
+        }
+    }
+
+    /// Refreshes the server's own figures (called at scrape time and by the admin console's one-second tick): open
+    /// connections, open console streams, and the process's resident set, CPU time and machine memory.
+    func refreshServer(connections: Int, live: LiveHub.Counts, residentBytes: Int64?, process: ProcessFigures) {
+        gauge("vectorlogic_http_connections", connections)
+        gauge("vectorlogic_admin_streams", live.streams)
+        total("vectorlogic_admin_frames_total", live.frames)
+        total("vectorlogic_admin_streams_dropped_total", live.dropped)
+        if let residentBytes { gauge("process_resident_memory_bytes", Int(residentBytes)) }
+        if let memory = process.machineMemoryBytes { gauge("vectorlogic_machine_memory_bytes", Int(memory)) }
+        if let seconds = process.cpuSeconds {
+            let delta = lastCPUSeconds.withLock { last in
+                defer { last = max(last, seconds) }
+                return max(0, seconds - last)
+            }
+            CoreMetrics.FloatingPointCounter(label: "process_cpu_seconds_total", factory: factory).increment(by: delta)
         }
     }
 

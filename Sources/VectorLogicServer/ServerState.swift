@@ -20,12 +20,19 @@ final class ServerState: Sendable {
     let residentBytes: @Sendable () -> Int64?
     /// Turns text into vectors; nil: text inputs answer 400 `embedding_unavailable`.
     let embedding: (any EmbeddingProvider)?
+    /// CPU time and machine memory, measured by the host process.
+    let process: @Sendable () -> ProcessFigures
+    /// Open client connections (counted where the connection cap counts them).
+    let connections = ConnectionGauge()
+    /// The admin console's push channel.
+    let live: LiveHub
 
     /// The collection the seed's short routes act on.
     static let defaultCollection = "default"
 
     init(database: Database, personas: PersonaStore?, configuration: ServerConfiguration,
-         residentBytes: @escaping @Sendable () -> Int64?, embedding: (any EmbeddingProvider)? = nil) {
+         residentBytes: @escaping @Sendable () -> Int64?, embedding: (any EmbeddingProvider)? = nil,
+         process: @escaping @Sendable () -> ProcessFigures = { ProcessFigures() }) {
         self.database = database
         self.embedding = embedding
         self.personas = personas
@@ -36,6 +43,17 @@ final class ServerState: Sendable {
         self.body = RequestBody(maxBytes: configuration.maxBodyBytes, workers: workers)
         self.startedAt = .now
         self.residentBytes = residentBytes
+        self.process = process
+        self.live = LiveHub(maxStreams: configuration.adminMaxStreams,
+                            interval: .milliseconds(configuration.adminFrameIntervalMilliseconds))
+    }
+
+    /// Brings the engine, connection and process figures of `/metrics` up to date (a scrape, or the admin console's
+    /// tick: both read the same registry).
+    func refreshMetrics() {
+        metrics.refreshEngine(database.stats(), collections: database.listCollections())
+        metrics.refreshServer(connections: connections.value, live: live.counts, residentBytes: residentBytes(),
+                              process: process())
     }
 
     /// Threads for CPU-heavy reads (`offload`): one per core, so heavy requests use every core while the event loops,

@@ -26,10 +26,11 @@ public enum VectorLogicServer {
         residentBytes: @escaping @Sendable () -> Int64? = { nil },
         tls: TLSContextStore? = nil,
         embedding: (any EmbeddingProvider)? = nil,
+        process: @escaping @Sendable () -> ProcessFigures = { ProcessFigures() },
         onListening: @escaping @Sendable (_ host: String, _ port: Int) async -> Void = { _, _ in }
     ) -> some ApplicationProtocol {
         let state = ServerState(database: database, personas: personas, configuration: configuration, residentBytes: residentBytes,
-                                embedding: embedding)
+                                embedding: embedding, process: process)
         let router = Router(context: AppRequestContext.self)
         router.add(middleware: RequestLogMiddleware(state: state, logger: logger))
         router.add(middleware: SecurityHeadersMiddleware(strictTransportSecurity: tls != nil))
@@ -59,7 +60,7 @@ public enum VectorLogicServer {
             router: router,
             server: server,
             configuration: .init(address: .hostname(host, port: configuration.port), serverName: "VectorLogic",
-                                 availableConnectionsDelegate: MaximumAvailableConnections(configuration.maxConnections)),
+                                 availableConnectionsDelegate: CountedConnections(configuration.maxConnections, gauge: state.connections)),
             onServerRunning: { channel in
                 await onListening(host, channel.localAddress?.port ?? configuration.port)
             },
@@ -114,6 +115,7 @@ public enum VectorLogicServer {
         logSink: @escaping LogSink,
         onReload: @escaping @Sendable () -> String? = { nil },
         residentBytes: @escaping @Sendable () -> Int64? = { nil },
+        process: @escaping @Sendable () -> ProcessFigures = { ProcessFigures() },
         announce: @escaping @Sendable (String) -> Void = { _ in },
         onListening: @escaping @Sendable (String) async -> Void
     ) async throws {
@@ -180,7 +182,7 @@ public enum VectorLogicServer {
                 throw StartError.failed(error.message)
             }
             let app = buildApplication(database: database, personas: personas, keys: keys, configuration: configuration, logger: logger,
-                                       residentBytes: residentBytes, tls: tls, embedding: embedding) { host, port in
+                                       residentBytes: residentBytes, tls: tls, embedding: embedding, process: process) { host, port in
                 let shownHost = host.contains(":") ? "[\(host)]" : host
                 await onListening("\(tls == nil ? "http" : "https")://\(shownHost):\(port)")
             }

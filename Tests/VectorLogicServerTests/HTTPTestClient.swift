@@ -58,10 +58,17 @@ enum HTTPTestClient {
         }
     }
 
-    static func blockingExchange(port: Int, _ bytes: [UInt8]) throws -> [UInt8] {
-        guard let fd = LoopbackSocket.connect(port: port, timeoutSeconds: 60) else {
+    /// A blocking TCP socket connected to 127.0.0.1:`port` (`LoopbackSocket`), with a receive timeout; `receiveBuffer`
+    /// sets SO_RCVBUF before connecting (a client that reads slowly). The caller closes it.
+    static func connectedSocket(port: Int, timeoutSeconds: Int = 60, receiveBuffer: Int32? = nil) throws -> Int32 {
+        guard let fd = LoopbackSocket.connect(port: port, timeoutSeconds: timeoutSeconds, receiveBuffer: receiveBuffer) else {
             throw HTTPClientError(description: "connect to port \(port) failed")
         }
+        return fd
+    }
+
+    static func blockingExchange(port: Int, _ bytes: [UInt8]) throws -> [UInt8] {
+        let fd = try connectedSocket(port: port)
         defer { close(fd) }
         var sent = 0
         while sent < bytes.count {

@@ -25,21 +25,6 @@ import VectorLogicJSON
         }
     }
 
-    /// The admin page is one self-contained HTML document (no external scripts) that reads the JSON API, and every
-    /// API path it calls is served.
-    @Test func adminPageIsSelfContainedHTML() async throws {
-        try await withServer { server in
-            let page = try await server.call("GET", "/admin")
-            #expect(page.status == 200 && page.headers["content-type"]?.hasPrefix("text/html") == true)
-            #expect(page.text.hasPrefix("<!doctype html>") && page.text.contains("</html>"))
-            #expect(!page.text.contains("<script src") && !page.text.contains("http://") && !page.text.contains("https://"))
-            for path in ["/v1/stats", "/v1/collections"] {
-                #expect(page.text.contains("'\(path)'"))
-                #expect(try await server.call("GET", path).status == 200)
-            }
-        }
-    }
-
     /// `/metrics` is not served when metrics are disabled.
     @Test func metricsCanBeDisabled() async throws {
         try await withServer(configure: { $0.metricsEnabled = false }) { server in

@@ -30,7 +30,7 @@ extension Routes {
         ]
         if state.configuration.metricsEnabled {
             routes.append(.probe("/metrics", operation: "metrics") { _, _ -> Response in
-                state.metrics.refreshEngine(state.database.stats(), collections: state.database.listCollections())
+                state.refreshMetrics()
                 var headers = HTTPFields()
                 headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
                 return Response(status: .ok, headers: headers,

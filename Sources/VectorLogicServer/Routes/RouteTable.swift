@@ -91,10 +91,13 @@ extension Routes {
         routes += search(state: state)
         routes += shortRoutes(state: state)
         routes += embeddings(state: state)
-        routes += [adminPage()]
         routes += personas(state: state)
         if let keys { routes += Routes.keys(keys: keys, state: state) }
         routes += snapshots(state: state, keys: keys)
+        // Last, so that the console's stream knows which routes are searches (by the `{name}` spelling that Hummingbird's
+        // endpoint path, and so the metrics' route label, uses).
+        routes += adminConsole(state: state, keys: keys,
+                               searchRoutes: Set(routes.filter { $0.route.rateClass == .search }.map(\.route.openAPIPath)))
         var seen = Set<String>()
         for definition in routes {
             precondition(seen.insert(definition.route.description).inserted, "route declared twice: \(definition.route)")
