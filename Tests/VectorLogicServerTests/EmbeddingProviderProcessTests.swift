@@ -208,6 +208,29 @@ import VectorLogicJSON
     }
 }
 
+/// The model loads after `listening on`: a server whose model file is damaged still starts and serves vectors at once,
+/// and text inputs get 503 `embedding_unavailable` naming the file (before, the start waited for the load — 45 s in a
+/// debug build on a busy machine — and a damaged file stopped the whole server).
+@Suite struct DeferredModelLoadTests {
+    @Test func aDamagedModelCostsTextInputsOnly() async throws {
+        let models = FileManager.default.temporaryDirectory.appendingPathComponent("vl-model-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: models, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: models) }
+        try FileManager.default.copyItem(atPath: EmbeddingTestModel.directory + "/tokenizer.json", toPath: models + "/tokenizer.json")
+        try Data("not a safetensors file".utf8).write(to: URL(fileURLWithPath: models + "/model.safetensors"))
+        let (served, port, dir) = try EmbeddingProviderProcessTests.start([
+            "--embedding-provider", "local", "--embedding-model-dir", models, "--default-dimension", "2",
+        ])
+        let upsert = try await HTTPTestClient.request(port: port, "POST", "/v1/collections/default/vectors",
+                                                      json: #"{"vectors":[{"id":"a","values":[1,0]}]}"#)
+        let text = try await HTTPTestClient.request(port: port, "POST", "/v1/embeddings", json: #"{"input":"hello"}"#)
+        await EmbeddingProviderProcessTests.stop(served, dir)
+        #expect(upsert.status == 200, "\(upsert.text.prefix(300))")
+        #expect(text.status == 503 && text["error"] == .string("embedding_unavailable"), "\(text.status) \(text.text.prefix(300))")
+        #expect(text.text.contains("model.safetensors"), "\(text.text.prefix(300))")
+    }
+}
+
 /// Where the local model is (tools/fetch-model's default, or `VECTORLOGIC_MODEL_DIR`).
 enum EmbeddingTestModel {
     static var directory: String {

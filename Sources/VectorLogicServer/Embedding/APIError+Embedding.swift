@@ -8,7 +8,7 @@ extension APIError {
         "no embedding provider is configured: start the server with --embedding-provider local (after tools/fetch-model) or openai, or send vectors")
 
     /// The contract's answer to a failed embedding: 502 when the provider answered wrongly, 503 when it could not be
-    /// reached or is overloaded, 504 when it did not answer in time; 400 for input it cannot take.
+    /// reached, is overloaded or its model could not be loaded, 504 when it did not answer in time; 400 for input it cannot take.
     static func embedding(_ error: EmbeddingError) -> APIError {
         switch error {
         case .providerFailed: return APIError(.badGateway, "embedding_provider_error", error.description)
@@ -19,7 +19,10 @@ extension APIError {
             answer.headers[.retryAfter] = "1"
             return answer
         case .invalidInput: return APIError.invalid(error.description)
-        case .modelFileMissing, .modelFileDamaged: return APIError(.internalServerError, "internal", error.description)
+        case .modelFileMissing, .modelFileDamaged:
+            // The model loads after `listening on` (DeferredEmbeddingProvider): a damaged file is found then, and only
+            // text inputs are affected until an operator replaces it (tools/fetch-model) and restarts.
+            return APIError(.serviceUnavailable, "embedding_unavailable", "the embedding model could not be loaded: \(error.description)")
         }
     }
 }

@@ -1,7 +1,7 @@
 public import Logging
 public import VectorLogicEmbedding
 
-/// Chooses and loads the embedding provider at start, so no request pays for loading the model.
+/// Chooses the embedding provider at start; the local model then loads in the background (`DeferredEmbeddingProvider`).
 public enum EmbeddingSetup {
     /// The provider `configuration` asks for: nil for `none`, and for the default (`auto`) when the local model files
     /// are absent. An explicit `local` whose files are missing or damaged throws, naming the file and the command that
@@ -14,18 +14,23 @@ public enum EmbeddingSetup {
         let kind = configuration.embeddingProvider ?? (MiniLMModelFiles.present(in: directory) ? "local" : "none")
         switch kind {
         case "local":
+            // Missing files are a start error (the operator asked for `local` or the files vanished since the check
+            // above); the load itself runs after `listening on` (DeferredEmbeddingProvider says why).
+            guard MiniLMModelFiles.present(in: directory) else {
+                throw ConfigurationError("--embedding-provider local: the model files are not in \(directory) (run tools/fetch-model)")
+            }
             let threads = configuration.embeddingThreads > 0 ? configuration.embeddingThreads : ServerState.processors()
-            let start = ContinuousClock.now
-            do {
+            return DeferredEmbeddingProvider(kind: "local", model: MiniLMModelFiles.modelName, dimension: MiniLMEmbedder.dimension,
+                                             logger: logger) { () throws(EmbeddingError) -> any EmbeddingProvider in
+                let start = ContinuousClock.now
                 let embedder = try MiniLMEmbedder(directory: directory, threads: threads)
+                let elapsed = ContinuousClock.now - start
                 logger.info("embedding provider local", metadata: [
                     "model": .string(MiniLMModelFiles.modelName), "dir": .string(directory), "threads": .stringConvertible(threads),
-                    "blas": .string(embedder.blasCore), "load_ms": .stringConvertible((ContinuousClock.now - start).components.seconds * 1000
-                        + (ContinuousClock.now - start).components.attoseconds / 1_000_000_000_000_000),
+                    "blas": .string(embedder.blasCore),
+                    "load_ms": .stringConvertible(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000),
                 ])
                 return LocalEmbeddingProvider(embedder: embedder)
-            } catch {
-                throw ConfigurationError("--embedding-provider local: \(error)")
             }
         case "openai":
             let settings = OpenAIProviderSettings(

@@ -14,7 +14,7 @@ extension Routes {
             }
             let vectors = try await state.embed(body.input)
             var tokens = 0
-            if let local = provider as? LocalEmbeddingProvider {
+            if let local = await provider.resolved() as? LocalEmbeddingProvider {
                 tokens = body.input.reduce(0) { $0 + local.embedder.tokenizer.encode($1).count }
             }
             var buffer: [UInt8] = []
