@@ -8,6 +8,8 @@ import VectorLogicIO
 // Usage: engine-bench [--data base.fvecs] [--work DIR] [--single-cap 20000] [--single-seconds 20]
 //                     [--configs 1x1,8x1,64x1,1x256,8x256,64x256] [--synthetic 1000000] [--skip-ingest]
 //                     [--blocks]   (only the per-block checksum costs: data-format.md "Block checksums")
+//                     [--scroll]   (only the cost of a scroll page over a memtable: BENCHMARKS.md "Scroll")
+// --data defaults to $VECTORLOGIC_DATASET_DIR/base.fvecs.
 // Child mode (used by the crash reopen figure): engine-bench --child-crash DIR --data F --count N
 
 let arguments = CommandLine.arguments
@@ -16,7 +18,10 @@ func option(_ name: String) -> String? {
     return arguments[index + 1]
 }
 
-let dataPath = option("--data") ?? "/work/shared/data/minilm-debian/base.fvecs"
+guard let dataPath = option("--data") ?? ProcessInfo.processInfo.environment["VECTORLOGIC_DATASET_DIR"].map({ $0 + "/base.fvecs" }) else {
+    emit("engine-bench: give --data base.fvecs or set VECTORLOGIC_DATASET_DIR", to: 2)
+    exit(2)
+}
 if let directory = option("--child-crash") {
     let count = Int(option("--count") ?? "") ?? 100_000
     guard let dataset = Dataset.load(dataPath, limit: count) else { fatalError("cannot read \(dataPath)") }
@@ -39,6 +44,10 @@ guard let dataset = Dataset.load(dataPath, limit: 100_000) else {
 }
 emit("data: \(dataset.vectors.count) × \(dataset.dimension) from \(dataPath)")
 let query = dataset.vectors[dataset.vectors.count / 2]
+if arguments.contains("--scroll") {
+    try await Scroll.run(dataset: dataset, work: work)
+    exit(0)
+}
 if arguments.contains("--blocks") {
     try await Blocks.run(dataset: dataset, work: work)
     exit(0)

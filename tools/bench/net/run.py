@@ -8,7 +8,7 @@ closed-loop load at --conns connections with `reqload` (same C client for every 
          --rate-limit-store redis://… (a local redis-server; every request is checked, none is limited).
 Each variant gets a fresh server process per round; server CPU per request comes from /proc/PID/stat.
 
-Usage: tools/bench/net/run.py --bin .build-release/release/vectorlogic --data /work/shared/data/minilm-debian \
+Usage: tools/bench/net/run.py --bin .build-release/release/vectorlogic --data DATASET_DIR \
            [--n 20000] [--rounds 3] [--seconds 8] [--conns 8] [--only tls|redis]
 """
 import argparse
