@@ -1,4 +1,5 @@
 import Foundation
+import VectorLogicDistance
 import VectorLogicEngine
 import VectorLogicJSON
 
