@@ -26,7 +26,13 @@ enum Scroll {
                 _ = try await database.upsert("s", Array(records[start..<min(start + 1_000, records.count)]))
             }
             written = target
-            let middle = try database.scroll("s", ScrollRequest(limit: target / 2)).nextCursor
+            var middle: String?
+            var passed = 0
+            while passed < target / 2 {  // scroll pages hold at most 10,000 rows
+                let page = try database.scroll("s", ScrollRequest(limit: min(10_000, target / 2 - passed), cursor: middle))
+                passed += page.vectors.count
+                middle = page.nextCursor
+            }
             func median(_ cursor: String?) throws -> Double {
                 var times: [Double] = []
                 for _ in 0..<9 {
