@@ -1,7 +1,7 @@
 import Foundation
 import VectorLogicIndex
 
-/// What `vectorlogic bench` prints: the contract's JSON object (documented keys first, extra keys after)
+/// What `vectorlogic bench` prints: the JSON object of docs/cli.md (its keys first, extra keys after)
 /// or a text table.
 struct BenchReport {
     var vectors: Int
