@@ -1,5 +1,5 @@
 // swift-tools-version: 6.1
-// libFuzzer targets for VectorLogic's decoders (run them with tools/fuzz; see data-format.md and cli.md "Fuzzing").
+// libFuzzer targets for VectorLogic's decoders (run them with tools/fuzz; see data-format.md and tools/README.md).
 // A separate package so the sanitizer flags never touch the main build; it depends on the root package by path.
 import PackageDescription
 

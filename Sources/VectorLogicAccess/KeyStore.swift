@@ -5,7 +5,7 @@ import VectorLogicFormat
 import VectorLogicSQLite
 import VectorLogicSync
 
-/// What a key may do (api.md "API keys"): `read` GETs and searches, `write` changes vectors and personas, `admin`
+/// What a key may do (README "API keys"): `read` GETs and searches, `write` changes vectors and personas, `admin`
 /// everything (collections, keys, snapshots).
 public enum APIKeyPermission: String, Sendable, Hashable, CaseIterable {
     /// GET and search routes.
@@ -151,7 +151,7 @@ public final class KeyStore: Sendable {
         (16...256).contains(secret.utf8.count) && secret.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F }
     }
 
-    /// Days a new key works when its maker does not say (`POST /v1/keys` and `keys create` alike; api.md's example):
+    /// Days a new key works when its maker does not say (`POST /v1/keys` and `keys create` alike; README "API keys"):
     /// a forgotten key stops by itself within a year. Both can ask for a key that never expires.
     public static let defaultExpiresInDays = 365
     /// A new key's requests per minute when its maker does not say.

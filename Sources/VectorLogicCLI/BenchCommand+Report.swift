@@ -1,7 +1,7 @@
 import Foundation
 import VectorLogicIndex
 
-/// What `vectorlogic bench` prints: the contract's JSON object (keys first as in the README's command-line section, extra keys after)
+/// What `vectorlogic bench` prints: the JSON object of docs/cli.md (its keys first, extra keys after)
 /// or a text table.
 struct BenchReport {
     var vectors: Int

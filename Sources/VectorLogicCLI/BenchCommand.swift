@@ -5,7 +5,7 @@ import VectorLogicDistance
 import VectorLogicIndex
 
 /// `vectorlogic bench`: builds an HNSW graph in-process over a TEXMEX dataset and reports, per ef, recall@k and
-/// single-thread queries per second, plus build time, index bytes and resident memory (the README's command-line section).
+/// single-thread queries per second, plus build time, index bytes and resident memory (docs/cli.md).
 ///
 /// The graph is built with `MutableHNSW` on `--threads` threads, serialised to the graph-section bytes, and searched
 /// through `FrozenHNSW` over those bytes — the path a segment takes after a flush (`--graph mutable` searches the

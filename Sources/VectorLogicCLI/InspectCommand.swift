@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import VectorLogicEngine
 
-/// `vectorlogic inspect PATH [--json]` (cli.md "Offline tools"): versions, sizes, counts, HNSW figures, log records
+/// `vectorlogic inspect PATH [--json]` (docs/cli.md): versions, sizes, counts, HNSW figures, log records
 /// and checksum status of a data directory or one of its files. A thin call into `Inspector`.
 struct InspectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -42,7 +42,7 @@ struct InspectCommand: ParsableCommand {
 }
 
 /// Output helpers of the offline tools: results to stdout (text or JSON), one-sentence errors to stderr (fd 2:
-/// Swift 6 rejects the C `stderr` global), and `ToolError` mapped to the exit codes of cli.md.
+/// Swift 6 rejects the C `stderr` global), and `ToolError` mapped to the exit codes of docs/cli.md.
 enum ToolOutput {
     /// Writes all of `text` to a file descriptor.
     static func write(_ text: String, to descriptor: Int32) {

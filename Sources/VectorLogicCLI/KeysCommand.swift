@@ -4,7 +4,7 @@ import VectorLogicEngine
 import VectorLogicPersonas
 import VectorLogicAccess
 
-/// `vectorlogic keys create|list|revoke|rotate` (cli.md "Keys"): offline administration of `<data-dir>/keys.sqlite`
+/// `vectorlogic keys create|list|revoke|rotate` (docs/cli.md): offline administration of `<data-dir>/keys.sqlite`
 /// while no server holds the directory (exit 3 otherwise: a running server keeps its own view of the keys).
 struct KeysCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

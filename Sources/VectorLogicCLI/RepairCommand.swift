@@ -1,7 +1,7 @@
 import ArgumentParser
 import VectorLogicEngine
 
-/// `vectorlogic repair --data-dir D [--dry-run]` (cli.md "Offline tools"): makes the directory consistent again,
+/// `vectorlogic repair --data-dir D [--dry-run]` (docs/cli.md): makes the directory consistent again,
 /// moving what it cannot use into `lost/`, and prints what it did and what was lost. A thin call into `Repairer`.
 struct RepairCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import VectorLogicServer
 
-/// `vectorlogic serve`: the HTTP server (cli.md "Serving"). Flags win over `VECTORLOGIC_*` and the original environment
+/// `vectorlogic serve`: the HTTP server (docs/cli.md). Flags win over `VECTORLOGIC_*` and the original environment
 /// names, which win over the defaults. Every setting is declared once, in `ServeSetting.all`; this command only hands
 /// its arguments to `ServerConfiguration.resolve(arguments:environment:)`.
 struct ServeCommand: AsyncParsableCommand {

@@ -1,7 +1,7 @@
 import ArgumentParser
 import VectorLogicEngine
 
-/// `vectorlogic snapshot create|restore|inspect` (cli.md "Snapshots"): one-file, LZ4-compressed, checksummed copies
+/// `vectorlogic snapshot create|restore|inspect` (docs/cli.md): one-file, LZ4-compressed, checksummed copies
 /// of a data directory. Thin calls into `SnapshotTool` (offline) and the server's `/v1/snapshots` (online).
 struct SnapshotCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -6,7 +6,7 @@ import NIOPosix
 import Glibc
 #endif
 
-/// The `vectorlogic` root command; each subcommand is a thin call into a library (see the README's command-line section).
+/// The `vectorlogic` root command; each subcommand is a thin call into a library (docs/cli.md lists them).
 public struct VectorLogicCommand: AsyncParsableCommand {
     /// Subcommands and the one-line abstract shown by `--help`.
     public static let configuration = CommandConfiguration(
@@ -24,7 +24,7 @@ public struct VectorLogicCommand: AsyncParsableCommand {
     public init() {}
 }
 
-/// Exit codes of the README's command-line section, shared by every subcommand.
+/// Exit codes of docs/cli.md "Exit codes", shared by every subcommand.
 public enum ExitCodes {
     /// The check found problems, or the operation could not complete.
     public static let failure = ExitCode(1)
@@ -49,7 +49,7 @@ extension VectorLogicCommand {
 
     /// Parses the process arguments, runs the chosen subcommand and exits with its code.
     ///
-    /// ArgumentParser exits 64 (`EX_USAGE`) on bad usage; the README's command-line section says 2, so usage errors are mapped here.
+    /// ArgumentParser exits 64 (`EX_USAGE`) on bad usage; docs/cli.md says 2, so usage errors are mapped here.
     public static func runFromCommandLine() async {
         let command: any ParsableCommand
         do {

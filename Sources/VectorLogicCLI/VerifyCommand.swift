@@ -1,7 +1,7 @@
 import ArgumentParser
 import VectorLogicEngine
 
-/// `vectorlogic verify --data-dir D [--json]` (cli.md "Offline tools"): every checksum and structural invariant,
+/// `vectorlogic verify --data-dir D [--json]` (docs/cli.md): every checksum and structural invariant,
 /// each problem with file and byte offset, and the server's SQLite stores (`ServerStoreFiles`). Exit 0 clean (the
 /// server can start), 1 problems. A thin call into `Verifier`.
 struct VerifyCommand: ParsableCommand {

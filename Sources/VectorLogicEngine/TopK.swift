@@ -41,7 +41,7 @@ struct TopK {
     }
 }
 
-/// Score thresholds (api.md: keep score ≥ threshold, ≤ for euclidean).
+/// Score thresholds (docs/api.md "Conventions": keep score ≥ threshold, ≤ for euclidean).
 enum SearchScores {
     /// Whether a score passes a threshold.
     static func passes(_ metric: DistanceMetric, score: Float, threshold: Float?) -> Bool {

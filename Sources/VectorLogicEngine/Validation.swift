@@ -3,7 +3,7 @@ import Synchronization
 import VectorLogicDistance
 import VectorLogicJSON
 
-/// The limits every write and query is checked against before anything changes (api.md "Conventions").
+/// The limits every write and query is checked against before anything changes (docs/api.md "Conventions").
 public enum Limits {
     /// Largest dimension a collection may have.
     public static let maxDimension = 20_000

@@ -1,6 +1,6 @@
 public import VectorLogicJSON
 
-/// A metadata filter, Mongo style, as `api.md` defines it.
+/// A metadata filter, Mongo style, as docs/api.md "Conventions" describes it.
 ///
 /// Grammar (a filter is a JSON object):
 /// - `{"field": value}` — equality (an array field matches when any element equals `value`).

@@ -1,5 +1,5 @@
 /// SHA-256 (FIPS 180-4), streaming: the digest the snapshot API reports for a whole snapshot file
-/// (api.md "Snapshots": `sha256`). Written here rather than taken from swift-crypto, whose BoringSSL build costs CI
+/// (docs/api.md `Snapshot`: `sha256`). Written here rather than taken from swift-crypto, whose BoringSSL build costs CI
 /// minutes for one hash; checked against the FIPS 180 test vectors in `SHA256Tests`.
 public struct SHA256: Sendable {
     /// The eight working hash values H0…H7 (FIPS 180-4 §5.3.3 initial values until the first block).

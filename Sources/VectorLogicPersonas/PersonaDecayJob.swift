@@ -1,4 +1,4 @@
-/// The background sweep of api.md "Memories older than the persona's decay time are removed by a background job":
+/// The background sweep that removes memories older than their persona's decay time (README "Personas"):
 /// calls `removeDecayedMemories()` every `interval` until stopped.
 public final class PersonaDecayJob: Sendable {
     private let task: Task<Void, Never>

@@ -1,6 +1,6 @@
 public import VectorLogicJSON
 
-/// The fields of a persona a client sets (api.md "Personas and memories"); `validate()` states every limit.
+/// The fields of a persona a client sets (README "Personas", docs/api.md); `validate()` states every limit.
 public struct PersonaSettings: Sendable, Hashable {
     /// Display name, 1…256 Unicode scalars.
     public var name: String

@@ -2,7 +2,7 @@ import VectorLogicDistance
 import VectorLogicJSON
 
 extension PersonaSettings {
-    /// Throws `.invalid` naming the first field out of range (api.md: a rejected request changes nothing).
+    /// Throws `.invalid` naming the first field out of range (docs/api.md: a rejected request changes nothing).
     public func validate() throws(PersonaStoreError) {
         // Unicode scalars, as JSON Schema's maxLength counts, so the OpenAPI limit and this one agree.
         let nameLength = name.unicodeScalars.count

@@ -6,7 +6,7 @@ import VectorLogicServer
 
 /// Rough edges a new user hit while following the README.
 @Suite struct FirstHourTests {
-    /// A 10,000-item `/v1` upsert answers `{"upserted":N}` (api.md), not 90 KB of ids; `?return_ids=true` lists them,
+    /// A 10,000-item `/v1` upsert answers `{"upserted":N}` (docs/api.md), not 90 KB of ids; `?return_ids=true` lists them,
     /// and the short routes and PUT keep them (their clients read them).
     @Test func v1UpsertAnswersTheCount() async throws {
         try await withServer(configure: { $0.defaultDimension = 2 }) { server in

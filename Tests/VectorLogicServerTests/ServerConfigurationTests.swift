@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import VectorLogicServer
 
-/// Flags beat `VECTORLOGIC_*`, which beat the original names, which beat the defaults (cli.md "Serving").
+/// Flags beat `VECTORLOGIC_*`, which beat the original names, which beat the defaults (README settings table).
 @Suite struct ServerConfigurationTests {
     @Test func defaultsMatchTheContract() throws {
         let config = try ServerConfiguration.resolve(arguments: [], environment: [:])

@@ -1,7 +1,7 @@
 import Testing
 import VectorLogicJSON
 
-/// Every route of api.md this server serves, over real HTTP on 127.0.0.1, against the real engine.
+/// Every route of docs/api.md this server serves, over real HTTP on 127.0.0.1, against the real engine.
 @Suite struct ServerRoutesTests {
     /// Health, readiness, stats, metrics and the OpenAPI document answer as the contract says.
     @Test func operationsRoutesAnswer() async throws {

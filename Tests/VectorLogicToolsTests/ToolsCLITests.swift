@@ -6,7 +6,7 @@ import VectorLogicFormat
 import VectorLogicIO
 
 extension ToolsSuite {
-    /// The built `vectorlogic` executable: exit codes 0/1/2/3 of cli.md and its text/JSON output.
+    /// The built `vectorlogic` executable: exit codes 0/1/2/3 of docs/cli.md and its text/JSON output.
     @Suite struct ToolsCLITests {
         /// verify exits 0 on a healthy directory, 1 with file and offset after damage, and 0 again after `repair`.
         @Test func verifyAndRepairExitCodes() async throws {

@@ -1,4 +1,4 @@
-/// A snapshot file just written (api.md "Snapshots": `name`, `bytes`, `sha256`, `created_at`).
+/// A snapshot file just written (docs/api.md `Snapshot`: `name`, `bytes`, `sha256`, `created_at`).
 public struct SnapshotInfo: Sendable, Hashable, Codable {
     /// The file name (last path component).
     public var name: String

@@ -1,7 +1,7 @@
 import VectorLogicFormat
 public import VectorLogicIO
 
-/// The offline snapshot tools behind `vectorlogic snapshot create|restore|inspect` (cli.md "Snapshots"): library
+/// The offline snapshot tools behind `vectorlogic snapshot create|restore|inspect` (docs/cli.md): library
 /// functions, so tests run them without a process. Every failure is a `ToolError` holding one sentence.
 public enum SnapshotTool {
     /// Snapshots a stopped server's data directory as its files are (MANIFEST, every log and segment, the `*.sqlite`

@@ -25,7 +25,7 @@ public struct InspectReport: Sendable, Hashable, Codable {
     public var checksumsOK: Bool { problems.allSatisfy { $0.severity == .warning } }
 }
 
-/// Reads a data directory or a single engine file and summarises it (cli.md "inspect"). Reads only.
+/// Reads a data directory or a single engine file and summarises it (docs/cli.md "vectorlogic inspect"). Reads only.
 public enum Inspector {
     /// Inspects `path`: a data directory, a `.seg` segment, a `.log` write-ahead log, or a `MANIFEST`.
     public static func inspect(path: String, fileSystem: any FileSystem = PosixFileSystem()) throws(ToolError) -> InspectReport {

@@ -1,7 +1,7 @@
 public import VectorLogicIO
 import VectorLogicFormat
 
-/// Makes a damaged data directory consistent again, saving what can be saved (cli.md "repair", LevelDB `RepairDB`).
+/// Makes a damaged data directory consistent again, saving what can be saved (docs/cli.md, LevelDB `RepairDB`).
 ///
 /// Nothing is deleted: unreadable files go to `lost/`, cut-off log bytes are saved there too. Steps, in order:
 /// leftover `.tmp` files to `lost/`; a damaged or missing manifest is rebuilt from the segments and the logs'

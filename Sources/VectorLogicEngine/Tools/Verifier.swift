@@ -34,7 +34,7 @@ public struct VerifyReport: Sendable, Hashable, Codable {
     }
 }
 
-/// Checks every checksum and structural invariant of a data directory (cli.md "verify"), reading only.
+/// Checks every checksum and structural invariant of a data directory (docs/cli.md "vectorlogic verify"), reading only.
 ///
 /// Checked: the manifest container and body; every segment the manifest lists exists, matches its entry (collection,
 /// rows, dimension) and passes `SegmentAnalysis` (all section CRCs, offset tables, id order, graph invariants); live

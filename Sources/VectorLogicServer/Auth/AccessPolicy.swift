@@ -4,7 +4,7 @@ import VectorLogicJSON
 import VectorLogicPersonas
 import VectorLogicAccess
 
-/// Authentication, permission and rate limits for one matched route (api.md "Authentication", "API keys",
+/// Authentication, permission and rate limits for one matched route (docs/api.md "Conventions"; README "API keys",
 /// "Rate limits"), run in front of the route's handler.
 ///
 /// The route's `APIRoute` is captured when the route is registered, so what a request needs depends only on the

@@ -54,7 +54,7 @@ struct PersonaFields {
         }
     }
 
-    /// The settings of a new persona: `name` is required, the rest default as api.md shows.
+    /// The settings of a new persona: `name` is required, the rest default as docs/api.md (`PersonaSettings`) shows.
     func newSettings() throws -> PersonaSettings {
         guard let name else { throw APIError.invalid("name is required", field: "name") }
         var settings = PersonaSettings(name: name)

@@ -1,4 +1,4 @@
-/// Server-made ids for vectors posted without one (api.md "Ids"): random version-4 UUIDs, lower-case with hyphens,
+/// Server-made ids for vectors posted without one (docs/api.md): random version-4 UUIDs, lower-case with hyphens,
 /// which fit the id alphabet `[A-Za-z0-9_-]`.
 enum UUIDv4 {
     static func make() -> String {

@@ -3,7 +3,7 @@ import VectorLogicEngine
 import VectorLogicJSON
 import VectorLogicIndex
 
-/// JSON shapes of the answers (snake_case, as api.md and `/openapi.json` describe them).
+/// JSON shapes of the answers (snake_case, as `/openapi.json` and docs/api.md describe them).
 enum ResponseModels {
     /// `{"name","dimension","metric","index":{…},"vectors","deleted","segments","memtable_vectors","disk_bytes","created_at"}`.
     static func collection(_ info: CollectionInfo) -> JSONValue {

@@ -3,7 +3,7 @@ import Hummingbird
 import VectorLogicJSON
 import VectorLogicAccess
 
-/// The rate limits of api.md "Rate limits" for one request: the client address's general bucket, its search bucket
+/// The rate limits of docs/api.md "Conventions" for one request: the client address's general bucket, its search bucket
 /// for `RateClass.search` routes, the authenticated key's own per-minute bucket, and a bucket of failed
 /// authentications per address. A limited request gets 429 `rate_limited` with `Retry-After` and the
 /// `RateLimit-Limit/Remaining/Reset` headers; allowed answers carry the `RateLimit-*` headers too.

@@ -6,7 +6,7 @@ import VectorLogicAccess
 import VectorLogicSQLite
 
 extension Routes {
-    /// `/v1/keys` (api.md "API keys"; admin permission, checked by `AuthMiddleware`).
+    /// `/v1/keys` (README "API keys"; admin permission, checked by `AuthMiddleware`).
     static func keys(keys: KeyStore, state: ServerState) -> [RouteDefinition] { [
         .admin(.post, "/v1/keys", operation: "createKey", body: CreateKeyBody.keys) { request, _ -> Response in
             let body = try await state.body.decode(request) { reader in try CreateKeyBody.decode(&reader) }

@@ -4,7 +4,7 @@ import VectorLogicJSON
 import VectorLogicPersonas
 
 extension Routes {
-    /// Personas and their memories (api.md "Personas and memories"), under the seed's short paths and under `/v1`.
+    /// Personas and their memories (docs/api.md, README "Personas"), under the seed's short paths and under `/v1`.
     ///
     /// With auth on, every route here that changes something (POST, PUT, DELETE, but not the POST search) needs the
     /// `write` permission and the rest need `read` (`RoutePermission`).

@@ -2,7 +2,7 @@ public import HTTPTypes
 import Hummingbird
 public import VectorLogicAccess
 
-/// Which rate-limit buckets a route draws from (api.md "Rate limits").
+/// Which rate-limit buckets a route draws from (docs/api.md "Conventions").
 public enum RateClass: String, Sendable, CaseIterable {
     /// Probes and scrapes (`/health`, `/ready`, `/metrics`): never limited, so an orchestrator never sees a 429.
     case unlimited

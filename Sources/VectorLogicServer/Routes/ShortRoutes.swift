@@ -5,7 +5,7 @@ import VectorLogicFilter
 import VectorLogicJSON
 
 extension Routes {
-    /// The seed's short routes on the `default` collection (api.md "The seed's short routes"). Lenient: unknown fields
+    /// The seed's short routes on the `default` collection (docs/api.md "Seed routes"). Lenient: unknown fields
     /// are ignored, `vector` and `values`, `limit` and `k`, `filters` and `filter` are synonyms.
     static func shortRoutes(state: ServerState) -> [RouteDefinition] {
         let collection = ServerState.defaultCollection

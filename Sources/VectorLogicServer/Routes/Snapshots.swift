@@ -7,7 +7,7 @@ import VectorLogicPersonas
 import VectorLogicAccess
 
 extension Routes {
-    /// `/v1/snapshots` and `/v1/snapshots/{name}` (api.md "Snapshots (admin)"): the engine writes and keeps the files in
+    /// `/v1/snapshots` and `/v1/snapshots/{name}` (docs/api.md "Snapshots"): the engine writes and keeps the files in
     /// `<data dir>/snapshots/`; these handlers only name, list, stream and delete them.
     ///
     /// All four need the `admin` permission when auth is on (`RoutePermission`). A snapshot holds every collection

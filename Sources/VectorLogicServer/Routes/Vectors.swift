@@ -53,7 +53,7 @@ extension Routes {
         },
     ] }
 
-    /// One engine upsert; answers `{"upserted":N,"ids":[…]}`, or `{"upserted":N}` without `returnIDs` (api.md: the
+    /// One engine upsert; answers `{"upserted":N,"ids":[…]}`, or `{"upserted":N}` without `returnIDs` (docs/api.md: the
     /// `/v1` batch route answers the count; its ids — 90 KB for 10,000 items — only with `?return_ids=true`; the short
     /// routes and PUT keep the ids, which their clients read).
     static func upsert(_ records: [VectorRecord], into collection: String, state: ServerState,
