@@ -303,12 +303,18 @@ def main():
             result = runners[name]()
             if result is not None:
                 rounds.setdefault(name, []).append(result)
+                if args.json_out:  # after every library, so a long run that is stopped keeps what it measured
+                    write_json(args, {n: median_runs(r) for n, r in rounds.items()})
     libs = {name: median_runs(runs) for name, runs in rounds.items()}
     print_summary(libs)
     if args.json_out:
-        with open(args.json_out, "w") as f:
-            json.dump({"threads": args.threads, "rounds": args.rounds, "cpu_count": os.cpu_count(), "libraries": libs}, f,
-                      indent=1)
+        write_json(args, libs)
+
+
+def write_json(args, libs):
+    with open(args.json_out, "w") as f:
+        json.dump({"threads": args.threads, "rounds": args.rounds, "cpu_count": os.cpu_count(),
+                   "loadavg": os.getloadavg(), "libraries": libs}, f, indent=1)
 
 
 if __name__ == "__main__":
