@@ -22,6 +22,12 @@ let package = Package(
         .library(name: "VectorLogicServer", targets: ["VectorLogicServer"]),
         .library(name: "VectorLogicEmbedding", targets: ["VectorLogicEmbedding"]),
     ],
+    // TLS is on by default. tools/test turns it off only for its ThreadSanitizer build (`--disable-default-traits`):
+    // BoringSSL's C/C++ compiled with TSan costs CI minutes and holds none of the concurrency code under test.
+    traits: [
+        .trait(name: "TLS", description: "HTTPS (--tls-cert/--tls-key) through swift-nio-ssl (BoringSSL)."),
+        .default(enabledTraits: ["TLS"]),
+    ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
@@ -111,7 +117,7 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl", condition: .when(traits: ["TLS"])),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

@@ -53,9 +53,13 @@ public enum VectorLogicServer {
                                                 body: .milliseconds(Int64(configuration.bodyTimeoutMilliseconds)),
                                                 idle: .milliseconds(Int64(configuration.idleTimeoutMilliseconds)))
         let http1 = HTTP1Channel.Configuration(additionalChannelHandlers: [ConnectionGuard(timeouts: timeouts)])
+        #if TLS
         let server: HTTPServerBuilder = tls.map { store in
             HTTPServerBuilder { responder in ReloadableTLSChannel(base: HTTP1Channel(responder: responder, configuration: http1), store: store) }
         } ?? .http1(configuration: http1)
+        #else
+        let server: HTTPServerBuilder = .http1(configuration: http1)
+        #endif
         var app = Application(
             router: router,
             server: server,
@@ -216,6 +220,7 @@ public enum VectorLogicServer {
     /// `StartError.invalidSetting` (exit 2). A certificate that is not valid now is served anyway, with a warning.
     static func loadTLS(_ configuration: ServerConfiguration, logger: Logger) throws(StartError) -> TLSContextStore? {
         guard let certificate = configuration.tlsCertificate, let key = configuration.tlsKey else { return nil }
+        #if TLS
         let credentials: TLSCredentials
         do {
             credentials = try TLSCredentials.load(certificate: certificate, key: key)
@@ -224,6 +229,9 @@ public enum VectorLogicServer {
         }
         if let warning = credentials.validityWarning() { logger.warning("\(warning)") }
         return TLSContextStore(credentials, certificatePath: certificate, keyPath: key)
+        #else
+        throw StartError.invalidSetting("TLS is not supported by this build (built without the TLS trait): \(certificate), \(key)")
+        #endif
     }
 
     /// SIGHUP: the host's reload (its log file), then the TLS pair read again — on failure the old pair stays in
@@ -231,6 +239,7 @@ public enum VectorLogicServer {
     static func reloadAll(onReload: @Sendable () -> String?, tls: TLSContextStore?) -> String? {
         var problems: [String] = []
         if let problem = onReload() { problems.append(problem) }
+        #if TLS
         if let tls {
             do {
                 if let warning = try tls.reload().validityWarning() { problems.append(warning) }
@@ -238,6 +247,7 @@ public enum VectorLogicServer {
                 problems.append("\(error.description); still serving the previous certificate")
             }
         }
+        #endif
         return problems.isEmpty ? nil : problems.joined(separator: "; ")
     }
 

@@ -1,3 +1,4 @@
+#if TLS
 import HummingbirdCore
 import Logging
 import NIOConcurrencyHelpers
@@ -54,3 +55,4 @@ struct ReloadableTLSChannel<BaseChannel: ServerChildChannel>: ServerChildChannel
 extension ReloadableTLSChannel: HTTPChannelHandler where BaseChannel: HTTPChannelHandler {
     var responder: HTTPChannelHandler.Responder { base.responder }
 }
+#endif

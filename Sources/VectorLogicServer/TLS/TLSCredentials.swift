@@ -1,3 +1,4 @@
+#if TLS
 import FoundationEssentials
 import NIOSSL
 
@@ -83,3 +84,4 @@ public struct TLSSetupError: Error, Sendable, CustomStringConvertible {
     public let description: String
     init(_ description: String) { self.description = description }
 }
+#endif

@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
-"""Runs VectorLogic's in-process HNSW benchmark and its peers (hnswlib, faiss, and qdrant-edge-py when it is
-installed) on the same TEXMEX dataset in the same run, then prints the ratios the HNSW issue asks for:
-single-thread QPS at recall@10 >= 0.95 and >= 0.99, and build time with the same number of threads.
+"""Runs VectorLogic's in-process HNSW benchmark and its peers on the same TEXMEX dataset in the same run, then prints
+the ratios the HNSW issues ask for: single-thread QPS at recall@10 >= 0.95 and >= 0.99, and build time with the same
+number of threads. Peers: hnswlib and faiss `IndexHNSWFlat` (float32), and the quantized peers at their best
+settings -- faiss `IndexHNSWSQ` 8-bit + `IndexRefineFlat` (faiss-sq8-refine), usearch `i8` (usearch-i8), and
+qdrant-edge with int8 scalar quantization and rescoring (qdrant-edge-sq8-rescore; plain `qdrant-edge` on request).
 
-    pip install hnswlib faiss-cpu numpy [qdrant-edge-py]
+    pip install hnswlib faiss-cpu usearch numpy qdrant-edge-py
     swift build -c release --scratch-path .build-release --product vectorlogic
     python3 tools/bench/hnsw/peers.py --data ../shared/data/minilm-debian \
         --vectorlogic .build-release/release/vectorlogic --threads 2 --rounds 3 --json-out /tmp/peers.json
@@ -86,6 +88,53 @@ def run_faiss(base, queries, truth, args, efs):
     return {"library": "faiss", "build_seconds": build, "results": results}
 
 
+def run_faiss_sq8(base, queries, truth, args, efs):
+    """faiss's best quantized HNSW here: `IndexHNSWSQ` over 8-bit scalar codes (trained per dimension on the base),
+    wrapped in `IndexRefineFlat`, which re-scores k * k_factor graph candidates with the float32 rows -- the same idea
+    as VectorLogic's SQ8 walk + float32 re-rank. k_factor (--refine-factor, default 2) is the smallest that keeps
+    recall at equal ef within 0.005 of the float graph; larger ones only cost time."""
+    import faiss
+    faiss.omp_set_num_threads(args.threads)
+    hnsw = faiss.IndexHNSWSQ(base.shape[1], faiss.ScalarQuantizer.QT_8bit, args.m, faiss.METRIC_INNER_PRODUCT)
+    hnsw.hnsw.efConstruction = args.ef_construction
+    index = faiss.IndexRefineFlat(hnsw)
+    index.k_factor = args.refine_factor
+    start = time.perf_counter()
+    index.train(base)   # the per-dimension ranges of the 8-bit codes; counted in the build
+    index.add(base)
+    build = time.perf_counter() - start
+    faiss.omp_set_num_threads(1)
+
+    def set_ef(ef):
+        hnsw.hnsw.efSearch = ef
+    results = timed_queries(
+        lambda q: index.search(q.reshape(1, -1), args.k)[1][0],
+        lambda qs: index.search(qs, args.k),
+        queries, truth, args.k, efs, set_ef)
+    return {"library": "faiss-sq8-refine", "build_seconds": build, "results": results,
+            "settings": f"IndexHNSWSQ QT_8bit + IndexRefineFlat k_factor {args.refine_factor}"}
+
+
+def run_usearch_i8(base, queries, truth, args, efs):
+    """usearch with its 8-bit storage (`dtype="i8"`, cosine): the walk and the returned scores both use the int8 rows
+    (usearch has no float re-rank), which is its fastest configuration and the one its authors recommend for
+    normalised embeddings. Keys 0..n-1, so results compare with the ground truth's row numbers directly."""
+    from usearch.index import Index
+    index = Index(ndim=base.shape[1], metric="cos", dtype="i8", connectivity=args.m,
+                  expansion_add=args.ef_construction, expansion_search=efs[0])
+    start = time.perf_counter()
+    index.add(np.arange(len(base), dtype=np.uint64), base, threads=args.threads)
+    build = time.perf_counter() - start
+
+    def set_ef(ef):
+        index.expansion_search = ef
+    results = timed_queries(
+        lambda q: index.search(q, args.k, threads=1).keys,
+        lambda qs: index.search(qs, args.k, threads=1),
+        queries, truth, args.k, efs, set_ef)
+    return {"library": "usearch-i8", "build_seconds": build, "results": results, "settings": "dtype i8, metric cos"}
+
+
 def run_vectorlogic(args):
     d = args.data
     cmd = [args.vectorlogic, "bench", "--base", f"{d}/base.fvecs", "--query", f"{d}/query.fvecs",
@@ -101,28 +150,35 @@ def run_vectorlogic(args):
             "index_bytes": report["index_bytes"], "rss_bytes": report["rss_bytes"]}
 
 
-def run_qdrant_edge(base, queries, truth, args, efs):
+def run_qdrant_edge(base, queries, truth, args, efs, quantized=False):
     try:
         import qdrant_edge  # noqa: F401
     except ImportError:
         return None
     # qdrant-edge-py's API is small and young; see run_qdrant_edge_impl for the calls used.
     try:
-        return run_qdrant_edge_impl(base, queries, truth, args, efs)
+        return run_qdrant_edge_impl(base, queries, truth, args, efs, quantized)
     except Exception as error:  # report, don't abort the other libraries' figures
         print(f"qdrant-edge: skipped ({error})", file=sys.stderr)
         return None
 
 
-def run_qdrant_edge_impl(base, queries, truth, args, efs):
+def run_qdrant_edge_impl(base, queries, truth, args, efs, quantized):
+    """Qdrant's engine in-process. quantized: its recommended scalar quantization (int8, quantile 0.99, codes always
+    in RAM) with rescoring of the oversampled candidates by the float32 vectors (oversampling --refine-factor, the
+    counterpart of faiss's k_factor)."""
     import shutil
     import tempfile
     from qdrant_edge import (Distance, EdgeConfig, EdgeOptimizersConfig, EdgeShard, EdgeVectorParams, HnswIndexConfig,
-                             Point, Query, SearchParams, SearchRequest, UpdateOperation)
+                             Point, QuantizationSearchParams, Query, ScalarQuantizationConfig, ScalarType,
+                             SearchParams, SearchRequest, UpdateOperation)
     path = tempfile.mkdtemp(prefix="qdrant-edge-")
+    quantization = ScalarQuantizationConfig(type=ScalarType.Int8, quantile=0.99, always_ram=True) if quantized else None
+    search_quantization = (QuantizationSearchParams(rescore=True, oversampling=float(args.refine_factor))
+                           if quantized else None)
     try:
         config = EdgeConfig(
-            vectors=EdgeVectorParams(size=base.shape[1], distance=Distance.Cosine),
+            vectors=EdgeVectorParams(size=base.shape[1], distance=Distance.Cosine, quantization_config=quantization),
             hnsw_config=HnswIndexConfig(m=args.m, ef_construct=args.ef_construction, full_scan_threshold=10,
                                         max_indexing_threads=args.threads),
             optimizers=EdgeOptimizersConfig(default_segment_number=1),
@@ -140,7 +196,8 @@ def run_qdrant_edge_impl(base, queries, truth, args, efs):
 
         def one(q):
             hits = shard.search(SearchRequest(query=Query.Nearest(q.tolist()), limit=args.k,
-                                              params=SearchParams(hnsw_ef=current["ef"])))
+                                              params=SearchParams(hnsw_ef=current["ef"],
+                                                                  quantization=search_quantization)))
             return [h.id for h in hits]
 
         def batch(qs):
@@ -151,7 +208,8 @@ def run_qdrant_edge_impl(base, queries, truth, args, efs):
             current["ef"] = ef
         results = timed_queries(one, batch, queries, truth, args.k, efs, set_ef)
         shard.close()
-        return {"library": "qdrant-edge", "build_seconds": build, "ingest_seconds": ingest, "results": results}
+        return {"library": "qdrant-edge-sq8-rescore" if quantized else "qdrant-edge", "build_seconds": build,
+                "ingest_seconds": ingest, "results": results}
     finally:
         shutil.rmtree(path, ignore_errors=True)
 
@@ -180,10 +238,9 @@ def median_runs(runs):
 
 def print_summary(libs):
     vl = libs.get("vectorlogic")
-    print("\nlibrary      build s (rounds)          " + "  ".join(f"ef={r['ef']}: recall/QPS/QPS-batch"
-                                                            for r in vl["results"][:0]))
+    print("\nlibrary                  build s (rounds)")
     for name, lib in libs.items():
-        print(f"{name:12s} {lib['build_seconds']:8.2f} {lib['builds']}")
+        print(f"{name:24s} {lib['build_seconds']:8.2f} {lib['builds']}")
         for r in lib["results"]:
             print(f"    ef {r['ef']:4d}  recall {r['recall']:.4f}  QPS {r['qps']:9.1f}  batch-1-thread {r['qps_batch']:9.1f}")
     if not vl:
@@ -214,19 +271,30 @@ def main():
     p.add_argument("--ef", default="10,16,24,32,48,64,96,128,200")
     p.add_argument("--k", type=int, default=10)
     p.add_argument("--rounds", type=int, default=1)
-    p.add_argument("--libraries", default="vectorlogic,hnswlib,faiss,qdrant-edge")
+    p.add_argument("--libraries", default="vectorlogic,hnswlib,faiss,faiss-sq8-refine,usearch-i8,qdrant-edge-sq8-rescore",
+                   help="any of vectorlogic, hnswlib, faiss, faiss-sq8-refine, usearch-i8, qdrant-edge, "
+                        "qdrant-edge-sq8-rescore")
+    p.add_argument("--refine-factor", type=int, default=2,
+                   help="faiss IndexRefineFlat k_factor and qdrant rescoring oversampling")
+    p.add_argument("--limit", type=int, default=0, help="use only the first N base vectors (smoke runs; recall is "
+                   "then against the full set's ground truth and means nothing)")
     p.add_argument("--json-out")
     args = p.parse_args()
     efs = [int(x) for x in args.ef.split(",")]
     base = read_vecs(f"{args.data}/base.fvecs", np.float32)
     queries = read_vecs(f"{args.data}/query.fvecs", np.float32)
     truth = read_vecs(f"{args.data}/groundtruth.ivecs", np.int32)
+    if args.limit:
+        base = base[:args.limit]
     wanted = args.libraries.split(",")
     runners = {
         "vectorlogic": lambda: run_vectorlogic(args),
         "hnswlib": lambda: run_hnswlib(base, queries, truth, args, efs),
         "faiss": lambda: run_faiss(base, queries, truth, args, efs),
+        "faiss-sq8-refine": lambda: run_faiss_sq8(base, queries, truth, args, efs),
+        "usearch-i8": lambda: run_usearch_i8(base, queries, truth, args, efs),
         "qdrant-edge": lambda: run_qdrant_edge(base, queries, truth, args, efs),
+        "qdrant-edge-sq8-rescore": lambda: run_qdrant_edge(base, queries, truth, args, efs, quantized=True),
     }
     rounds = {}
     for i in range(args.rounds):
@@ -235,12 +303,18 @@ def main():
             result = runners[name]()
             if result is not None:
                 rounds.setdefault(name, []).append(result)
+                if args.json_out:  # after every library, so a long run that is stopped keeps what it measured
+                    write_json(args, {n: median_runs(r) for n, r in rounds.items()})
     libs = {name: median_runs(runs) for name, runs in rounds.items()}
     print_summary(libs)
     if args.json_out:
-        with open(args.json_out, "w") as f:
-            json.dump({"threads": args.threads, "rounds": args.rounds, "cpu_count": os.cpu_count(), "libraries": libs}, f,
-                      indent=1)
+        write_json(args, libs)
+
+
+def write_json(args, libs):
+    with open(args.json_out, "w") as f:
+        json.dump({"threads": args.threads, "rounds": args.rounds, "cpu_count": os.cpu_count(),
+                   "loadavg": os.getloadavg(), "libraries": libs}, f, indent=1)
 
 
 if __name__ == "__main__":
