@@ -25,7 +25,8 @@ SERVER=$!
 cleanup() { kill -TERM "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; rm -rf "$WORK"; }
 trap cleanup EXIT
 
-for _ in $(seq 1 300); do
+# Up to 180 s: a debug build on a loaded 2-core machine was seen taking 86 s to listen (load average 28).
+for _ in $(seq 1 1800); do
   grep -q "^listening on" "$WORK/stdout" 2>/dev/null && break
   kill -0 "$SERVER" 2>/dev/null || { echo "server exited:"; cat "$WORK/stderr"; exit 1; }
   sleep 0.1

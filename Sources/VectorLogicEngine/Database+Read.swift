@@ -27,6 +27,17 @@ extension Database {
         return try SearchExecutor(view: view, request: request, budget: budget).run()
     }
 
+    /// Checks a query exactly as `search` does (collection, k, ef, threshold, the vector's dimension and values) without
+    /// running it, so that a batch can refuse a bad item before any of its queries runs.
+    public func checkSearch(_ collection: String, _ request: SearchRequest) throws {
+        let dimension = try core.withLock { state throws(EngineError) -> Int in
+            guard let runtime = state.collections[collection] else { throw EngineError.collectionNotFound(collection) }
+            if let damage = runtime.damage { throw damage }
+            return runtime.config.dimension
+        }
+        try Validation.checkSearch(request, dimension: dimension)
+    }
+
     /// A page of vectors in ascending id order after the cursor.
     public func scroll(_ collection: String, _ request: ScrollRequest, budget: RequestBudget = .unlimited) throws -> ScrollPage {
         guard (1...Limits.maxScrollLimit).contains(request.limit) else {

@@ -23,6 +23,14 @@ public enum Limits {
     public static let maxNameLength = 64
     /// Largest scroll page.
     public static let maxScrollLimit = 10_000
+    /// Most queries in one batch search (`POST …/search/batch`). 256 because a batch runs on one worker thread, in order:
+    /// 256 unfiltered queries at ef ≤ 256 cost ~0.1–1 ms each here (BENCHMARKS.md), 26–260 ms of one core, far inside
+    /// the 10 s request budget, while its body (~1 MB of 384-d vectors as JSON) stays small; past that, splitting
+    /// into several requests costs a client nothing (one more round trip per 256 queries) and lets the pool interleave.
+    public static let maxSearchBatch = 256
+    /// Most matches one batch search may ask for: its queries' k add up to at most this, the same bound as a scroll
+    /// page or an upsert, so an answer is never larger than one of those (256 queries × k 1,000 would be 256,000).
+    public static let maxSearchBatchMatches = 10_000
 }
 
 /// Boundary checks: each throws the typed error the server maps to a 400, naming the batch item.

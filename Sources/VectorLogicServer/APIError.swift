@@ -165,6 +165,26 @@ extension APIError {
                                               ("max", .number(Double(Limits.maxBatch)))])))
     }
 
+    /// 400 for a batch search with more than `Limits.maxSearchBatch` queries (found while decoding, before the rest is parsed).
+    static func searchBatchTooLarge(field: String) -> APIError {
+        APIError(.badRequest, "invalid_request",
+                 "a batch search holds 1...\(Limits.maxSearchBatch) queries, got more (limit max_search_batch); split it into several requests",
+                 details: .object(JSONObject([("field", .string(field)), ("limit", .string("max_search_batch")),
+                                              ("max", .number(Double(Limits.maxSearchBatch)))])))
+    }
+
+    /// The same error about item `index` of the batch array `container`: the message starts `queries[3]: ` and the
+    /// details gain `"item": 3` (what the upsert's per-item errors already carry), so a client knows which one to fix.
+    func inItem(_ index: Int, of container: String) -> APIError {
+        var error = self
+        error.message = "\(container)[\(index)]: \(message)"
+        var object = JSONObject()
+        if case .object(let existing) = details { object = existing }
+        object["item"] = .number(Double(index))
+        error.details = .object(object)
+        return error
+    }
+
     /// 503 when more heavy requests wait for a worker thread than `ServerState.maxQueuedWork`.
     static var overloaded: APIError {
         var error = APIError(.serviceUnavailable, "overloaded",

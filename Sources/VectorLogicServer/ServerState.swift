@@ -75,9 +75,10 @@ final class ServerState: Sendable {
     /// Runs `work` on a worker thread with a fresh budget: it stops with 503 `timeout` past `request-timeout-ms`, and is
     /// cancelled when the handler's task is cancelled or (with `channel`) when the client hangs up. 503 `overloaded` when
     /// `maxQueuedWork` jobs already wait.
-    func offload<T: Sendable>(_ channel: (any Channel)? = nil,
+    /// `budget`: one already started, for a request that runs as several jobs (a batch search) under one budget.
+    func offload<T: Sendable>(_ channel: (any Channel)? = nil, budget given: RequestBudget? = nil,
                               _ work: @escaping @Sendable (RequestBudget) throws -> T) async throws -> T {
-        let budget = makeBudget()
+        let budget = given ?? makeBudget()
         let watcher = channel.map { ClientWatch.start($0, budget: budget) }
         defer { watcher?.cancel() }
         return try await withTaskCancellationHandler {

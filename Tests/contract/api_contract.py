@@ -182,6 +182,46 @@ def vectors_crud_and_search(s):
 
 
 @test
+def batch_search_and_get_many(s):
+    """Issue 14: POST …/search/batch answers each query as POST …/search does, in order; a bad item is a 400 naming
+    its index; POST …/get answers ids in order with the missing ones reported."""
+    ok(s.call("POST", "/v1/collections", {"name": "bt", "dimension": 3, "index": {"type": "flat"}}), 201)
+    vecs = [{"id": f"r{i}", "values": [math.cos(i / 7), math.sin(i / 7), (i % 5) / 5], "metadata": {"n": i, "even": i % 2 == 0}}
+            for i in range(40)]
+    ok(s.call("POST", "/v1/collections/bt/vectors", {"vectors": vecs}))
+    queries = [{"vector": vecs[3]["values"], "k": 2},
+               {"vector": vecs[20]["values"], "k": 5, "filter": {"even": True}},
+               {"vector": vecs[11]["values"], "limit": 3, "threshold": 0.9, "include_values": True},
+               {"vector": vecs[39]["values"], "k": 1, "include_metadata": False, "ef": 16}]
+    batch = ok(s.call("POST", "/v1/collections/bt/search/batch", {"queries": queries}))
+    results = batch["data"]["results"]
+    assert len(results) == len(queries) and batch["meta"]["count"] == len(queries), batch
+    for query, result in zip(queries, results):
+        single = ok(s.call("POST", "/v1/collections/bt/search", query))["data"]["matches"]
+        assert result["matches"] == single, (query, result, single)
+    assert [r["matches"][0]["id"] for r in results] == ["r3", "r20", "r11", "r39"], results
+    assert "metadata" not in results[3]["matches"][0] and "values" in results[2]["matches"][0], results
+    bad = err(s.call("POST", "/v1/collections/bt/search/batch",
+                     {"queries": [queries[0], {"vector": [1, 0], "k": 1}, queries[1]]}), 400, "dimension_mismatch")
+    assert bad["details"]["item"] == 1 and bad["message"].startswith("queries[1]: "), bad
+    over = err(s.call("POST", "/v1/collections/bt/search/batch", {"queries": [queries[0]] * 257}), 400, "invalid_request")
+    assert over["details"]["limit"] == "max_search_batch" and over["details"]["max"] == 256, over
+    err(s.call("POST", "/v1/collections/bt/search/batch", {"queries": []}), 400, "invalid_request")
+    err(s.call("POST", "/v1/collections/nope/search/batch", {"queries": [queries[0]]}), 404, "not_found")
+    got = ok(s.call("POST", "/v1/collections/bt/get", {"ids": ["r5", "zz", "r0", "r5"], "include_values": True}))
+    vectors = got["data"]["vectors"]
+    assert [v and v["id"] for v in vectors] == ["r5", None, "r0", "r5"], got
+    assert vectors[0]["metadata"] == {"n": 5, "even": False} and len(vectors[0]["values"]) == 3, got
+    assert got["data"]["missing"] == ["zz"] and got["meta"]["count"] == 3 and got["meta"]["missing"] == 1, got
+    bare = ok(s.call("POST", "/v1/collections/bt/get", {"ids": ["r1"], "include_metadata": False}))["data"]["vectors"][0]
+    assert bare == {"id": "r1"}, bare
+    bad_id = err(s.call("POST", "/v1/collections/bt/get", {"ids": ["r1", "no spaces"]}), 400, "invalid_request")
+    assert bad_id["details"]["item"] == 1, bad_id
+    err(s.call("POST", "/v1/collections/bt/get", {"ids": ["r1"] * 10001}), 400, "invalid_request")
+    ok(s.call("DELETE", "/v1/collections/bt"))
+
+
+@test
 def scroll_pages_cover_everything_once(s):
     ok(s.call("POST", "/v1/collections", {"name": "sc", "dimension": 2, "metric": "dot"}), 201)
     ids = [f"id-{i:03d}" for i in range(250)]

@@ -254,6 +254,69 @@ struct SearchBody {
     }
 }
 
+/// `POST …/search/batch`: `{"queries":[search, …]}` (`searches` is Qdrant's name). Each item is a whole search body
+/// decoded by `SearchBody.decode` — the same keys, aliases and per-query options (`k`, `ef`, `filter`, `threshold`,
+/// `include_metadata`, `include_values`, text `query`) — and a bad item is a 400 naming its index (`queries[3]: …`).
+enum SearchBatchBody {
+    static let keys = BodyKeys(["queries"], aliases: ["searches": "queries"], nested: ["queries": SearchBody.keys])
+
+    static func decode(_ reader: inout JSONReader) throws -> [SearchBody] {
+        var queries: [SearchBody]?
+        try reader.object("body", keys: keys) { name, key, reader in
+            switch name {
+            case "queries":
+                var items: [SearchBody] = []
+                try reader.array(key) { index, reader in
+                    // Stop at the limit instead of parsing (and holding) the rest of the body first.
+                    guard index < Limits.maxSearchBatch else { throw APIError.searchBatchTooLarge(field: key) }
+                    do {
+                        items.append(try SearchBody.decode(&reader, keys: SearchBody.keys))
+                    } catch {
+                        throw APIError.from(error).inItem(index, of: "queries")
+                    }
+                }
+                queries = items
+            default: throw reader.undecoded(name)
+            }
+        }
+        guard let queries, !queries.isEmpty else {
+            throw APIError.invalid("\"queries\" is required: an array of 1...\(Limits.maxSearchBatch) search bodies", field: "queries")
+        }
+        return queries
+    }
+}
+
+/// `POST …/get`: `{"ids":[…],"include_values":false,"include_metadata":true}` (`with_vector(s)`,
+/// `with_payload`: Qdrant's names). At most `Limits.maxBatch` ids, like a delete by ids.
+struct GetVectorsBody {
+    var ids: [String] = []
+    var includeValues = false
+    var includeMetadata = true
+
+    static let keys = BodyKeys(["ids", "include_values", "include_metadata"],
+                               aliases: ["with_vector": "include_values", "with_vectors": "include_values",
+                                         "with_payload": "include_metadata"])
+
+    static func decode(_ reader: inout JSONReader) throws -> GetVectorsBody {
+        var body = GetVectorsBody()
+        var sawIDs = false
+        try reader.object("body", keys: keys) { name, key, reader in
+            switch name {
+            case "ids":
+                body.ids = try reader.ids()
+                sawIDs = true
+            case "include_values": body.includeValues = try reader.bool(key)
+            case "include_metadata": body.includeMetadata = try reader.bool(key)
+            default: throw reader.undecoded(name)
+            }
+        }
+        guard sawIDs, !body.ids.isEmpty else {
+            throw APIError.invalid("\"ids\" is required: an array of 1...\(Limits.maxBatch) id strings", field: "ids")
+        }
+        return body
+    }
+}
+
 /// A metadata filter field: an object parsed by `VectorLogicFilter` (400 `invalid_filter` for unknown operators), or null.
 enum FilterBody {
     static func decode(_ reader: inout JSONReader, field: String) throws -> Filter? {

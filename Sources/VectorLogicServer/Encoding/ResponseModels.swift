@@ -27,12 +27,15 @@ enum ResponseModels {
         ]))
     }
 
-    /// `{"id","metadata","values"?}`: metadata is null when the vector has none; values only when asked for.
-    static func writeVector(_ vector: StoredVector, into buffer: inout [UInt8]) {
+    /// `{"id","metadata","values"?}`: metadata is null when the vector has none (left out without `includeMetadata`);
+    /// values only when asked for.
+    static func writeVector(_ vector: StoredVector, into buffer: inout [UInt8], includeMetadata: Bool = true) {
         buffer.append(contentsOf: #"{"id":"#.utf8)
         JSONWriter.writeString(vector.id, into: &buffer)
-        buffer.append(contentsOf: #","metadata":"#.utf8)
-        writeMetadata(vector.metadata, into: &buffer)
+        if includeMetadata {
+            buffer.append(contentsOf: #","metadata":"#.utf8)
+            writeMetadata(vector.metadata, into: &buffer)
+        }
         if let values = vector.values {
             buffer.append(contentsOf: #","values":"#.utf8)
             JSONWriter.writeFloatArray(values, into: &buffer)

@@ -5,7 +5,7 @@ import VectorLogicEngine
 import VectorLogicJSON
 
 extension Routes {
-    /// `/v1/collections/{collection}/vectors…`: upsert, get, put, patch, delete, delete by ids or filter.
+    /// `/v1/collections/{collection}/vectors…`: upsert, get, put, patch, delete, delete by ids or filter; `…/get`: many by id.
     static func vectors(state: ServerState) -> [RouteDefinition] { [
         .write(.post, "/v1/collections/:collection/vectors", operation: "upsertVectors", body: UpsertBody.keys) { request, context -> Response in
             let collection = try parameter(context, "collection")
@@ -25,6 +25,13 @@ extension Routes {
             return JSONResponse.success(capacity: 512 + (vector.values?.count ?? 0) * 12) { buffer in
                 ResponseModels.writeVector(vector, into: &buffer)
             }
+        },
+        // Beside search/scroll/count rather than at …/vectors/get: a static segment there would shadow the vector
+        // whose id is `get` for every method of …/vectors/{id} (the router prefers the static segment).
+        .read(.post, "/v1/collections/:collection/get", operation: "getVectors", body: GetVectorsBody.keys) { request, context -> Response in
+            let collection = try parameter(context, "collection")
+            let body = try await state.body.decode(request) { reader in try GetVectorsBody.decode(&reader) }
+            return try await getMany(body, from: collection, state: state, channel: context.channel)
         },
         .write(.put, "/v1/collections/:collection/vectors/:id", operation: "putVector", body: PutVectorBody.keys) { request, context -> Response in
             let collection = try parameter(context, "collection")
@@ -72,6 +79,45 @@ extension Routes {
                 JSONWriter.writeString(record.id, into: &buffer)
             }
             buffer.append(contentsOf: "]}".utf8)
+        }
+    }
+
+    /// Many vectors by id: `{"vectors":[vector or null, …],"missing":[id…]}`, `vectors[i]` answering `ids[i]` (null when
+    /// that id does not exist), `missing` the absent ids in request order; meta `{"count": found, "missing": absent}`.
+    /// A malformed id is a 400 naming its index (nothing is answered). Up to 10,000 lookups with values are
+    /// milliseconds of copying, so they run on a worker with the request budget checked every 1,024 ids.
+    static func getMany(_ body: GetVectorsBody, from collection: String, state: ServerState, channel: (any Channel)?) async throws -> Response {
+        try await state.offload(channel) { budget in
+            var found: [StoredVector?] = []
+            found.reserveCapacity(body.ids.count)
+            for (index, id) in body.ids.enumerated() {
+                if index % RequestBudget.checkInterval == 0 { try budget.check() }
+                do {
+                    found.append(try state.database.get(collection, id: id, includeValues: body.includeValues))
+                } catch EngineError.invalidID(let reason, _) {
+                    throw APIError(EngineError.invalidID(reason, item: index)).inItem(index, of: "ids")
+                }
+            }
+            let missing = zip(body.ids, found).compactMap { id, vector in vector == nil ? id : nil }
+            let perVector = 96 + (found.lazy.compactMap { $0?.values?.count }.first ?? 0) * 12
+            return JSONResponse.success(capacity: 256 + found.count * perVector,
+                                        meta: [("count", .int(found.count - missing.count)), ("missing", .int(missing.count))]) { buffer in
+                buffer.append(contentsOf: #"{"vectors":["#.utf8)
+                for (index, vector) in found.enumerated() {
+                    if index > 0 { buffer.append(UInt8(ascii: ",")) }
+                    guard let vector else {
+                        buffer.append(contentsOf: "null".utf8)
+                        continue
+                    }
+                    ResponseModels.writeVector(vector, into: &buffer, includeMetadata: body.includeMetadata)
+                }
+                buffer.append(contentsOf: #"],"missing":["#.utf8)
+                for (index, id) in missing.enumerated() {
+                    if index > 0 { buffer.append(UInt8(ascii: ",")) }
+                    JSONWriter.writeString(id, into: &buffer)
+                }
+                buffer.append(contentsOf: "]}".utf8)
+            }
         }
     }
 

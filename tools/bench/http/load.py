@@ -11,12 +11,15 @@ Phases (each bounded in time):
            then wait until the server reports everything indexed;
   recall   every query once (8 connections), recall@10 against groundtruth.ivecs, for one ef;
   search   closed-loop load with C connections for S seconds (after a warm-up): QPS, p50/p99 latency,
-           client and server CPU, and for VectorLogic the engine's own `query_time_ms`.
+           client and server CPU, and for VectorLogic the engine's own `query_time_ms`. With --batch B > 1,
+           each request carries B queries (VectorLogic: POST …/search/batch; Chroma: B `query_embeddings` in
+           one /query; Redis Stack has no multi-query KNN command) and `vectors_per_s` = requests/s × B.
 
 Usable as a library (run_all.py) or from the command line against an already running server:
   load.py --target vectorlogic --port 3000 ingest --limit 10000
   load.py --target vectorlogic --port 3000 recall --ef 32
   load.py --target vectorlogic --port 3000 search --ef 32 --conns 1,8,64 --seconds 5
+  load.py --target vectorlogic --port 3000 search --ef 32 --conns 8 --batch 16
 """
 
 from __future__ import annotations
@@ -302,6 +305,13 @@ class VectorLogicTarget:
     def parse_ids(self, body: bytes) -> list[int]:
         return [int(m["id"]) for m in json.loads(body)["data"]["matches"]]
 
+    def batch_request(self, qjsons: list[bytes], ef: int) -> bytes:
+        items = b",".join(b'{"vector":%s,"k":%d,"ef":%d,"include_metadata":false}' % (q, K, ef) for q in qjsons)
+        return http_request("POST", f"/v1/collections/{COLLECTION}/search/batch", self.port, b'{"queries":[%s]}' % items)
+
+    def parse_batch_ids(self, body: bytes) -> list[list[int]]:
+        return [[int(m["id"]) for m in r["matches"]] for r in json.loads(body)["data"]["results"]]
+
     _qt = re.compile(rb'"query_time_ms":([0-9.eE+-]+)')
 
     def engine_ms(self, body: bytes) -> float | None:
@@ -369,6 +379,13 @@ class ChromaTarget:
     def parse_ids(self, body: bytes) -> list[int]:
         return [int(x) for x in json.loads(body)["ids"][0]]
 
+    def batch_request(self, qjsons: list[bytes], ef: int) -> bytes:
+        body = b'{"query_embeddings":[%s],"n_results":%d,"include":[]}' % (b",".join(qjsons), K)
+        return http_request("POST", f"{self.prefix}/{self.cid}/query", self.port, body)
+
+    def parse_batch_ids(self, body: bytes) -> list[list[int]]:
+        return [[int(x) for x in ids] for ids in json.loads(body)["ids"]]
+
     def engine_ms(self, body: bytes):
         return None
 
@@ -416,7 +433,18 @@ class RedisTarget:
 TARGETS = {"vectorlogic": VectorLogicTarget, "chroma": ChromaTarget, "redis": RedisTarget}
 
 
-def search_requests(target, ds: Dataset, ef: int) -> list[bytes]:
+def batch_groups(n: int, batch: int) -> list[list[int]]:
+    """Query indexes per request: consecutive groups of `batch`, wrapping around, so that every query is used and
+    there are at least n / batch distinct requests to cycle through."""
+    count = max(1, math.ceil(n / batch))
+    return [[(j * batch + i) % n for i in range(batch)] for j in range(count)]
+
+
+def search_requests(target, ds: Dataset, ef: int, batch: int = 1) -> list[bytes]:
+    if batch > 1:
+        if not hasattr(target, "batch_request"):
+            raise ProtocolError(f"{target.name} has no multi-query search request")
+        return [target.batch_request([ds.query_json[i] for i in group], ef) for group in batch_groups(len(ds.query_json), batch)]
     if target.protocol == "resp":
         return [target.search_request(q.tobytes(), ef) for q in ds.query]
     return [target.search_request(q, ef) for q in ds.query_json]
@@ -522,10 +550,12 @@ def ingest(target, ds: Dataset, ef: int, index_timeout: float = 600.0, log=print
             "seconds_until_indexed": indexed, "index_state": state, "loadavg": load0}
 
 
-def recall(target, ds: Dataset, ef: int, conns: int = 8) -> dict:
-    """Every query once over `conns` connections; mean recall@10 against the ground truth."""
-    reqs = search_requests(target, ds, ef)
-    found: list = [None] * len(reqs)
+def recall(target, ds: Dataset, ef: int, conns: int = 8, batch: int = 1) -> dict:
+    """Every query once over `conns` connections; mean recall@10 against the ground truth. With `batch` > 1 the
+    queries go in multi-query requests, so the recall of the batch route is measured, not assumed."""
+    reqs = search_requests(target, ds, ef, batch)
+    groups = batch_groups(len(ds.query_json), batch) if batch > 1 else [[i] for i in range(len(reqs))]
+    found: list = [None] * len(ds.query_json)
     errors = []
 
     def worker(w: int):
@@ -533,7 +563,11 @@ def recall(target, ds: Dataset, ef: int, conns: int = 8) -> dict:
             conn = Conn(target.port)
             for i in range(w, len(reqs), conns):
                 body, reply = one_search(target, conn, reqs[i])
-                found[i] = ids_of(target, body, reply)
+                answers = target.parse_batch_ids(body) if batch > 1 else [ids_of(target, body, reply)]
+                if len(answers) != len(groups[i]):
+                    raise ProtocolError(f"{target.name}: {len(answers)} answers to {len(groups[i])} queries")
+                for q, ids in zip(groups[i], answers):
+                    found[q] = ids
             conn.close()
         except Exception as e:  # reported below
             errors.append(repr(e))
@@ -547,7 +581,7 @@ def recall(target, ds: Dataset, ef: int, conns: int = 8) -> dict:
     if errors:
         raise ProtocolError(f"{target.name} recall: {errors[0]}")
     hits = sum(len(set(f[:K]) & set(ds.gt[i][:K].tolist())) for i, f in enumerate(found))
-    return {"ef": ef, "recall": hits / (K * len(reqs)), "queries": len(reqs),
+    return {"ef": ef, "batch": batch, "recall": hits / (K * len(found)), "queries": len(found),
             "seconds": time.perf_counter() - t0}
 
 
@@ -567,18 +601,24 @@ def ensure_loadgen(path: str | None = None, folder: str = CACHE_DEFAULT) -> str:
 
 
 def search(target, ds: Dataset, ef: int, conns: int, seconds: float, warmup: float = 1.0,
-           server_pid: int | None = None, loadgen: str | None = None) -> dict:
+           server_pid: int | None = None, loadgen: str | None = None, batch: int = 1) -> dict:
     """Closed-loop search load with `conns` keep-alive connections through the compiled `loadgen` (epoll,
-    min(conns, 2) threads), built on first use when no binary is given."""
-    return search_native(target, ds, ef, conns, seconds, warmup, server_pid, ensure_loadgen(loadgen))
+    min(conns, 2) threads), built on first use when no binary is given; `batch` queries per request."""
+    res = search_native(target, ds, ef, conns, seconds, warmup, server_pid, ensure_loadgen(loadgen), batch)
+    res["batch"] = batch
+    res["vectors_per_s"] = res["qps"] * batch
+    if batch > 1:
+        # loadgen sums the first `query_time_ms` of an answer: for a batch that is one query's, not the request's.
+        res.pop("engine_mean_ms", None)
+    return res
 
 
 def search_native(target, ds: Dataset, ef: int, conns: int, seconds: float, warmup: float,
-                  server_pid: int | None, loadgen: str) -> dict:
+                  server_pid: int | None, loadgen: str, batch: int = 1) -> dict:
     import resource
     import subprocess
     import tempfile
-    reqs = search_requests(target, ds, ef)
+    reqs = search_requests(target, ds, ef, batch)
     with tempfile.TemporaryDirectory(prefix="httpbench-") as tmp:
         rpath, lpath = os.path.join(tmp, "requests.bin"), os.path.join(tmp, "latencies.bin")
         with open(rpath, "wb") as fh:
@@ -656,6 +696,7 @@ def main():
     p.add_argument("--ef", type=int, required=True)
     p.add_argument("--conns", default="1,8,64")
     p.add_argument("--seconds", type=float, default=5.0)
+    p.add_argument("--batch", type=int, default=1, help="queries per request (VectorLogic, Chroma)")
     p.add_argument("--loadgen", default=None, help="compiled loadgen.c (default: built into --cache on first use)")
     args = ap.parse_args()
     target = TARGETS[args.target](args.port)
@@ -671,7 +712,8 @@ def main():
         res = recall(target, ds, args.ef)
     else:
         loadgen = ensure_loadgen(args.loadgen, args.cache)
-        res = [search(target, ds, args.ef, int(c), args.seconds, server_pid=args.server_pid, loadgen=loadgen)
+        res = [search(target, ds, args.ef, int(c), args.seconds, server_pid=args.server_pid, loadgen=loadgen,
+                      batch=args.batch)
                for c in args.conns.split(",")]
     print(json.dumps(res, indent=1))
 

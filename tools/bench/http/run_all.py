@@ -7,7 +7,8 @@ Order, chosen for a noisy shared 2-core machine:
   2. each server: recall@10 at increasing ef until >= --target-recall (Chroma: ef_search is a collection
      setting applied on restart, so the server is restarted per ef);
   3. --repeats rounds; in each round, for each connection count, every server in turn (order rotated per round)
-     runs one closed-loop search phase; the table reports medians over rounds.
+     runs one closed-loop search phase per batch size of --batches (queries per request; Redis Stack only 1);
+     the tables report medians over rounds, so every ratio comes from interleaved phases of one run.
 Normally called by run_all.sh (which also builds the release binary and installs the peers).
 """
 
@@ -209,6 +210,34 @@ def table(results: dict, conns: list[int]) -> str:
     return "\n".join(rows)
 
 
+def batch_table(results: dict, conns: list[int], batches: list[int]) -> str:
+    """Vectors searched per second (requests/s × queries per request) per server and batch size, and each against
+    Redis Stack's single-query QPS at the same connection count (issue 14's yardstick)."""
+    if batches == [1]:
+        return ""
+    s = results["servers"]
+    head = "| server | queries/request | recall@10 |" + "".join(f" vectors/s c={c} | request p50/p99 ms c={c} | ÷ Redis single c={c} |" for c in conns)
+    rows = [head, "|---|---:|---:|" + "---:|---:|---:|" * len(conns)]
+    redis = s.get("redis", {}).get("batch_median", {})
+    for n in ("vectorlogic", "chroma", "redis"):
+        if n not in s:
+            continue
+        for b in batches:
+            cells = [s[n]["batch_median"].get(f"{c}x{b}") for c in conns]
+            if not any(cells):
+                continue
+            rec = s[n].get("batch_recall", {}).get(str(b), s[n].get("recall"))
+            row = f"| {n} | {b} | {rec:.3f} |" if rec is not None else f"| {n} | {b} | – |"
+            for c, m in zip(conns, cells):
+                m = m or {}
+                base = redis.get(f"{c}x1", {}).get("vectors_per_s")
+                v = m.get("vectors_per_s")
+                row += (f" {fmt(v)} | {fmt(m.get('p50_ms'), 2)} / {fmt(m.get('p99_ms'), 2)} |"
+                        + (f" {v / base:.2f}× |" if v and base else " – |"))
+            rows.append(row)
+    return "\n".join(rows)
+
+
 def overhead_lines(results: dict, conns: list[int]) -> str:
     v = results["servers"].get("vectorlogic")
     if not v:
@@ -241,6 +270,7 @@ def main():
     ap.add_argument("--cache", default=load.CACHE_DEFAULT)
     ap.add_argument("--limit", type=int, default=None, help="first N base vectors only (smoke runs)")
     ap.add_argument("--conns", default="1,8,64")
+    ap.add_argument("--batches", default="1", help="queries per search request, e.g. 1,16,64 (Redis Stack: 1 only)")
     ap.add_argument("--seconds", type=float, default=6.0, help="measured seconds per search phase")
     ap.add_argument("--warmup", type=float, default=1.0)
     ap.add_argument("--repeats", type=int, default=3)
@@ -254,6 +284,7 @@ def main():
     args.servers = args.servers.split(",")
     conns = [int(c) for c in args.conns.split(",")]
     efs = [int(e) for e in args.efs.split(",")]
+    batches = [int(b) for b in args.batches.split(",")]
     os.makedirs(args.work, exist_ok=True)
     args.loadgen = load.ensure_loadgen(args.loadgen, args.work)
 
@@ -280,7 +311,12 @@ def main():
         for n, srv in servers.items():
             ef, sweep = choose_ef(n, srv, targets[n], ds, efs, args.target_recall)
             results["servers"][n].update({"ef": ef, "recall": sweep[-1]["recall"], "recall_sweep": sweep,
-                                          "search": []})
+                                          "search": [], "batch_recall": {}})
+            for b in batches:
+                if b > 1 and hasattr(targets[n], "batch_request"):
+                    r = load.recall(targets[n], ds, ef, batch=b)
+                    results["servers"][n]["batch_recall"][str(b)] = r["recall"]
+                    log(f"{n}: ef {ef}, {b} queries per request: recall@10 {r['recall']:.4f}")
             if hasattr(targets[n], "prepare"):
                 c = load.Conn(srv.port)
                 targets[n].prepare(c)
@@ -288,30 +324,45 @@ def main():
         order = list(servers)
         for rnd in range(args.repeats):
             spent = time.time() - t_start
-            per_round = len(conns) * len(servers) * (args.seconds + args.warmup + 2.0)
+            per_round = len(conns) * len(servers) * len(batches) * (args.seconds + args.warmup + 2.0)
             if rnd > 0 and spent + per_round > args.budget - 45:
                 log(f"stopping after {rnd} round(s): {spent:.0f} s spent, budget {args.budget:.0f} s")
                 break
             for c in conns:
                 for n in order:
-                    r = load.search(targets[n], ds, results["servers"][n]["ef"], c, args.seconds,
-                                    warmup=args.warmup, server_pid=servers[n].pid, loadgen=args.loadgen)
-                    r["round"] = rnd
-                    results["servers"][n]["search"].append(r)
-                    log(f"round {rnd + 1} {n} c={c}: {r['qps']:.0f} QPS, p50 {r['p50_ms']:.2f} ms, "
-                        f"p99 {r['p99_ms']:.2f} ms (load {r['loadavg']:.1f})")
+                    for b in batches:
+                        if b > 1 and not hasattr(targets[n], "batch_request"):
+                            continue
+                        r = load.search(targets[n], ds, results["servers"][n]["ef"], c, args.seconds,
+                                        warmup=args.warmup, server_pid=servers[n].pid, loadgen=args.loadgen, batch=b)
+                        r["round"] = rnd
+                        results["servers"][n]["search"].append(r)
+                        log(f"round {rnd + 1} {n} c={c} batch {b}: {r['qps']:.0f} requests/s, "
+                            f"{r['vectors_per_s']:.0f} vectors/s, p50 {r['p50_ms']:.2f} ms, "
+                            f"p99 {r['p99_ms']:.2f} ms (load {r['loadavg']:.1f})")
             order = order[1:] + order[:1]
         for n in servers:
             runs = results["servers"][n]["search"]
-            med = {}
+            med, bmed = {}, {}
             for c in conns:
-                rs = [r for r in runs if r["conns"] == c]
+                for b in batches:
+                    rs = [r for r in runs if r["conns"] == c and r.get("batch", 1) == b]
+                    if rs:
+                        bmed[f"{c}x{b}"] = {k: median([r.get(k) for r in rs])
+                                            for k in ("qps", "vectors_per_s", "p50_ms", "p99_ms", "server_cpu_ms_per_req", "loadavg")}
+                        bmed[f"{c}x{b}"]["vectors_per_s_min"] = min(r["vectors_per_s"] for r in rs)
+                        bmed[f"{c}x{b}"]["vectors_per_s_max"] = max(r["vectors_per_s"] for r in rs)
+                        bmed[f"{c}x{b}"]["rounds"] = len(rs)
+                rs = [r for r in runs if r["conns"] == c and r.get("batch", 1) == 1]
+                if not rs:
+                    continue
                 med[str(c)] = {k: median([r.get(k) for r in rs])
                                for k in ("qps", "p50_ms", "p99_ms", "mean_ms", "engine_mean_ms",
                                          "server_cpu_ms_per_req", "client_cpu_per_s", "loadavg")}
                 med[str(c)]["qps_min"] = min(r["qps"] for r in rs)
                 med[str(c)]["qps_max"] = max(r["qps"] for r in rs)
             results["servers"][n]["search_median"] = med
+            results["servers"][n]["batch_median"] = bmed
             results["servers"][n]["rss_kb_end"] = rss_kb(servers[n].pid)
         if "vectorlogic" in servers:
             srv = servers["vectorlogic"]
@@ -338,6 +389,9 @@ def main():
     with open(os.path.join(args.work, "results.json"), "w") as fh:
         json.dump(results, fh, indent=1)
     text = table(results, conns)
+    bt = batch_table(results, conns, batches)
+    if bt:
+        text += "\n\nBatch search (vectors searched per second = requests/s × queries per request; medians over rounds):\n\n" + bt
     ov = overhead_lines(results, conns)
     with open(os.path.join(args.work, "table.md"), "w") as fh:
         fh.write(text + "\n\n" + ov + "\n")

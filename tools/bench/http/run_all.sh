@@ -5,6 +5,7 @@
 #
 #   tools/bench/http/run_all.sh                       # full run (100k vectors, 3 rounds), <= 15 min
 #   tools/bench/http/run_all.sh --limit 5000 --repeats 1 --seconds 2     # smoke run
+#   tools/bench/http/run_all.sh --conns 8 --batches 1,16,64               # issue 14: vectors/s with batch search
 #
 # Environment: VENV (default /tmp/httpbench/venv), WORK (default /tmp/httpbench/run-<time>),
 # SKIP_BUILD=1 (use the existing .build-release binary), BUDGET_SECONDS (default 900; the run is stopped after it).
