@@ -27,12 +27,15 @@ enum ResponseModels {
         ]))
     }
 
-    /// `{"id","metadata","values"?}`: metadata is null when the vector has none; values only when asked for.
-    static func writeVector(_ vector: StoredVector, into buffer: inout [UInt8]) {
+    /// `{"id","metadata","document"?,"values"?}`: metadata is null when the vector has none; the document (the text it
+    /// was upserted with, or null) only with `includeDocument`; values only when asked for.
+    static func writeVector(_ vector: StoredVector, includeDocument: Bool = false, into buffer: inout [UInt8]) {
         buffer.append(contentsOf: #"{"id":"#.utf8)
         JSONWriter.writeString(vector.id, into: &buffer)
         buffer.append(contentsOf: #","metadata":"#.utf8)
-        writeMetadata(vector.metadata, into: &buffer)
+        let (metadata, document) = StoredDocument.split(vector.metadata)
+        writeMetadata(metadata, into: &buffer)
+        if includeDocument { StoredDocument.write(document, into: &buffer) }
         if let values = vector.values {
             buffer.append(contentsOf: #","values":"#.utf8)
             JSONWriter.writeFloatArray(values, into: &buffer)
@@ -40,8 +43,9 @@ enum ResponseModels {
         buffer.append(UInt8(ascii: "}"))
     }
 
-    /// `{"matches":[{"id","score","metadata"?,"values"?}…],"query_time_ms":t}`.
-    static func writeMatches(_ matches: [SearchMatch], includeMetadata: Bool, queryTimeMs: Double, into buffer: inout [UInt8]) {
+    /// `{"matches":[{"id","score","metadata"?,"document"?,"values"?}…],"query_time_ms":t}`.
+    static func writeMatches(_ matches: [SearchMatch], includeMetadata: Bool, includeDocument: Bool = false, queryTimeMs: Double,
+                             into buffer: inout [UInt8]) {
         buffer.append(contentsOf: #"{"matches":["#.utf8)
         for (index, match) in matches.enumerated() {
             if index > 0 { buffer.append(UInt8(ascii: ",")) }
@@ -49,9 +53,13 @@ enum ResponseModels {
             JSONWriter.writeString(match.id, into: &buffer)
             buffer.append(contentsOf: #","score":"#.utf8)
             JSONWriter.writeFloat(match.score, into: &buffer)
-            if includeMetadata {
-                buffer.append(contentsOf: #","metadata":"#.utf8)
-                writeMetadata(match.metadata, into: &buffer)
+            if includeMetadata || includeDocument {
+                let (metadata, document) = StoredDocument.split(match.metadata)
+                if includeMetadata {
+                    buffer.append(contentsOf: #","metadata":"#.utf8)
+                    writeMetadata(metadata, into: &buffer)
+                }
+                if includeDocument { StoredDocument.write(document, into: &buffer) }
             }
             if let values = match.values {
                 buffer.append(contentsOf: #","values":"#.utf8)
