@@ -1,3 +1,4 @@
+import HTTPTypes
 import VectorLogicJSON
 
 /// The bound on text work one request may ask for, declared once for every route that embeds a list of texts

@@ -1,3 +1,4 @@
+import HTTPTypes
 import VectorLogicEngine
 import VectorLogicJSON
 
