@@ -204,6 +204,9 @@ public enum VectorLogicServer {
             opened = OpenedResources()  // from here on the services own them
             let group = ServiceGroup(configuration: .init(services: services.map { .init(service: $0) },
                                                           gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            // Memories stored without a vector get one now that a provider exists, beside serving (README "Embeddings").
+            let backfill = embedding.map { provider in Task { await MemoryBackfill.run(personas, provider: provider, logger: logger) } }
+            defer { backfill?.cancel() }
             do {
                 try await group.run()
             } catch {

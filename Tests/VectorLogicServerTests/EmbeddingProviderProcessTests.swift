@@ -103,34 +103,35 @@ import VectorLogicJSON
         }
     }
 
-    /// Search by text over HTTP: 2,000 minilm-debian base vectors stored as vectors, 100 of the dataset's query texts
-    /// sent as `query`; recall@10 against the exact top-10 of the stored query vectors over those rows is ≥ 0.95.
-    @Test func searchByTextQueryFindsTheReferenceNeighbours() async throws {
+    /// Text in, text out over HTTP: the first 500 minilm-debian base texts upserted as `text` (embedded by the
+    /// server), 100 of the dataset's query texts sent as `query`; recall@10 against the exact top-10 computed from the
+    /// dataset's own sentence-transformers vectors (query.fvecs over those 500 rows of base.fvecs) is ≥ 0.95.
+    /// (500 rows, not more: 1,000 took 341 s on this 2-core machine at load average 12, where each long text costs
+    /// ~0.3 s of the local model; measured recall then: 0.997.)
+    @Test func textUpsertAndTextQueryFindTheReferenceNeighbours() async throws {
         guard let dataset = ProcessInfo.processInfo.environment["VECTORLOGIC_DATASET_DIR"], !dataset.isEmpty else {
             throw HTTPClientError(description: "VECTORLOGIC_DATASET_DIR is not set: run tools/test")
         }
-        let rows = 2_000, queries = 100
+        let rows = 500, queries = 100
         let base = try Self.fvecs(dataset + "/base.fvecs", count: rows)
         let queryVectors = try Self.fvecs(dataset + "/query.fvecs", count: queries)
-        var queryTexts: [String] = []
-        let lines = try String(contentsOfFile: dataset + "/query.texts.jsonl", encoding: .utf8).split(separator: "\n")
-        for line in lines.prefix(queries) {
-            guard case .object(let object) = try JSONParser.parse(String(line)), case .string(let text)? = object["text"] else { continue }
-            queryTexts.append(text)
-        }
-        try #require(queryTexts.count == queries)
+        let queryTexts = try Self.texts(dataset + "/query.texts.jsonl", count: queries)
+        let baseTexts = try Self.texts(dataset + "/base.texts.jsonl", count: rows)
+        try #require(queryTexts.count == queries && baseTexts.count == rows && base.count == rows)
         let (served, port, dir) = try Self.start(["--embedding-provider", "local", "--embedding-threads", "2"])
         defer { Task { await Self.stop(served, dir) } }
         let made = try await HTTPTestClient.request(port: port, "POST", "/v1/collections", json: #"{"name":"docs","dimension":384,"metric":"cosine"}"#)
         #expect(made.status == 201, "\(made.text)")
-        var upsert = #"{"vectors":["#
-        for (row, vector) in base.enumerated() {
-            if row > 0 { upsert += "," }
-            upsert += #"{"id":"r\#(row)","values":["# + vector.map { "\($0)" }.joined(separator: ",") + "]}"
+        // Batches of 50 texts: at ~0.3 s a long text on the loaded machine (load average 20), one request stays well
+        // inside the test client's 60 s socket timeout (200 per request did not).
+        for start in stride(from: 0, to: rows, by: 50) {
+            let items = (start..<min(rows, start + 50)).map { row in
+                JSONValue.object(JSONObject([("id", .string("r\(row)")), ("text", .string(baseTexts[row]))]))
+            }
+            let upsert = String(decoding: JSONWriter.bytes(.object(JSONObject([("vectors", .array(items))]))), as: UTF8.self)
+            let stored = try await HTTPTestClient.request(port: port, "POST", "/v1/collections/docs/vectors", json: upsert)
+            #expect(stored.status == 200, "\(stored.text.prefix(300))")
         }
-        upsert += "]}"
-        let stored = try await HTTPTestClient.request(port: port, "POST", "/v1/collections/docs/vectors", json: upsert)
-        #expect(stored.status == 200 || stored.status == 201, "\(stored.text.prefix(300))")
         var hits = 0
         for (index, text) in queryTexts.enumerated() {
             let body = String(decoding: JSONWriter.bytes(.object(JSONObject([("query", .string(text)), ("k", .number(10))]))), as: UTF8.self)
@@ -147,8 +148,19 @@ import VectorLogicJSON
             hits += exact.filter(found.contains).count
         }
         let recall = Double(hits) / Double(queries * 10)
-        print("search by text query: recall@10 \(recall) over \(queries) queries, \(rows) rows")
+        print("text upsert + text query: recall@10 \(recall) over \(queries) queries, \(rows) rows")
         #expect(recall >= 0.95)
+    }
+
+    /// The `text` fields of the first `count` lines of a dataset's JSON lines file.
+    static func texts(_ path: String, count: Int) throws -> [String] {
+        var texts: [String] = []
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+        for line in lines.prefix(count) {
+            guard case .object(let object) = try JSONParser.parse(String(line)), case .string(let text)? = object["text"] else { continue }
+            texts.append(text)
+        }
+        return texts
     }
 
     static func fvecs(_ path: String, count: Int) throws -> [[Float]] {

@@ -149,6 +149,8 @@ import VectorLogicServer
                 ("POST", "/memories", #"{"content":"c","vector":["a",1]}"#, 400, "invalid_request"),
                 ("POST", "/memories", #"{"content":"c","vector":[]}"#, 400, "invalid_request"),
                 ("POST", "/memories", #"{"content":"c","vector":[1,2,3]}"#, 400, "dimension_mismatch"),
+                // No vector and no embedding provider: refused, never a memory no search can find (count stays 1 below).
+                ("POST", "/memories", #"{"content":"c"}"#, 400, "embedding_unavailable"),
                 ("POST", "/memories/search", #"{"query":"tea"}"#, 400, "invalid_request"),
                 ("POST", "/memories/search", #"{}"#, 400, "invalid_request"),
                 ("POST", "/memories/search", #"{"vector":[1,2],"limit":0}"#, 400, "invalid_request"),
@@ -167,7 +169,7 @@ import VectorLogicServer
             let provider = try await server.call("GET", "/personas/\(id)/memories/search?query=tea")
             #expect(provider["message"]?.string?.contains("embedding provider") == true)
             #expect(try await server.call("GET", "/personas/\(id)").data?["memory_count"]?.number == 1)
-            let unknown = try await server.call("POST", "/personas/nope/memories", #"{"content":"c"}"#)
+            let unknown = try await server.call("POST", "/personas/nope/memories", #"{"content":"c","vector":[1,2]}"#)
             #expect(unknown.status == 404 && unknown.errorCode == "not_found")
             let unknownSearch = try await server.call("POST", "/personas/nope/memories/search", #"{"vector":[1]}"#)
             #expect(unknownSearch.status == 404)
@@ -197,8 +199,8 @@ import VectorLogicServer
         try await withServer(configure: { $0.personaDecayIntervalMilliseconds = 20 }) { server in
             let shortLived = try await Self.createPersona(server, #"{"name":"short","memory_decay_ms":1}"#)
             let longLived = try await Self.createPersona(server, #"{"name":"long"}"#)
-            _ = try await server.call("POST", "/personas/\(shortLived)/memories", #"{"content":"fleeting"}"#)
-            _ = try await server.call("POST", "/personas/\(longLived)/memories", #"{"content":"lasting"}"#)
+            _ = try await server.call("POST", "/personas/\(shortLived)/memories", #"{"content":"fleeting","vector":[1,0]}"#)
+            _ = try await server.call("POST", "/personas/\(longLived)/memories", #"{"content":"lasting","vector":[1,0]}"#)
             var remaining = 1.0
             for _ in 0..<200 where remaining > 0 {
                 try await Task.sleep(for: .milliseconds(10))
@@ -234,7 +236,7 @@ import VectorLogicServer
         try await withServer { server in
             let id = try await PersonaRoutesTests.createPersona(server)
             server.personas.close()  // every later call fails as the store would after losing its file
-            let answer = try await server.call("POST", "/personas/\(id)/memories", #"{"content":"c"}"#)
+            let answer = try await server.call("POST", "/personas/\(id)/memories", #"{"content":"c","vector":[1,0]}"#)
             #expect(answer.status == 503 && answer.errorCode == "unavailable" && answer.isCleanErrorEnvelope, "\(answer.text)")
             #expect(try await server.call("GET", "/personas").status == 503)
         }

@@ -174,6 +174,45 @@ import VectorLogicJSON
         }
     }
 
+    /// The original design's search on the short routes: GET reads a JSON body when there is one (else the query
+    /// string), `limit` and `threshold` may be numeric strings, and without a threshold 0.7 applies (echoed in meta).
+    @Test func shortSearchTakesTheDesignsShapes() async throws {
+        try await withServer { server in
+            // Cosine scores against [1,0,0,0]: near 0.995, mid 0.6, far 0.
+            let batch = try await server.call("POST", "/vectors/batch",
+                #"{"vectors":[{"id":"near","vector":[1,0.1,0,0]},{"id":"mid","vector":[0.6,0.8,0,0]},{"id":"far","vector":[0,0,1,0]}]}"#)
+            #expect(batch.status == 200, "\(batch.text)")
+            func ids(_ answer: HTTPResult) -> [String] { answer.data?["matches"]?.array?.compactMap { $0["id"]?.string } ?? [] }
+
+            let byDefault = try await server.call("POST", "/vectors/search", #"{"vector":[1,0,0,0],"limit":3}"#)
+            #expect(ids(byDefault) == ["near"], "\(byDefault.text)")
+            #expect(byDefault["meta"]?["threshold"]?.number == 0.7, "\(byDefault.text)")
+            let getDefault = try await server.call("GET", "/vectors/search?vector=1,0,0,0&limit=3")
+            #expect(ids(getDefault) == ["near"], "\(getDefault.text)")
+            let none = try await server.call("POST", "/vectors/search", #"{"vector":[1,0,0,0],"limit":3,"threshold":null}"#)
+            #expect(ids(none) == ["near", "mid", "far"], "\(none.text)")
+
+            let strings = try await server.call("POST", "/vectors/search", #"{"vector":[1,0,0,0],"limit":"2","threshold":"0.5"}"#)
+            #expect(strings.status == 200 && ids(strings) == ["near", "mid"], "\(strings.text)")
+            #expect(strings["meta"]?["threshold"]?.number == 0.5 && strings["meta"]?["k"]?.number == 2, "\(strings.text)")
+            let badString = try await server.call("POST", "/vectors/search", #"{"vector":[1,0,0,0],"limit":"two"}"#)
+            #expect(badString.status == 400 && badString.isCleanErrorEnvelope, "\(badString.text)")
+            // /v1 stays strict: a string limit is a 400 there.
+            let strict = try await server.call("POST", "/v1/collections/default/search", #"{"vector":[1,0,0,0],"limit":"2"}"#)
+            #expect(strict.status == 400, "\(strict.text)")
+            #expect(try await server.call("POST", "/v1/collections/default/search", #"{"vector":[1,0,0,0],"k":3}"#)
+                .data?["matches"]?.array?.count == 3, "/v1 has no default threshold")
+
+            // GET with a JSON body: the body wins over the (absent or different) query string.
+            let getBody = try await server.call("GET", "/vectors/search?vector=0,0,1,0", #"{"vector":[1,0,0,0],"limit":"3","threshold":"0.5"}"#)
+            #expect(getBody.status == 200 && ids(getBody) == ["near", "mid"], "\(getBody.text)")
+            let getBodyDefault = try await server.call("GET", "/vectors/search", #"{"vector":[0.6,0.8,0,0],"limit":3}"#)
+            #expect(ids(getBodyDefault) == ["mid"], "\(getBodyDefault.text)")
+            let getBadBody = try await server.call("GET", "/vectors/search", #"{"vector":[1,0,"#)
+            #expect(getBadBody.status == 400 && getBadBody.isCleanErrorEnvelope, "\(getBadBody.text)")
+        }
+    }
+
     /// Each request is logged once with method, route template, status, duration and request id; the id is echoed,
     /// and neither vector values nor bodies reach the log.
     @Test func requestsAreLoggedWithoutBodies() async throws {

@@ -287,6 +287,10 @@ def short_routes_on_default_collection(s):
     assert batch["data"]["ids"] == ["s2", "s3"], batch
     res = ok(s.call("POST", "/vectors/search", {"vector": [1, 0, 0, 0], "limit": 2}))
     assert res["data"]["matches"][0]["id"] == "s1", res
+    assert res["meta"]["threshold"] == 0.7, res  # the original design's default threshold on the short search
+    # GET with a JSON body (the design's handler reads it); numeric strings for limit and threshold
+    res = ok(s.call("GET", "/vectors/search", {"vector": [1, 0, 0, 0], "limit": "3", "threshold": "0.5"}))
+    assert [m["id"] for m in res["data"]["matches"]] == ["s1"] and res["meta"]["threshold"] == 0.5, res
     err(s.call("POST", "/vectors/search", {"query": "hello", "limit": 2}), 400)
     ok(s.call("PUT", "/vectors/s1", {"vector": [0, 0, 0, 1]}))
     ok(s.call("DELETE", "/vectors/s2"))

@@ -81,6 +81,28 @@ extension JSONReader {
         return try step(field, item: item) { reader throws(JSONParseError) in try reader.readDouble() }
     }
 
+    /// A number, or a string holding one (`"0.7"`): the seed's short routes take both, as its clients send
+    /// form and query values as strings.
+    mutating func numberOrNumericString(_ field: String, item: Int? = nil) throws(APIError) -> Double {
+        guard try kind(field, item: item) == .string else { return try double(field, item: item) }
+        let text = try string(field, item: item)
+        guard text.utf8.count <= 64, let value = Double(text), value.isFinite else {
+            throw typeError(field, item: item, "a number (or a string holding one)")
+        }
+        return value
+    }
+
+    /// An integer, or a string holding one (`"5"`), within `range` (see `numberOrNumericString`).
+    mutating func integerOrNumericString(_ field: String, item: Int? = nil,
+                                         range: ClosedRange<Int> = -1_000_000_000...1_000_000_000) throws(APIError) -> Int {
+        guard try kind(field, item: item) == .string else { return try integer(field, item: item, range: range) }
+        let text = try string(field, item: item)
+        guard let value = Int(text), range.contains(value) else {
+            throw typeError(field, item: item, "an integer from \(range.lowerBound) to \(range.upperBound) (or a string holding one)")
+        }
+        return value
+    }
+
     /// A boolean field.
     mutating func bool(_ field: String, item: Int? = nil) throws(APIError) -> Bool {
         guard try kind(field, item: item) == .bool else { throw typeError(field, item: item, "true or false") }

@@ -60,9 +60,21 @@ enum CreateCollectionBody {
     }
 }
 
-/// The vectors of an upsert; `generated` lists ids the server made for items that had none.
+/// The vectors of an upsert. Items sent with `text` instead of values are in `texts` (position in `records`, text)
+/// and hold empty values until `ServerState.embedTexts` fills them with one provider call for the whole request.
 struct UpsertBody {
     var records: [VectorRecord] = []
+    var texts: [(index: Int, text: String)] = []
+
+    /// Appends one decoded item, counting texts against `TextLimits.maxTextsPerRequest`.
+    mutating func append(_ fields: RecordFields, item: Int?) throws {
+        let (record, text) = try fields.record(item: item)
+        if let text {
+            guard texts.count < TextLimits.maxTextsPerRequest else { throw TextLimits.tooMany(field: "text", item: item) }
+            texts.append((records.count, text))
+        }
+        records.append(record)
+    }
 
     /// `/v1/…/vectors`: `{"vectors":[{"id","values","metadata"}…]}` (`points` is Qdrant's name).
     static let keys = BodyKeys(["vectors"], aliases: ["points": "vectors"], nested: ["vectors": RecordFields.keys])
@@ -87,7 +99,7 @@ struct UpsertBody {
                 try reader.array("vectors") { index, reader in
                     // Stop at the limit instead of parsing (and holding) a body's worth of vectors first.
                     guard index < Limits.maxBatch else { throw APIError.batchTooLarge("vectors", field: "vectors") }
-                    body.records.append(try decodeRecord(&reader, item: index, keys: itemKeys))
+                    try body.append(try decodeFields(&reader, item: index, keys: itemKeys), item: index)
                 }
             default:
                 guard allowSingle else { throw reader.undecoded(name) }
@@ -99,30 +111,32 @@ struct UpsertBody {
             throw APIError.invalid("give either one vector or a \"vectors\" array, not both")
         }
         if sawSingle {
-            body.records = [try single.record(item: nil)]
+            try body.append(single, item: nil)
         } else if !sawBatch {
             throw APIError.invalid("\"vectors\" is required: an array of {\"id\",\"values\",\"metadata\"}", field: "vectors")
         }
         return body
     }
 
-    static func decodeRecord(_ reader: inout JSONReader, item: Int, keys: BodyKeys) throws -> VectorRecord {
+    static func decodeFields(_ reader: inout JSONReader, item: Int, keys: BodyKeys) throws -> RecordFields {
         var fields = RecordFields()
         try reader.object("vectors[\(item)]", item: item, keys: keys) { name, _, reader in
             try fields.read(name, &reader, item: item)
         }
-        return try fields.record(item: item)
+        return fields
     }
 }
 
-/// Fields of one vector item: `id`, `values` (or the seed's `vector`), `metadata` (or Qdrant's `payload`).
+/// Fields of one vector item: `id`, `values` (or the seed's `vector`) or `text` (embedded by the server and kept as
+/// the item's document), `metadata` (or Qdrant's `payload`).
 struct RecordFields {
     var id: String?
     var values: [Float]?
+    var text: String?
     var metadata: CompactJSON?
 
     /// The item's keys.
-    static let keys = BodyKeys(["id", "values", "metadata"], aliases: ["vector": "values", "payload": "metadata"])
+    static let keys = BodyKeys(["id", "values", "text", "metadata"], aliases: ["vector": "values", "payload": "metadata"])
 
     /// Reads the value of the declared key `name`.
     mutating func read(_ name: String, _ reader: inout JSONReader, item: Int?) throws {
@@ -132,19 +146,38 @@ struct RecordFields {
             id = try reader.string("id", item: item)
         case "values":
             values = try reader.vector("values", item: item, expectedCount: 384)
+        case "text":
+            if try reader.null("text", item: item) { return }
+            text = try reader.string("text", item: item)
         case "metadata":
             metadata = try reader.compactMetadata("metadata", item: item)
+            try StoredDocument.refuseReserved(metadata, field: "metadata", item: item)
         default:
             throw reader.undecoded(name)
         }
     }
 
-    /// The record, with a fresh UUIDv4 when no id was given.
-    func record(item: Int?) throws -> VectorRecord {
-        guard let values else {
-            throw APIError.invalid("\(JSONReader.path("values", item: item)) is required", field: "values", item: item)
+    /// The record, with a fresh UUIDv4 when no id was given, and its text when it was sent with one (then its values
+    /// are empty until embedded, and its metadata carries the text as its document).
+    func record(item: Int?) throws -> (VectorRecord, String?) {
+        let id = self.id ?? UUIDv4.make()
+        switch (values, text) {
+        case (let values?, nil):
+            return (VectorRecord(id: id, values: values, metadata: metadata), nil)
+        case (nil, let text?):
+            guard !text.isEmpty else {
+                throw APIError.invalid("\(JSONReader.path("text", item: item)) is empty; a text needs at least one character",
+                                       field: "text", item: item)
+            }
+            let stored = StoredDocument.compose(text, metadata: metadata)
+            try StoredDocument.checkSize(stored, item: item)
+            return (VectorRecord(id: id, values: [], metadata: stored), text)
+        case (_?, _?):
+            throw APIError.invalid("\(JSONReader.path("values", item: item)) and text: give one of them, not both",
+                                   field: "text", item: item)
+        case (nil, nil):
+            throw APIError.invalid("\(JSONReader.path("values", item: item)) (or text) is required", field: "values", item: item)
         }
-        return VectorRecord(id: id ?? UUIDv4.make(), values: values, metadata: metadata)
     }
 }
 
@@ -155,7 +188,7 @@ enum PutVectorBody {
     /// The seed's `PUT /vectors/{id}`: extra fields ignored.
     static let shortKeys = keys.with(unknown: .skip)
 
-    static func decode(_ reader: inout JSONReader, id: String, keys: BodyKeys) throws -> VectorRecord {
+    static func decode(_ reader: inout JSONReader, id: String, keys: BodyKeys) throws -> UpsertBody {
         var fields = RecordFields()
         try reader.object("body", keys: keys) { name, _, reader in
             if name == "id" {
@@ -166,7 +199,9 @@ enum PutVectorBody {
             try fields.read(name, &reader, item: nil)
         }
         fields.id = id
-        return try fields.record(item: nil)
+        var body = UpsertBody()
+        try body.append(fields, item: nil)
+        return body
     }
 }
 
@@ -182,6 +217,7 @@ enum PatchVectorBody {
                 guard case .object(let object)? = try reader.metadata("metadata") else {
                     throw APIError.invalid("metadata must be a JSON object", field: "metadata")
                 }
+                try StoredDocument.refuseReserved(CompactJSON(.object(object)), field: "metadata", item: nil)
                 merge = object
             default: throw reader.undecoded(name)
             }
@@ -200,40 +236,54 @@ struct SearchBody {
     var threshold: Float?
     /// The threshold as sent, echoed in `meta`.
     var thresholdAsSent: Double?
+    /// Whether the body (or query string) named a threshold at all, even as null: the short search's default
+    /// (`shortDefaultThreshold`) applies only when it did not.
+    var thresholdGiven = false
     var filter: Filter?
     var includeMetadata = true
     var includeValues = false
+    /// Answer each match's document (the text it was upserted with, or null).
+    var includeDocument = false
 
     /// `/v1/…/search`; the aliases are Qdrant's (`limit`, `score_threshold`, `with_payload`, `with_vector(s)`), the
     /// seed's (`filters`, `values`) and others' (`top_k`, `min_score`), so their clients' bodies work unchanged.
     static let keys = BodyKeys(
-        ["vector", "query", "k", "ef", "threshold", "filter", "include_metadata", "include_values"],
+        ["vector", "query", "k", "ef", "threshold", "filter", "include_metadata", "include_values", "include_document"],
         aliases: ["values": "vector", "limit": "k", "top_k": "k", "score_threshold": "threshold", "min_score": "threshold",
                   "filters": "filter", "with_payload": "include_metadata", "with_vector": "include_values",
                   "with_vectors": "include_values"])
     /// The seed's `POST /vectors/search`: the same, extra fields ignored.
     static let shortKeys = keys.with(unknown: .skip)
 
+    /// The original design's default threshold of its `/vectors/search` (a cosine similarity): applied by the short
+    /// search routes when no threshold is named, on collections where a larger score is better (cosine, dot).
+    static let shortDefaultThreshold = 0.7
+
+    /// Decodes a search body; on the lenient short routes (`keys.unknown == .skip`) `limit`/`k` and `threshold` may
+    /// also be numeric strings, as the original design's clients send them.
     static func decode(_ reader: inout JSONReader, keys: BodyKeys) throws -> SearchBody {
         var body = SearchBody()
+        let lenient = keys.unknown == .skip
         try reader.object("body", keys: keys) { name, key, reader in
             switch name {
             case "vector": body.vector = try reader.vector("vector")
             case "query":
                 if try reader.null("query") { return }
                 body.query = try reader.string("query")
-            case "k": body.k = try reader.integer(key)
+            case "k": body.k = lenient ? try reader.integerOrNumericString(key) : try reader.integer(key)
             case "ef":
                 if try reader.null("ef") { return }
                 body.ef = try reader.integer("ef")
             case "threshold":
+                body.thresholdGiven = true
                 if try reader.null(key) { return }
-                let value = try reader.double(key)
+                let value = lenient ? try reader.numberOrNumericString(key) : try reader.double(key)
                 body.thresholdAsSent = value
                 body.threshold = Float(value)
             case "filter": body.filter = try FilterBody.decode(&reader, field: key)
             case "include_metadata": body.includeMetadata = try reader.bool(key)
             case "include_values": body.includeValues = try reader.bool(key)
+            case "include_document": body.includeDocument = try reader.bool(key)
             default: throw reader.undecoded(name)
             }
         }
@@ -249,8 +299,9 @@ struct SearchBody {
             }
             throw APIError.invalid("\"vector\" is required", field: "vector")
         }
+        // The document lives in the stored metadata (StoredDocument), so asking for it reads the metadata.
         return SearchRequest(vector: vector, k: k, ef: ef, threshold: threshold, filter: filter,
-                             includeMetadata: includeMetadata, includeValues: includeValues)
+                             includeMetadata: includeMetadata || includeDocument, includeValues: includeValues)
     }
 }
 
@@ -342,11 +393,13 @@ enum FilterBody {
 /// `POST …/scroll`.
 enum ScrollBody {
     /// `offset` and `with_vectors` are Qdrant's names.
-    static let keys = BodyKeys(["filter", "limit", "cursor", "include_values"],
+    static let keys = BodyKeys(["filter", "limit", "cursor", "include_values", "include_document"],
                                aliases: ["offset": "cursor", "with_vectors": "include_values"])
 
-    static func decode(_ reader: inout JSONReader) throws -> ScrollRequest {
+    /// The engine's request and whether each row's document is answered.
+    static func decode(_ reader: inout JSONReader) throws -> (ScrollRequest, includeDocument: Bool) {
         var request = ScrollRequest()
+        var includeDocument = false
         try reader.object("body", keys: keys) { name, key, reader in
             switch name {
             case "filter": request.filter = try FilterBody.decode(&reader, field: "filter")
@@ -355,10 +408,11 @@ enum ScrollBody {
                 if try reader.null(key) { return }
                 request.cursor = try reader.string(key)
             case "include_values": request.includeValues = try reader.bool(key)
+            case "include_document": includeDocument = try reader.bool(key)
             default: throw reader.undecoded(name)
             }
         }
-        return request
+        return (request, includeDocument)
     }
 }
 

@@ -1,4 +1,6 @@
 import HTTPTypes
+import VectorLogicEngine
+import VectorLogicJSON
 import VectorLogicEmbedding
 
 extension APIError {
@@ -36,5 +38,46 @@ extension ServerState {
         } catch {
             throw APIError.embedding(error)
         }
+    }
+}
+
+extension ServerState {
+    /// Fills the values of the items of `body` sent with `text`: one provider call for all of them (≤
+    /// `TextLimits.maxTextsPerRequest`), checked against the collection's dimension. Throws before anything is written: 404 for
+    /// a missing collection, 400 `embedding_unavailable` without a provider, 400 `dimension_mismatch` naming both widths
+    /// when the provider's differ from the collection's, and the provider's 5xx when it fails.
+    func embedTexts(_ body: inout UpsertBody, collection: String) async throws {
+        guard !body.texts.isEmpty else { return }
+        guard let provider = embedding else { throw APIError.noEmbeddingProvider }
+        let dimension = try database.collectionInfo(collection).config.dimension
+        // Known before the call for the local model (384) and for an openai provider with --openai-dimensions: no work
+        // is spent on texts whose vectors could not be stored.
+        if let width = provider.dimension, width != dimension {
+            throw APIError.textDimensionMismatch(collection: collection, dimension: dimension, provider: provider, width: width)
+        }
+        let vectors = try await embed(body.texts.map(\.text))
+        guard vectors.count == body.texts.count else {
+            throw APIError(.badGateway, "embedding_provider_error",
+                           "the embedding provider answered \(vectors.count) vectors for \(body.texts.count) texts")
+        }
+        for (offset, item) in body.texts.enumerated() {
+            let vector = vectors[offset]
+            guard vector.count == dimension else {
+                throw APIError.textDimensionMismatch(collection: collection, dimension: dimension, provider: provider, width: vector.count)
+            }
+            body.records[item.index].values = vector
+        }
+    }
+}
+
+extension APIError {
+    /// 400 `dimension_mismatch`: the provider's vectors cannot be stored in the collection; names both widths.
+    static func textDimensionMismatch(collection: String, dimension: Int, provider: any EmbeddingProvider, width: Int) -> APIError {
+        APIError(.badRequest, "dimension_mismatch",
+                 "collection \(collection) holds \(dimension)-dimensional vectors but the embedding provider (\(provider.kind), "
+                 + "\(provider.model)) makes \(width)-dimensional ones; create the collection with dimension \(width) to store text",
+                 details: APIError.detailsObject(field: "text", item: nil,
+                                                 extra: [("expected", .int(dimension)), ("actual", .int(width)),
+                                                         ("collection_dimension", .int(dimension)), ("provider_dimension", .int(width))]))
     }
 }

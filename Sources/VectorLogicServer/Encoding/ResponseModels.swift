@@ -27,15 +27,19 @@ enum ResponseModels {
         ]))
     }
 
-    /// `{"id","metadata","values"?}`: metadata is null when the vector has none (left out without `includeMetadata`);
-    /// values only when asked for.
-    static func writeVector(_ vector: StoredVector, into buffer: inout [UInt8], includeMetadata: Bool = true) {
+    /// `{"id","metadata","document"?,"values"?}`: metadata is null when the vector has none (left out without
+    /// `includeMetadata`); the document (the text it was upserted with, or null) only with `includeDocument`; values
+    /// only when asked for.
+    static func writeVector(_ vector: StoredVector, includeMetadata: Bool = true, includeDocument: Bool = false,
+                            into buffer: inout [UInt8]) {
         buffer.append(contentsOf: #"{"id":"#.utf8)
         JSONWriter.writeString(vector.id, into: &buffer)
+        let (metadata, document) = StoredDocument.split(vector.metadata)
         if includeMetadata {
             buffer.append(contentsOf: #","metadata":"#.utf8)
-            writeMetadata(vector.metadata, into: &buffer)
+            writeMetadata(metadata, into: &buffer)
         }
+        if includeDocument { StoredDocument.write(document, into: &buffer) }
         if let values = vector.values {
             buffer.append(contentsOf: #","values":"#.utf8)
             JSONWriter.writeFloatArray(values, into: &buffer)
@@ -43,8 +47,9 @@ enum ResponseModels {
         buffer.append(UInt8(ascii: "}"))
     }
 
-    /// `{"matches":[{"id","score","metadata"?,"values"?}…],"query_time_ms":t}`.
-    static func writeMatches(_ matches: [SearchMatch], includeMetadata: Bool, queryTimeMs: Double, into buffer: inout [UInt8]) {
+    /// `{"matches":[{"id","score","metadata"?,"document"?,"values"?}…],"query_time_ms":t}`.
+    static func writeMatches(_ matches: [SearchMatch], includeMetadata: Bool, includeDocument: Bool = false, queryTimeMs: Double,
+                             into buffer: inout [UInt8]) {
         buffer.append(contentsOf: #"{"matches":["#.utf8)
         for (index, match) in matches.enumerated() {
             if index > 0 { buffer.append(UInt8(ascii: ",")) }
@@ -52,9 +57,13 @@ enum ResponseModels {
             JSONWriter.writeString(match.id, into: &buffer)
             buffer.append(contentsOf: #","score":"#.utf8)
             JSONWriter.writeFloat(match.score, into: &buffer)
-            if includeMetadata {
-                buffer.append(contentsOf: #","metadata":"#.utf8)
-                writeMetadata(match.metadata, into: &buffer)
+            if includeMetadata || includeDocument {
+                let (metadata, document) = StoredDocument.split(match.metadata)
+                if includeMetadata {
+                    buffer.append(contentsOf: #","metadata":"#.utf8)
+                    writeMetadata(metadata, into: &buffer)
+                }
+                if includeDocument { StoredDocument.write(document, into: &buffer) }
             }
             if let values = match.values {
                 buffer.append(contentsOf: #","values":"#.utf8)

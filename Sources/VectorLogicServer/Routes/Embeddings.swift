@@ -40,15 +40,12 @@ extension Routes {
     ] }
 }
 
-/// `POST /v1/embeddings` body (OpenAI's): `input` one text or up to 10,000; `model` is accepted and ignored (the
+/// `POST /v1/embeddings` body (OpenAI's): `input` one text or up to `TextLimits.maxTextsPerRequest`; `model` is accepted and ignored (the
 /// server's provider decides; the answer names it); `encoding_format` only `float`; `dimensions` must equal the
 /// provider's; `user` is ignored.
 struct EmbeddingsBody {
     var input: [String]
     var dimensions: Int?
-
-    /// Texts per request: as many as an upsert may carry; the provider embeds them in bounded batches.
-    static let maxInputs = 10_000
 
     static let keys = BodyKeys(["input", "model", "encoding_format", "dimensions", "user"])
 
@@ -63,10 +60,7 @@ struct EmbeddingsBody {
                 } else {
                     var texts: [String] = []
                     try reader.array("input") { index, reader in
-                        guard index < maxInputs else {
-                            throw APIError(.badRequest, "invalid_request", "input holds more than \(maxInputs) texts",
-                                           details: APIError.detailsObject(field: "input", item: nil, extra: [("limit", .number(Double(maxInputs)))]))
-                        }
+                        guard index < TextLimits.maxTextsPerRequest else { throw TextLimits.tooMany(field: "input", item: nil) }
                         texts.append(try reader.string("input", item: index))
                     }
                     input = texts

@@ -49,8 +49,10 @@ extension Routes {
         .write(.post, "\(prefix)/personas/:id/memories", body: MemoryBody.keys) { request, context -> Response in
             let id = try parameter(context, "id")
             var memory = try await state.body.decode(request) { reader in try MemoryBody.decode(&reader) }
-            // With a provider, a memory sent without a vector is embedded from its content, so a text search finds it.
-            if memory.vector == nil, state.embedding != nil, !memory.content.isEmpty {
+            // A memory sent without a vector is embedded from its content, so a text search finds it; without a provider
+            // that is a 400 `embedding_unavailable` and nothing is stored (a memory without a vector no search can find).
+            if memory.vector == nil {
+                guard !memory.content.isEmpty else { throw APIError.invalid("content is empty", field: "content") }
                 memory.vector = try await state.embed([memory.content]).first
             }
             let newMemory = memory

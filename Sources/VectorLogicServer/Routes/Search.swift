@@ -23,7 +23,7 @@ extension Routes {
         },
         .read(.post, "/v1/collections/:collection/scroll", operation: "scroll", body: ScrollBody.keys) { request, context -> Response in
             let collection = try parameter(context, "collection")
-            let scroll = try await state.body.decode(request, allowEmpty: true) { reader in try ScrollBody.decode(&reader) }
+            let (scroll, includeDocument) = try await state.body.decode(request, allowEmpty: true) { reader in try ScrollBody.decode(&reader) }
             // A page is up to 10,000 rows found by a scan and written out: always on a worker, with the time budget.
             return try await state.offload(context.channel) { budget in
                 let page = try state.database.scroll(collection, scroll, budget: budget)
@@ -31,7 +31,7 @@ extension Routes {
                     buffer.append(contentsOf: #"{"vectors":["#.utf8)
                     for (index, vector) in page.vectors.enumerated() {
                         if index > 0 { buffer.append(UInt8(ascii: ",")) }
-                        ResponseModels.writeVector(vector, into: &buffer)
+                        ResponseModels.writeVector(vector, includeDocument: includeDocument, into: &buffer)
                     }
                     buffer.append(contentsOf: #"],"next_cursor":"#.utf8)
                     JSONWriter.write(page.nextCursor.map { .string($0) } ?? .null, into: &buffer)
@@ -178,7 +178,8 @@ extension Routes {
         ]
         let perMatch = 64 + (body.includeValues ? searchRequest.vector.count * 12 : 0)
         return JSONResponse.envelope(capacity: 256 + matches.count * perMatch, meta: meta) { buffer in
-            ResponseModels.writeMatches(matches, includeMetadata: body.includeMetadata, queryTimeMs: queryTimeMs, into: &buffer)
+            ResponseModels.writeMatches(matches, includeMetadata: body.includeMetadata, includeDocument: body.includeDocument,
+                                        queryTimeMs: queryTimeMs, into: &buffer)
         }
     }
 }

@@ -1,5 +1,6 @@
 import HTTPTypes
 import Hummingbird
+import VectorLogicDistance
 import VectorLogicEngine
 import VectorLogicFilter
 import VectorLogicJSON
@@ -12,18 +13,26 @@ extension Routes {
         return [
         .write(.post, "/vectors", operation: "shortUpsert", body: UpsertBody.shortKeys) { request, _ -> Response in
             let body = try await state.body.decode(request) { reader in try UpsertBody.decode(&reader, keys: UpsertBody.shortKeys, allowSingle: true) }
-            return try await upsert(body.records, into: collection, state: state, status: .ok)
+            return try await upsert(body, into: collection, state: state, status: .ok)
         },
         .write(.post, "/vectors/batch", operation: "shortUpsertBatch", body: UpsertBody.shortBatchKeys) { request, _ -> Response in
             let body = try await state.body.decode(request) { reader in try UpsertBody.decode(&reader, keys: UpsertBody.shortBatchKeys) }
-            return try await upsert(body.records, into: collection, state: state, status: .ok)
+            return try await upsert(body, into: collection, state: state, status: .ok)
         },
         .read(.post, "/vectors/search", operation: "shortSearch", rate: .search, body: SearchBody.shortKeys) { request, context -> Response in
             let body = try await state.body.decode(request) { reader in try SearchBody.decode(&reader, keys: SearchBody.shortKeys) }
-            return try await search(body, in: collection, state: state, channel: context.channel)
+            return try await search(shortDefaults(body, state: state), in: collection, state: state, channel: context.channel)
         },
-        .read(.get, "/vectors/search", operation: "shortSearchGet", rate: .search) { request, context -> Response in
-            try await search(try searchFromQuery(request), in: collection, state: state, channel: context.channel)
+        // The original design's handler reads a JSON body even on GET: a request with a body is decoded as the POST's,
+        // one without reads the query string.
+        .read(.get, "/vectors/search", operation: "shortSearchGet", rate: .search, body: SearchBody.shortKeys) { request, context -> Response in
+            let body: SearchBody
+            if hasBody(request) {
+                body = try await state.body.decode(request) { reader in try SearchBody.decode(&reader, keys: SearchBody.shortKeys) }
+            } else {
+                body = try searchFromQuery(request)
+            }
+            return try await search(shortDefaults(body, state: state), in: collection, state: state, channel: context.channel)
         },
         .write(.delete, "/vectors/batch", operation: "shortDeleteBatch", body: DeleteBody.keys) { request, context -> Response in
             let target = try await state.body.decode(request) { reader in try DeleteBody.decode(&reader) }
@@ -31,13 +40,32 @@ extension Routes {
         },
         .write(.put, "/vectors/:id", operation: "shortPut", body: PutVectorBody.shortKeys) { request, context -> Response in
             let id = try parameter(context, "id")
-            let record = try await state.body.decode(request) { reader in try PutVectorBody.decode(&reader, id: id, keys: PutVectorBody.shortKeys) }
-            return try await upsert([record], into: collection, state: state, status: .ok)
+            let body = try await state.body.decode(request) { reader in try PutVectorBody.decode(&reader, id: id, keys: PutVectorBody.shortKeys) }
+            return try await upsert(body, into: collection, state: state, status: .ok)
         },
         .write(.delete, "/vectors/:id", operation: "shortDelete") { _, context -> Response in
             try await deleteOne(try parameter(context, "id"), from: collection, state: state)
         },
         ]
+    }
+
+    /// True when the request carries a body (a nonzero Content-Length, or chunked).
+    static func hasBody(_ request: Request) -> Bool {
+        if let length = request.headers[.contentLength] { return length != "0" }
+        return request.headers[.transferEncoding] != nil
+    }
+
+    /// The short search's default threshold (`SearchBody.shortDefaultThreshold`, the design's 0.7) when none was named
+    /// and the default collection's scores grow with similarity (cosine, dot); a euclidean score is a distance.
+    static func shortDefaults(_ body: SearchBody, state: ServerState) -> SearchBody {
+        guard !body.thresholdGiven,
+              (try? state.database.collectionInfo(ServerState.defaultCollection).config.metric.higherScoreIsBetter) == true else {
+            return body
+        }
+        var body = body
+        body.threshold = Float(SearchBody.shortDefaultThreshold)
+        body.thresholdAsSent = SearchBody.shortDefaultThreshold
+        return body
     }
 
     /// `GET /vectors/search?vector=0.1,0.2…|[…]&query=…&limit=&threshold=&filters={json}`.
@@ -60,6 +88,7 @@ extension Routes {
             body.k = value
         }
         if let threshold = parameters.get("threshold") {
+            body.thresholdGiven = true
             guard let value = Double(threshold), value.isFinite else {
                 throw APIError.invalid("threshold must be a number", field: "threshold")
             }
@@ -76,6 +105,7 @@ extension Routes {
         }
         body.includeValues = try flag(request, "include_values", default: false)
         body.includeMetadata = try flag(request, "include_metadata", default: true)
+        body.includeDocument = try flag(request, "include_document", default: false)
         return body
     }
 }

@@ -13,17 +13,18 @@ extension Routes {
                 try UpsertBody.decode(&reader, keys: UpsertBody.keys)
             }
             let returnIDs = try flag(request, "return_ids", default: false)
-            return try await upsert(body.records, into: collection, state: state, status: .ok, returnIDs: returnIDs)
+            return try await upsert(body, into: collection, state: state, status: .ok, returnIDs: returnIDs)
         },
         .read(.get, "/v1/collections/:collection/vectors/:id", operation: "getVector") { request, context -> Response in
             let collection = try parameter(context, "collection")
             let id = try parameter(context, "id")
             let includeValues = try flag(request, "include_values", default: false)
+            let includeDocument = try flag(request, "include_document", default: false)
             guard let vector = try state.database.get(collection, id: id, includeValues: includeValues) else {
                 throw vectorNotFound(id, collection: collection)
             }
             return JSONResponse.success(capacity: 512 + (vector.values?.count ?? 0) * 12) { buffer in
-                ResponseModels.writeVector(vector, into: &buffer)
+                ResponseModels.writeVector(vector, includeDocument: includeDocument, into: &buffer)
             }
         },
         // Beside search/scroll/count rather than at …/vectors/get: a static segment there would shadow the vector
@@ -36,8 +37,8 @@ extension Routes {
         .write(.put, "/v1/collections/:collection/vectors/:id", operation: "putVector", body: PutVectorBody.keys) { request, context -> Response in
             let collection = try parameter(context, "collection")
             let id = try parameter(context, "id")
-            let record = try await state.body.decode(request) { reader in try PutVectorBody.decode(&reader, id: id, keys: PutVectorBody.keys) }
-            return try await upsert([record], into: collection, state: state, status: .ok)
+            let body = try await state.body.decode(request) { reader in try PutVectorBody.decode(&reader, id: id, keys: PutVectorBody.keys) }
+            return try await upsert(body, into: collection, state: state, status: .ok)
         },
         .write(.patch, "/v1/collections/:collection/vectors/:id", operation: "patchVector", body: PatchVectorBody.keys) { request, context -> Response in
             let collection = try parameter(context, "collection")
@@ -63,8 +64,12 @@ extension Routes {
     /// One engine upsert; answers `{"upserted":N,"ids":[…]}`, or `{"upserted":N}` without `returnIDs` (docs/api.md: the
     /// `/v1` batch route answers the count; its ids — 90 KB for 10,000 items — only with `?return_ids=true`; the short
     /// routes and PUT keep the ids, which their clients read).
-    static func upsert(_ records: [VectorRecord], into collection: String, state: ServerState,
+    /// Items sent with `text` are embedded first (one provider call for the request); if that fails nothing is written.
+    static func upsert(_ body: UpsertBody, into collection: String, state: ServerState,
                        status: HTTPResponse.Status, returnIDs: Bool = true) async throws -> Response {
+        var body = body
+        try await state.embedTexts(&body, collection: collection)
+        let records = body.records
         let count = try await state.database.upsert(collection, records)
         return JSONResponse.success(status: status, capacity: 64 + (returnIDs ? records.count * 24 : 0)) { buffer in
             buffer.append(contentsOf: #"{"upserted":"#.utf8)
@@ -109,7 +114,7 @@ extension Routes {
                         buffer.append(contentsOf: "null".utf8)
                         continue
                     }
-                    ResponseModels.writeVector(vector, into: &buffer, includeMetadata: body.includeMetadata)
+                    ResponseModels.writeVector(vector, includeMetadata: body.includeMetadata, into: &buffer)
                 }
                 buffer.append(contentsOf: #"],"missing":["#.utf8)
                 for (index, id) in missing.enumerated() {
