@@ -75,6 +75,9 @@ import VectorLogicAccess
             $0.defaultDimension = 2
             $0.rateLimitPerClient = 4
             $0.searchRateLimitPerClient = 1
+            // A day's window: 4 tokens refill one per 6 h, so a loaded machine's slow calls earn none back mid-test
+            // (with the 60 s default one came back every 15 s and the limited call passed in CI).
+            $0.rateLimitWindowMilliseconds = 86_400_000
         }) { server in
             let first = try await server.call("POST", "/v1/collections/default/vectors", #"{"vectors":[{"id":"a","values":[1,0]}]}"#)
             #expect(first.status == 200 && first.headers["ratelimit-limit"] == "4" && first.headers["ratelimit-remaining"] == "3")
