@@ -85,7 +85,8 @@ import VectorLogicJSON
 
     /// The same over an HNSW collection (the inline-search path of single searches, a worker for the batch): equal too.
     @Test func batchEqualsSingleSearchesOnHNSW() async throws {
-        try await withServer { server in
+        // A minute's budget: the point is equal answers, and a crowded test process once took >10 s for 64 queries.
+        try await withServer(configure: { $0.requestTimeoutMilliseconds = 60_000 }) { server in
             let vectors = try await Self.seed(server, index: "hnsw", rows: 2_000, seed: 11)
             // A memtable still being indexed answers differently from one call to the next: wait until it is indexed.
             for _ in 0..<600 {
