@@ -44,9 +44,14 @@ public enum VectorLogicServer {
         let policy = AccessPolicy(keys: configuration.authEnabled ? keys : nil, allowQueryKey: configuration.allowQueryAPIKey,
                                   limits: RequestLimits(configuration: configuration, metrics: state.metrics, shared: shared),
                                   body: state.body, metrics: state.metrics)
-        for definition in Routes.table(state: state, keys: keys) {
+        let table = Routes.table(state: state, keys: keys)
+        for definition in table {
             router.on(RouterPath(definition.route.path), method: definition.route.method,
                       use: policy.guarded(definition.route, definition.handler))
+        }
+        for shadowed in ShadowedRoute.all(in: table) {
+            router.on(RouterPath(shadowed.path), method: shadowed.definition.route.method,
+                      use: policy.guarded(shadowed.definition.route, shadowed.handler))
         }
         let host = configuration.host
         let timeouts = ConnectionGuard.Timeouts(header: .milliseconds(Int64(configuration.headerTimeoutMilliseconds)),
