@@ -11,6 +11,7 @@ struct BenchReport {
     var vectorBytes: Int
     var rssBytes: Int
     var threads: Int
+    var searchThreads: Int
     var m: Int
     var efConstruction: Int
     var k: Int
@@ -29,12 +30,13 @@ struct BenchReport {
 
     func json() -> String {
         let rows = results.map { r in
-            "{\"ef\":\(r.ef),\"recall\":\(Self.number(r.recall, 4)),\"qps\":\(Self.number(r.qps, 1))}"
+            let parallel = r.parallelQPS.map { ",\"parallel_qps\":\(Self.number($0, 1)),\"scaling\":\(Self.number($0 / max(r.qps, 1e-9), 3))" } ?? ""
+            return "{\"ef\":\(r.ef),\"recall\":\(Self.number(r.recall, 4)),\"qps\":\(Self.number(r.qps, 1))\(parallel)}"
         }
         var out = "{\"vectors\":\(vectors),\"dimension\":\(dimension),\"build_seconds\":\(Self.number(buildSeconds, 3)),"
         out += "\"index_bytes\":\(indexBytes),\"rss_bytes\":\(rssBytes),\"results\":[\(rows.joined(separator: ","))]"
         out += ",\"vectors_per_second\":\(Self.number(vectorsPerSecond, 1)),\"vector_bytes\":\(vectorBytes)"
-        out += ",\"threads\":\(threads),\"m\":\(m),\"ef_construction\":\(efConstruction),\"k\":\(k)"
+        out += ",\"threads\":\(threads),\"search_threads\":\(searchThreads),\"m\":\(m),\"ef_construction\":\(efConstruction),\"k\":\(k)"
         out += ",\"graph\":\"\(graph)\",\"kernel\":\"\(kernel)\",\"max_level\":\(statistics.maxLevel)"
         out += ",\"mean_degree\":\(Self.number(statistics.meanDegree, 2))"
         out += ",\"quantize_seconds\":\(Self.number(quantizeSeconds, 3)),\"quantized_bytes\":\(quantizedBytes)"
@@ -57,10 +59,12 @@ struct BenchReport {
                 + "mean degree \(Self.number(statistics.meanDegree, 2)), resident \(rssBytes / 1_048_576) MiB",
             "sq8 codes \(quantizedBytes) bytes, built in \(Self.number(quantizeSeconds, 3)) s",
             "searching the \(graph) graph, k = \(k), one thread, one query at a time",
-            "    ef   recall@\(k)        QPS",
+            "    ef   recall@\(k)        QPS" + (searchThreads > 1 ? "   QPS with \(searchThreads) threads   scaling" : ""),
         ]
         for r in results {
-            lines.append(String(format: "%6d   %9.4f %10.1f", r.ef, r.recall, r.qps))
+            var line = String(format: "%6d   %9.4f %10.1f", r.ef, r.recall, r.qps)
+            if let parallel = r.parallelQPS { line += String(format: " %21.1f %9.2fx", parallel, parallel / max(r.qps, 1e-9)) }
+            lines.append(line)
         }
         if !filtered.isEmpty {
             lines.append("filtered (vs exact filtered answer): selectivity ef recall QPS exact-QPS planner")

@@ -6,13 +6,15 @@ import VectorLogicIndex
 
 /// The measuring parts of `vectorlogic bench`.
 enum BenchRunner {
-    typealias Searcher = (UnsafePointer<Float>, Int, Int, RowPredicate?) -> [Neighbor]
+    typealias Searcher = @Sendable (UnsafePointer<Float>, Int, Int, RowPredicate?) -> [Neighbor]
 
     /// Recall and median single-thread QPS at one ef.
     struct EfResult {
         var ef: Int
         var recall: Double
         var qps: Double
+        /// Total QPS with `--search-threads` threads searching at once (nil with one search thread).
+        var parallelQPS: Double?
     }
 
     /// Filtered search at one selectivity and ef, against the exact filtered answer.
@@ -71,6 +73,29 @@ enum BenchRunner {
         }
         if sink == -1 { print("") }  // keeps the searches observable to the optimiser
         return EfResult(ef: ef, recall: recall, qps: median(rates))
+    }
+
+    /// Total QPS of `threads` threads searching the same index at once, each running every query (from its own
+    /// starting point, so the threads do not walk the same nodes in step); the median of `repeats` passes.
+    static func measureParallel(_ search: Searcher, queries: FlatVectorSource, k: Int, ef: Int, threads: Int,
+                                repeats: Int) -> Double {
+        let nq = queries.count
+        let clock = ContinuousClock()
+        var rates: [Double] = []
+        let sink = Counter()
+        for _ in 0..<repeats {
+            let start = clock.now
+            DispatchQueue.concurrentPerform(iterations: threads) { thread in
+                var found = 0
+                for q in 0..<nq {
+                    found &+= search(queries.vector(UInt32((q + thread * nq / threads) % nq)), k, ef, nil).count
+                }
+                sink.next.add(found, ordering: .relaxed)
+            }
+            rates.append(Double(nq * threads) / seconds(clock.now - start))
+        }
+        if sink.next.load(ordering: .relaxed) == -1 { print("") }  // keeps the searches observable to the optimiser
+        return median(rates)
     }
 
     static func median(_ xs: [Double]) -> Double {

@@ -25,6 +25,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Comma-separated search ef values.") var ef: String = "10,16,32,64,128,256"
     @Option(help: "Neighbours per query.") var k: Int = 10
     @Option(help: "Threads used to build.") var threads: Int = 1
+    @Option(name: .customLong("search-threads"),
+            help: "Also time this many threads searching at once (total QPS and its ratio to one thread).")
+    var searchThreads: Int = 1
     @Option(help: "Timed passes over the queries per ef; the median is reported.") var repeats: Int = 3
     @Option(help: "Use only the first N base vectors (ground truth then no longer matches).") var limit: Int?
     @Option(help: "frozen (serialised graph, default) or mutable.") var graph: String = "frozen"
@@ -42,8 +45,9 @@ struct BenchCommand: ParsableCommand {
     func validate() throws {
         guard DistanceMetric(rawValue: metric) != nil else { throw ValidationError("--metric must be cosine, dot or euclidean") }
         guard m >= 2, m <= 128 else { throw ValidationError("--m must be in 2...128") }
-        guard efConstruction >= 1, k >= 1, k <= 1000, threads >= 1, threads <= 256, repeats >= 1 else {
-            throw ValidationError("--ef-construction, --k, --threads and --repeats must be positive (k ≤ 1000)")
+        guard efConstruction >= 1, k >= 1, k <= 1000, threads >= 1, threads <= 256, repeats >= 1,
+              searchThreads >= 1, searchThreads <= 256 else {
+            throw ValidationError("--ef-construction, --k, --threads, --search-threads and --repeats must be positive (k ≤ 1000)")
         }
         guard !efValues.isEmpty else { throw ValidationError("--ef must list positive integers") }
         guard graph == "frozen" || graph == "mutable" else { throw ValidationError("--graph must be frozen or mutable") }
@@ -119,7 +123,12 @@ struct BenchCommand: ParsableCommand {
             searcher = { q, k, ef, accept in frozen.search(q, k: k, ef: ef, accept: accept) }
         }
         let results = efValues.map { ef in
-            BenchRunner.measure(searcher, queries: queries, truth: truth, k: k, ef: ef, repeats: repeats)
+            var result = BenchRunner.measure(searcher, queries: queries, truth: truth, k: k, ef: ef, repeats: repeats)
+            if searchThreads > 1 {
+                result.parallelQPS = BenchRunner.measureParallel(searcher, queries: queries, k: k, ef: ef,
+                                                                 threads: searchThreads, repeats: repeats)
+            }
+            return result
         }
         var filtered: [BenchRunner.FilteredResult] = []
         for s in selectivities {
@@ -131,6 +140,7 @@ struct BenchCommand: ParsableCommand {
         let report = BenchReport(
             vectors: source.count, dimension: source.dimension, buildSeconds: buildSeconds, indexBytes: bytes.count,
             vectorBytes: source.count * source.dimension * 4, rssBytes: BenchRunner.residentBytes(), threads: threads,
+            searchThreads: searchThreads,
             m: m, efConstruction: efConstruction, k: k,
             graph: graph == "frozen" && frozen.usesQuantizedTraversal ? "frozen-sq8" : graph,
             quantizeSeconds: quantizeSeconds, quantizedBytes: frozen.quantizedBytes, kernel: Distance.usesAVX2 ? "c-avx2-fma" : "c-portable",
