@@ -124,12 +124,16 @@ extension Database {
             counters.compactions.add(Int64(plan.compactions.count), ordering: .relaxed)
             logCheckpoint(plan, timings: timings)
         } catch let error as IOError {
-            if case .noSpace = error, undoIfManifestUnchanged(plan) {
+            if case .noSpace = error, undoIfManifestUnchanged(plan, reason: "the disk is full; writes are refused until space is freed") {
                 throw EngineError.diskFull("a checkpoint found no space to write (\(error.description)); it was undone and will be retried")
             }
             let engineError = EngineError.io(error.description)
             enterReadOnly(engineError)
             throw engineError
+        } catch EngineError.cancelled where closing.load(ordering: .acquiring) && undoIfManifestUnchanged(plan, reason: "the database is closing") {
+            // Nothing of the plan is live: the compaction's inputs are still the segments, and the frozen memtables are
+            // flushed by the checkpoint `close` runs next. Not a failure: writes are not stopped.
+            throw EngineError.cancelled
         } catch let error as EngineError {
             enterReadOnly(error)
             throw error
@@ -143,7 +147,7 @@ extension Database {
     /// frozen memtables stay in memory (searched as before) and the next checkpoint flushes them (`planCheckpoint`),
     /// their records being in logs the old manifest still names. False when the new manifest is already in place
     /// (then the caller stops writes, as for any other I/O failure).
-    private func undoIfManifestUnchanged(_ plan: CheckpointPlan) -> Bool {
+    private func undoIfManifestUnchanged(_ plan: CheckpointPlan, reason: String) -> Bool {
         if let current = try? ManifestStore.read(directory: directory, fileSystem: fileSystem), current == plan.manifest { return false }
         let numbers = plan.flushes.map(\.number) + plan.compactions.compactMap(\.number)
         for name in numbers.flatMap({ [FileNames.segment($0) + FileNames.temporarySuffix, FileNames.segment($0)] })
@@ -153,7 +157,7 @@ extension Database {
         try? fileSystem.syncDirectory(directory)
         let inputs = Set(plan.compactions.flatMap { $0.inputs.map(\.segment.number) })
         core.withLock { state in state.obsoleteSegments += plan.obsolete.filter { !inputs.contains($0) } }
-        options.logger.warning("checkpoint undone: the disk is full; writes are refused until space is freed", metadata: [
+        options.logger.warning("checkpoint undone: \(reason)", metadata: [
             "checkpoint_lsn": "\(plan.checkpointLSN)",
         ])
         return true

@@ -73,6 +73,7 @@ extension Database {
             return was
         }
         guard !alreadyClosed else { return }
+        closing.store(true, ordering: .releasing)
         var failure: (any Error)?
         if commit.failed == nil, readOnlyReason.withLock({ $0 }) == nil {
             do { try await runOnEngineThread { () throws(EngineError) in try self.checkpoint(compact: false) } } catch { failure = error }
@@ -82,6 +83,9 @@ extension Database {
         directoryLock.release()
         if let failure { throw failure }
     }
+
+    /// Marks the database as closing without closing it: what a compaction that runs when `close` begins sees (tests).
+    @_spi(Testing) public func markClosing() { closing.store(true, ordering: .releasing) }
 
     /// Runs a checkpoint now on an engine thread (used by drop and tests); durable when it returns.
     func runCheckpointInBackground(compact: Bool = true) async throws {

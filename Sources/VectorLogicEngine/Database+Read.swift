@@ -27,6 +27,15 @@ extension Database {
         return try SearchExecutor(view: view, request: request, budget: budget).run()
     }
 
+    /// Filter match sets computed so far over the collection's segments (tests: a repeated filter is computed once
+    /// per segment, `FilterMatchCache`).
+    @_spi(Testing) public func filterMatchSetsComputed(_ collection: String) throws -> Int {
+        try view(collection).segments.reduce(0) { $0 + $1.segment.filterMatches.computed.load(ordering: .relaxed) }
+    }
+
+    /// Filters kept per segment (`FilterMatchCache.capacity`).
+    @_spi(Testing) public static var filterMatchCacheCapacity: Int { FilterMatchCache.capacity }
+
     /// Checks a query exactly as `search` does (collection, k, ef, threshold, the vector's dimension and values) without
     /// running it, so that a batch can refuse a bad item before any of its queries runs.
     public func checkSearch(_ collection: String, _ request: SearchRequest) throws {

@@ -86,14 +86,20 @@ struct SearchExecutor {
         let segment = state.segment
         guard segment.rows > 0 else { return [] }
         let dead = state.dead
-        let filter = self.filter
         let gate = self.gate
-        let accept: RowPredicate = { row in
+        // The segment's match set for this filter (computed once, then cached: FilterMatchCache).
+        var matching: Bitset?
+        if let filter, let definition = request.filter {
+            matching = try segment.filterMatches.rows(matching: definition, compiled: filter, rowCount: segment.rows,
+                                                      budget: budget) { compiled, row in
+                compiled.matches(text: segment.metadataBytes(row))
+            }
+        }
+        let accept: RowPredicate = { [matching] row in
             // Past the budget every row passes, so a filtered graph walk ends at once; `run` then throws.
             if gate.isExpired() { return true }
             guard !dead.contains(row) else { return false }
-            guard let filter else { return true }
-            return filter.matches(text: segment.metadataBytes(row))
+            return matching?.contains(row) ?? true
         }
         let rows = 0..<UInt32(segment.rows)
         if let graph = segment.graph, !prefersExact(rows: rows, ef: ef, accept: accept) {

@@ -46,6 +46,8 @@ final class Segment: @unchecked Sendable {
     private let orderOverride: [UInt32]?
     /// Whether the sections are checksummed per block (container version 2).
     let blockChecked: Bool
+    /// The rows matching recently asked filters (the segment never changes, so a match set stays true).
+    let filterMatches = FilterMatchCache()
 
     /// Maps and checks a segment file; throws `.corruption` naming the file and offset.
     /// With `loadGraph` false the graph section is neither checksummed nor parsed (repair rebuilds it).
