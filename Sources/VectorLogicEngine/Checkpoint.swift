@@ -49,13 +49,18 @@ extension CoreState {
             var listed = runtime.segments.map { EngineManifestSegment(number: $0.segment.number, rows: UInt32($0.segment.rows), tombstones: $0.dead.rows) }
             if compact, Compaction.shouldCompact(runtime.segments, options: options),
                runtime.segments.allSatisfy({ $0.segment.knownDamage.vectorsChecked }) {
-                let survivors = runtime.segments.reduce(0) { $0 + $1.segment.rows - $1.dead.count }
+                let chosen = Set(Compaction.inputs(runtime.segments, options: options))
+                let inputs = runtime.segments.indices.filter { chosen.contains($0) }.map { runtime.segments[$0] }
+                let kept = runtime.segments.indices.filter { !chosen.contains($0) }.map { runtime.segments[$0] }
+                let survivors = inputs.reduce(0) { $0 + $1.segment.rows - $1.dead.count }
                 let number: UInt64? = survivors > 0 ? nextSegmentNumber : nil
                 if number != nil { nextSegmentNumber += 1 }
                 compactions.append(CompactionJob(collection: name, collectionID: runtime.id, definition: runtime.definition,
-                                                 config: runtime.config, inputs: runtime.segments, number: number))
-                obsolete.append(contentsOf: runtime.segments.map(\.segment.number))
-                listed = number.map { [EngineManifestSegment(number: $0, rows: UInt32(survivors), tombstones: [])] } ?? []
+                                                 config: runtime.config, inputs: inputs, number: number))
+                obsolete.append(contentsOf: inputs.map(\.segment.number))
+                // The merged segment first, as `installCompaction` places it; the others keep their order.
+                listed = (number.map { [EngineManifestSegment(number: $0, rows: UInt32(survivors), tombstones: [])] } ?? [])
+                    + kept.map { EngineManifestSegment(number: $0.segment.number, rows: UInt32($0.segment.rows), tombstones: $0.dead.rows) }
             }
             // Memtables a checkpoint froze but could not write (it met a full disk and was undone) are flushed now:
             // this manifest moves the first live log past their records.

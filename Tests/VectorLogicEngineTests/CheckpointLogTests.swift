@@ -32,7 +32,7 @@ struct CollectingLogHandler: LogHandler {
         defer { temporary.remove() }
         let store = CollectingLogHandlerStore()
         var options = DatabaseOptions(durability: .none, backgroundWork: false)
-        options.compactionSegmentCount = 2
+        options.compactionSegmentCount = 1  // past the limit the smallest merge until one is left: all three here
         options.logger = Logger(label: "test") { _ in CollectingLogHandler(store: store) }
         let database = try Database.open(at: temporary.path, options: options)
         _ = try await database.createCollection(CollectionConfig(name: "c", dimension: 2, metric: .euclidean, index: IndexConfig(type: .flat)))

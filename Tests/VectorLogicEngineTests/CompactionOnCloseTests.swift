@@ -40,3 +40,40 @@ import VectorLogicTestSupport
     /// More than one chunk of rows per segment, so the merged graph is built in several chunks.
     static let rowsPerSegment = 4_096 + 100
 }
+
+/// Past `compactionSegmentCount`, a compaction merges the smallest segments (by live rows) back down to the limit,
+/// and rewrites any segment with enough dead rows; the large ones are left alone (`Compaction.inputs`).
+@Suite struct TieredCompactionTests {
+    @Test func theSmallestSegmentsAreMerged() async throws {
+        var options = DatabaseOptions(durability: .none)
+        options.backgroundWork = false
+        options.compactionSegmentCount = 3
+        let fileSystem = SimulatedFileSystem()
+        let database = try Database.open(at: "/db", fileSystem: fileSystem, options: options)
+        _ = try await database.createCollection(CollectionConfig(name: "c", dimension: 2, metric: .euclidean, index: IndexConfig(type: .flat)))
+        var written = 0
+        for rows in [50, 40, 5, 30, 3] {  // five segments; the limit is three
+            _ = try await database.upsert("c", (0..<rows).map { _ in
+                written += 1
+                return VectorRecord(id: "v\(written)", values: [Float(written), 1])
+            })
+            try await database.checkpointNow(compact: false)
+        }
+        #expect(database.stats().segments == 5)
+        try await database.checkpointNow(compact: true)
+        // The three smallest (5, 30 and 3 rows) became one of 38; the 50- and 40-row segments were not rewritten.
+        #expect(database.stats().segments == 3)
+        #expect(try database.count("c", filter: nil) == written)
+        var found = 0
+        for index in 1...written where try database.get("c", id: "v\(index)", includeValues: false) != nil { found += 1 }
+        #expect(found == written)
+        try await database.close()
+        let reopened = try Database.open(at: "/db", fileSystem: fileSystem, options: options)
+        #expect(reopened.stats().segments == 3)
+        #expect(try reopened.count("c", filter: nil) == written)
+        for id in ["v1", "v50", "v91", "v96", "v128"] {
+            #expect(try reopened.get("c", id: id, includeValues: true)?.id == id)
+        }
+        try await reopened.close()
+    }
+}
