@@ -53,3 +53,13 @@ final class FilterMatchCache: Sendable {
         return result
     }
 }
+
+extension Segment {
+    /// The rows this segment's metadata matches for `filter` (dead rows included: callers check them apart), from
+    /// `filterMatches`: searches, counts and delete-by-filter share one match set per (segment, filter).
+    func rows(matching filter: Filter, compiled: CompiledFilter, budget: RequestBudget) throws(EngineError) -> Bitset {
+        try filterMatches.rows(matching: filter, compiled: compiled, rowCount: rows, budget: budget) { compiled, row in
+            compiled.matches(text: metadataBytes(row))
+        }
+    }
+}

@@ -6,14 +6,15 @@ import VectorLogicJSON
 /// Ordered and filtered walks over a snapshot: scroll pages, counts and delete-by-filter.
 enum Scan {
     /// Ids of every live row whose metadata matches.
-    static func matchingIDs(_ view: CollectionView, filter: Filter, budget: RequestBudget) throws(EngineError) -> [String] {
-        let filter = CompiledFilter(filter)
+    static func matchingIDs(_ view: CollectionView, filter definition: Filter, budget: RequestBudget) throws(EngineError) -> [String] {
+        let filter = CompiledFilter(definition)
         var ticker = BudgetTicker(budget)
         var ids: [String] = []
         for state in view.segments {
-            for row in 0..<UInt32(state.segment.rows) where !state.dead.contains(row) {
+            let matching = try state.segment.rows(matching: definition, compiled: filter, budget: budget)
+            for row in 0..<UInt32(state.segment.rows) where matching.contains(row) && !state.dead.contains(row) {
                 try ticker.tick()
-                if filter.matches(text: state.segment.metadataBytes(row)) { ids.append(state.segment.id(row)) }
+                ids.append(state.segment.id(row))
             }
         }
         for memtable in view.memtables {
@@ -28,14 +29,15 @@ enum Scan {
     }
 
     /// How many live rows match (no ids materialised).
-    static func countMatching(_ view: CollectionView, filter: Filter, budget: RequestBudget) throws(EngineError) -> Int {
-        let filter = CompiledFilter(filter)
+    static func countMatching(_ view: CollectionView, filter definition: Filter, budget: RequestBudget) throws(EngineError) -> Int {
+        let filter = CompiledFilter(definition)
         var ticker = BudgetTicker(budget)
         var count = 0
         for state in view.segments {
-            for row in 0..<UInt32(state.segment.rows) where !state.dead.contains(row) {
-                try ticker.tick()
-                if filter.matches(text: state.segment.metadataBytes(row)) { count += 1 }
+            // The segment's cached match set (`FilterMatchCache`), less its dead rows.
+            let matching = try state.segment.rows(matching: definition, compiled: filter, budget: budget)
+            for row in 0..<UInt32(state.segment.rows) where matching.contains(row) && !state.dead.contains(row) {
+                count += 1
             }
         }
         for memtable in view.memtables {

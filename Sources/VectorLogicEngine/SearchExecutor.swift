@@ -90,10 +90,7 @@ struct SearchExecutor {
         // The segment's match set for this filter (computed once, then cached: FilterMatchCache).
         var matching: Bitset?
         if let filter, let definition = request.filter {
-            matching = try segment.filterMatches.rows(matching: definition, compiled: filter, rowCount: segment.rows,
-                                                      budget: budget) { compiled, row in
-                compiled.matches(text: segment.metadataBytes(row))
-            }
+            matching = try segment.rows(matching: definition, compiled: filter, budget: budget)
         }
         let accept: RowPredicate = { [matching] row in
             // Past the budget every row passes, so a filtered graph walk ends at once; `run` then throws.

@@ -44,11 +44,15 @@ import VectorLogicTestSupport
             #expect(found == expected({ $0 == 3 }, deleted: []))
         }
         #expect(try database.filterMatchSetsComputed("c") == 1, "three searches with one filter: one match set")
+        // Counts share the set: the same filter counts without reading the segment's metadata again.
+        #expect(try database.count("c", filter: selective) == buckets.values.filter { $0 == 3 }.count)
+        #expect(try database.filterMatchSetsComputed("c") == 1)
         // Deletes after the set was cached are still honoured (checked apart from the match set).
         let gone = expected({ $0 == 3 }, deleted: []).prefix(3)
         _ = try await database.delete("c", ids: Array(gone))
         let after = try database.search("c", SearchRequest(vector: query, k: 10, ef: 4_000, filter: selective)).map(\.id)
         #expect(after == expected({ $0 == 3 }, deleted: Set(gone)))
+        #expect(try database.count("c", filter: selective) == buckets.values.filter { $0 == 3 }.count - gone.count)
         #expect(try database.filterMatchSetsComputed("c") == 1)
         // Bounded: more distinct filters than the capacity, then the first again is computed anew.
         for bucket in 0..<(Database.filterMatchCacheCapacity + 1) {
