@@ -3,22 +3,18 @@ import Synchronization
 import VectorLogicFormat
 import VectorLogicIO
 
-/// Compaction: merges a collection's segments into one, dropping rows dead as of the checkpoint, rebuilding the graph
+/// Compaction: merges some of a collection's segments (`inputs`) into one, dropping rows dead as of the checkpoint, rebuilding the graph
 /// (a fresh HNSW over the survivors). Runs inside a checkpoint, in the background; searches keep using the old segments
 /// until the new manifest is durable and the swap happens under the core lock.
 enum Compaction {
     /// Rows indexed between checks for `Database.closing`.
     static let indexChunk = 4_096
 
-    /// Too many segments, or one with enough dead rows — and no segment known to be damaged: a compaction would copy
+    /// Some segment is due (`inputs` is not empty) — and no segment is known to be damaged: a compaction would copy
     /// its damaged rows into a file with valid checksums (or drop them unreported), so damaged segments wait for `repair`.
     static func shouldCompact(_ segments: [SegmentState], options: DatabaseOptions) -> Bool {
         if segments.contains(where: { $0.segment.knownDamage.isDamaged }) { return false }
-        if segments.count > options.compactionSegmentCount { return true }
-        return segments.contains { state in
-            state.dead.count >= options.compactionMinDeadRows
-                && Double(state.dead.count) >= options.compactionDeadFraction * Double(state.segment.rows)
-        } || segments.contains { $0.dead.count == $0.segment.rows && $0.segment.rows > 0 }
+        return !inputs(segments, options: options).isEmpty
     }
 
     /// Which segments (indexes into `segments`) a compaction merges: each one with enough dead rows, and — past

@@ -8,12 +8,7 @@ import VectorLogicTestSupport
 /// 60 s until the benchmark killed it: BENCHMARKS.md "One million vectors".) Nothing is lost and writes go on.
 @Suite struct CompactionOnCloseTests {
     @Test func aCompactionStopsWhenTheDatabaseCloses() async throws {
-        var options = DatabaseOptions(durability: .none)
-        options.backgroundWork = false
-        options.compactionSegmentCount = 2
-        let fileSystem = SimulatedFileSystem()
-        let database = try Database.open(at: "/db", fileSystem: fileSystem, options: options)
-        _ = try await database.createCollection(CollectionConfig(name: "c", dimension: 8, metric: .cosine))
+        let (database, fileSystem, options) = try await Self.open(segmentLimit: 2, CollectionConfig(name: "c", dimension: 8, metric: .cosine))
         var random = EngineRandom(seed: 3)
         var written = 0
         for _ in 0..<3 {
@@ -37,6 +32,18 @@ import VectorLogicTestSupport
         try await reopened.close()
     }
 
+    /// A database on a simulated disk with checkpoints run by the test, `segmentLimit` segments before a compaction,
+    /// and one collection.
+    static func open(segmentLimit: Int, _ config: CollectionConfig) async throws -> (Database, SimulatedFileSystem, DatabaseOptions) {
+        var options = DatabaseOptions(durability: .none)
+        options.backgroundWork = false
+        options.compactionSegmentCount = segmentLimit
+        let fileSystem = SimulatedFileSystem()
+        let database = try Database.open(at: "/db", fileSystem: fileSystem, options: options)
+        _ = try await database.createCollection(config)
+        return (database, fileSystem, options)
+    }
+
     /// More than one chunk of rows per segment, so the merged graph is built in several chunks.
     static let rowsPerSegment = 4_096 + 100
 }
@@ -45,12 +52,8 @@ import VectorLogicTestSupport
 /// and rewrites any segment with enough dead rows; the large ones are left alone (`Compaction.inputs`).
 @Suite struct TieredCompactionTests {
     @Test func theSmallestSegmentsAreMerged() async throws {
-        var options = DatabaseOptions(durability: .none)
-        options.backgroundWork = false
-        options.compactionSegmentCount = 3
-        let fileSystem = SimulatedFileSystem()
-        let database = try Database.open(at: "/db", fileSystem: fileSystem, options: options)
-        _ = try await database.createCollection(CollectionConfig(name: "c", dimension: 2, metric: .euclidean, index: IndexConfig(type: .flat)))
+        let (database, fileSystem, options) = try await CompactionOnCloseTests.open(
+            segmentLimit: 3, CollectionConfig(name: "c", dimension: 2, metric: .euclidean, index: IndexConfig(type: .flat)))
         var written = 0
         for rows in [50, 40, 5, 30, 3] {  // five segments; the limit is three
             _ = try await database.upsert("c", (0..<rows).map { _ in

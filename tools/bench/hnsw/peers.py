@@ -69,22 +69,30 @@ def run_hnswlib(base, queries, truth, args, efs):
     return {"library": "hnswlib", "build_seconds": build, "results": results}
 
 
-def run_faiss(base, queries, truth, args, efs):
+def faiss_timed(index, graph, fit, queries, truth, args, efs):
+    """Builds a faiss index with `fit()` on --threads threads (timed), then times its searches on one thread at each ef,
+    set on `graph` (the HNSW inside any wrapper). Returns (build seconds, results)."""
     import faiss
     faiss.omp_set_num_threads(args.threads)
-    index = faiss.IndexHNSWFlat(base.shape[1], args.m, faiss.METRIC_INNER_PRODUCT)
-    index.hnsw.efConstruction = args.ef_construction
     start = time.perf_counter()
-    index.add(base)
+    fit()
     build = time.perf_counter() - start
     faiss.omp_set_num_threads(1)
 
     def set_ef(ef):
-        index.hnsw.efSearch = ef
+        graph.efSearch = ef
     results = timed_queries(
         lambda q: index.search(q.reshape(1, -1), args.k)[1][0],
         lambda qs: index.search(qs, args.k),
         queries, truth, args.k, efs, set_ef)
+    return build, results
+
+
+def run_faiss(base, queries, truth, args, efs):
+    import faiss
+    index = faiss.IndexHNSWFlat(base.shape[1], args.m, faiss.METRIC_INNER_PRODUCT)
+    index.hnsw.efConstruction = args.ef_construction
+    build, results = faiss_timed(index, index.hnsw, lambda: index.add(base), queries, truth, args, efs)
     return {"library": "faiss", "build_seconds": build, "results": results}
 
 
@@ -94,23 +102,15 @@ def run_faiss_sq8(base, queries, truth, args, efs):
     as VectorLogic's SQ8 walk + float32 re-rank. k_factor (--refine-factor, default 2) is the smallest that keeps
     recall at equal ef within 0.005 of the float graph; larger ones only cost time."""
     import faiss
-    faiss.omp_set_num_threads(args.threads)
     hnsw = faiss.IndexHNSWSQ(base.shape[1], faiss.ScalarQuantizer.QT_8bit, args.m, faiss.METRIC_INNER_PRODUCT)
     hnsw.hnsw.efConstruction = args.ef_construction
     index = faiss.IndexRefineFlat(hnsw)
     index.k_factor = args.refine_factor
-    start = time.perf_counter()
-    index.train(base)   # the per-dimension ranges of the 8-bit codes; counted in the build
-    index.add(base)
-    build = time.perf_counter() - start
-    faiss.omp_set_num_threads(1)
 
-    def set_ef(ef):
-        hnsw.hnsw.efSearch = ef
-    results = timed_queries(
-        lambda q: index.search(q.reshape(1, -1), args.k)[1][0],
-        lambda qs: index.search(qs, args.k),
-        queries, truth, args.k, efs, set_ef)
+    def fit():
+        index.train(base)   # the per-dimension ranges of the 8-bit codes; counted in the build
+        index.add(base)
+    build, results = faiss_timed(index, hnsw.hnsw, fit, queries, truth, args, efs)
     return {"library": "faiss-sq8-refine", "build_seconds": build, "results": results,
             "settings": f"IndexHNSWSQ QT_8bit + IndexRefineFlat k_factor {args.refine_factor}"}
 
