@@ -1,8 +1,10 @@
 import VectorLogicDistance
+import VectorLogicFormat
 import VectorLogicIndex
 
 /// `vectorlogic bench --kernels`: times each distance kernel on the base vectors, L1-resident (one pair, repeated)
-/// and random (pairs spread over all rows, memory-bound), to choose between the C kernel and Swift SIMD.
+/// and random (pairs spread over all rows, memory-bound), to choose between the C kernel and Swift SIMD; and CRC32C
+/// over the base rows' bytes (what `verify` and the background check read), hardware and table paths.
 enum KernelBench {
     typealias Kernel = (UnsafePointer<Float>, UnsafePointer<Float>, Int) -> Float
 
@@ -20,7 +22,27 @@ enum KernelBench {
             let cold = BenchRunner.median((0..<3).map { _ in time(kernel, source: source, random: true) })
             lines.append("  \(name): \(BenchReport.number(hot, 1)) ns, \(BenchReport.number(cold, 1)) ns")
         }
+        lines.append(crcLine(source))
         return lines.joined(separator: "\n")
+    }
+
+    /// CRC32C throughput over all base rows as one buffer (memory-bound past the caches), median of 3 passes.
+    private static func crcLine(_ source: FlatVectorSource) -> String {
+        let bytes = UnsafeRawBufferPointer(start: source.vector(0), count: source.count * source.dimension * 4)
+        func gbPerSecond(_ checksum: (UnsafeRawBufferPointer) -> UInt32) -> Double {
+            let clock = ContinuousClock()
+            return BenchRunner.median((0..<3).map { _ in
+                let start = clock.now
+                let crc = checksum(bytes)
+                let seconds = BenchRunner.seconds(clock.now - start)
+                if crc == 0x5EED_5EED { print("") }  // keeps the work observable
+                return Double(bytes.count) / max(seconds, 1e-9) / 1e9
+            })
+        }
+        let dispatched = gbPerSecond { CRC32C.checksum($0) }
+        let portable = gbPerSecond { CRC32C.portableChecksum($0) }
+        return "CRC32C GB/s over \(bytes.count / 1_000_000) MB of rows: \(CRC32C.usesHardware ? "SSE4.2, 3 chains" : "table") "
+            + "\(BenchReport.number(dispatched, 2)), portable table \(BenchReport.number(portable, 2))"
     }
 
     private static func time(_ kernel: Kernel, source: FlatVectorSource, random: Bool) -> Double {

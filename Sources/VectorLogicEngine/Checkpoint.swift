@@ -135,7 +135,7 @@ extension Database {
             let engineError = EngineError.io(error.description)
             enterReadOnly(engineError)
             throw engineError
-        } catch EngineError.cancelled where closing.load(ordering: .acquiring) && undoIfManifestUnchanged(plan, reason: "the database is closing") {
+        } catch EngineError.cancelled where closing.load(ordering: .acquiring) && undoIfManifestUnchanged(plan, reason: "the database is closing", level: .info) {
             // Nothing of the plan is live: the compaction's inputs are still the segments, and the frozen memtables are
             // flushed by the checkpoint `close` runs next. Not a failure: writes are not stopped.
             throw EngineError.cancelled
@@ -152,7 +152,8 @@ extension Database {
     /// frozen memtables stay in memory (searched as before) and the next checkpoint flushes them (`planCheckpoint`),
     /// their records being in logs the old manifest still names. False when the new manifest is already in place
     /// (then the caller stops writes, as for any other I/O failure).
-    private func undoIfManifestUnchanged(_ plan: CheckpointPlan, reason: String) -> Bool {
+    /// `level` is `.info` when the undo is part of a normal stop (a compaction cancelled by close), `.warning` otherwise.
+    private func undoIfManifestUnchanged(_ plan: CheckpointPlan, reason: String, level: Logger.Level = .warning) -> Bool {
         if let current = try? ManifestStore.read(directory: directory, fileSystem: fileSystem), current == plan.manifest { return false }
         let numbers = plan.flushes.map(\.number) + plan.compactions.compactMap(\.number)
         for name in numbers.flatMap({ [FileNames.segment($0) + FileNames.temporarySuffix, FileNames.segment($0)] })
@@ -162,7 +163,7 @@ extension Database {
         try? fileSystem.syncDirectory(directory)
         let inputs = Set(plan.compactions.flatMap { $0.inputs.map(\.segment.number) })
         core.withLock { state in state.obsoleteSegments += plan.obsolete.filter { !inputs.contains($0) } }
-        options.logger.warning("checkpoint undone: \(reason)", metadata: [
+        options.logger.log(level: level, "checkpoint undone: \(reason)", metadata: [
             "checkpoint_lsn": "\(plan.checkpointLSN)",
         ])
         return true

@@ -57,6 +57,8 @@ extension Database {
                 try checkpoint(compact: true)
             } catch EngineError.diskFull {
                 backoff.wait(seconds: 2)  // retried after space may have been freed, not in a busy loop
+            } catch EngineError.cancelled where closing.load(ordering: .acquiring) {
+                // A compaction cancelled by `close` and undone (logged at info by the undo): a normal stop, not a failure.
             } catch {
                 options.logger.error("checkpoint failed", metadata: ["error": "\(error)"])
             }

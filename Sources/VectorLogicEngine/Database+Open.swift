@@ -11,6 +11,7 @@ extension Database {
     /// (run `vectorlogic repair`).
     public static func open(at directory: String, fileSystem: any FileSystem = PosixFileSystem(),
                             options: DatabaseOptions = DatabaseOptions()) throws -> Database {
+        let started = ContinuousClock.now
         do {
             if !fileSystem.exists(directory) {
                 // A new data directory must itself survive a crash: fsync its parent after creating it.
@@ -52,6 +53,7 @@ extension Database {
         options.logger.info("opened database", metadata: [
             "directory": "\(directory)", "replayed": "\(recovery.report.replayedRecords)",
             "torn_tail": "\(recovery.report.tornTail.map { "\($0.file)@\($0.offset)" } ?? "none")",
+            "duration_ms": Database.milliseconds(ContinuousClock.now - started),
         ])
         return database
     }

@@ -49,7 +49,7 @@ final class MemtableGraph: Sendable {
             let end = min(count, start + min(budget, count))
             guard end > start else { return 0 }
             if threads > 1 && end - start >= MemtableGraph.parallelMinimumRows {
-                let next = RowCounter(start)
+                let next = ClaimCounter(start)
                 DispatchQueue.concurrentPerform(iterations: threads) { _ in
                     while true {
                         let row = next.claim()
@@ -72,12 +72,6 @@ final class MemtableGraph: Sendable {
     static let parallelMinimumRows = 512
 
     /// Hands out row numbers to the inserting threads.
-    private final class RowCounter: Sendable {
-        private let value: Atomic<Int>
-        init(_ start: Int) { value = Atomic(start) }
-        func claim() -> Int { value.add(1, ordering: .relaxed).oldValue }
-    }
-
     /// Graph search; the caller's `accept` limits results to its snapshot's indexed rows.
     func search(query: UnsafePointer<Float>, k: Int, ef: Int, accept: @escaping RowPredicate) -> [Neighbor] {
         graph?.search(query, k: k, ef: ef, accept: accept) ?? []

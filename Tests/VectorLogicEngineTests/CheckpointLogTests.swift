@@ -4,9 +4,11 @@ import Testing
 import VectorLogicSync
 import VectorLogicTestSupport
 
-/// Collects formatted log lines (`message key=value …`) in memory.
+/// Collects formatted log lines (`message key=value …`) in memory, with their levels.
 final class CollectingLogHandlerStore: Sendable {
     let lines = Locked<[String]>([])
+    /// The lines with their levels, in order.
+    let entries = Locked<[(level: Logger.Level, line: String)]>([])
 }
 
 struct CollectingLogHandler: LogHandler {
@@ -21,7 +23,9 @@ struct CollectingLogHandler: LogHandler {
 
     func log(event: LogEvent) {
         let fields = (event.metadata ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
-        store.lines.withLock { $0.append(([event.message.description] + fields).joined(separator: " ")) }
+        let line = ([event.message.description] + fields).joined(separator: " ")
+        store.lines.withLock { $0.append(line) }
+        store.entries.withLock { $0.append((event.level, line)) }
     }
 }
 

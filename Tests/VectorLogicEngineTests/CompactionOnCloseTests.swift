@@ -1,5 +1,6 @@
+import Logging
 import Testing
-@_spi(Testing) import VectorLogicEngine
+@_spi(Testing) @testable import VectorLogicEngine
 import VectorLogicIO
 import VectorLogicTestSupport
 
@@ -30,6 +31,29 @@ import VectorLogicTestSupport
         let reopened = try Database.open(at: "/db", fileSystem: fileSystem, options: options)
         #expect(try reopened.count("c", filter: nil) == written + 1)
         try await reopened.close()
+    }
+
+    /// A compaction the maintenance thread started and `close` cancelled is a normal stop: the undo is logged at info,
+    /// and nothing at warning or error (every SIGTERM of a reopened 1M-row server logged "checkpoint failed" as an error).
+    @Test func aCancelledBackgroundCompactionLogsNoError() async throws {
+        let store = CollectingLogHandlerStore()
+        var options = DatabaseOptions(durability: .none)
+        options.backgroundWork = false
+        options.compactionSegmentCount = 2
+        options.logger = Logger(label: "test") { _ in CollectingLogHandler(store: store) }
+        let database = try Database.open(at: "/db", fileSystem: SimulatedFileSystem(), options: options)
+        _ = try await database.createCollection(CollectionConfig(name: "c", dimension: 4, metric: .cosine))
+        for segment in 0..<3 {
+            _ = try await database.upsert("c", (0..<50).map { VectorRecord(id: "s\(segment)-\($0)", values: [1, Float($0), Float(segment), 1]) })
+            try await database.checkpointNow(compact: false)
+        }
+        database.markClosing()
+        #expect(database.maintenanceStep(verified: VerifiedSegments(), backoff: CheckpointBackoff()), "the compaction was due")
+        let entries = store.entries.withLock { $0 }
+        #expect(entries.contains { $0.level == .info && $0.line.hasPrefix("checkpoint undone: the database is closing") }, "\(entries)")
+        #expect(!entries.contains { $0.level >= .warning }, "\(entries)")
+        #expect(database.stats().segments == 3)
+        try await database.close()
     }
 
     /// A database on a simulated disk with checkpoints run by the test, `segmentLimit` segments before a compaction,

@@ -19,15 +19,17 @@ struct CRC32CTests {
         #expect(CRC32C.checksum([]) == 0)
     }
 
-    /// The dispatched (hardware on this CPU) path equals the table path at every length and misalignment.
+    /// The dispatched (hardware on this CPU) path equals the table path at every length and misalignment, including
+    /// the lengths around the three-chain rounds (3 × 256 B and 3 × 8 KiB) whose partial CRCs are joined by tables.
     @Test func hardwareAndPortablePathsAgree() {
         let seed: UInt64 = 0xC0FFEE
         print("seed \(seed), hardware: \(CRC32C.usesHardware)")
         var random = SplitMix64(seed: seed)
-        let data = random.bytes(1200)
+        let data = random.bytes(80_000)
         data.withUnsafeBytes { all in
             for start in 0..<9 {
-                for length in [0, 1, 7, 8, 9, 31, 32, 33, 63, 64, 100, 1000] {
+                for length in [0, 1, 7, 8, 9, 31, 32, 33, 63, 64, 100, 1000, 767, 768, 769, 1536, 2000,
+                               24_575, 24_576, 24_577, 24_576 + 768, 49_152, 79_000] {
                     let slice = UnsafeRawBufferPointer(rebasing: all[start..<(start + length)])
                     #expect(CRC32C.checksum(slice) == CRC32C.portableChecksum(slice), "start \(start) length \(length)")
                 }
