@@ -55,6 +55,8 @@ extension Database {
         if due {
             do {
                 try checkpoint(compact: true)
+                // A flush or compaction has just freed a memtable's or the inputs' rows (see FreedHeap).
+                FreedHeap.release()
             } catch EngineError.diskFull {
                 backoff.wait(seconds: 2)  // retried after space may have been freed, not in a busy loop
             } catch EngineError.cancelled where closing.load(ordering: .acquiring) {

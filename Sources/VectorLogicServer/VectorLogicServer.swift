@@ -59,11 +59,13 @@ public enum VectorLogicServer {
                                                 idle: .milliseconds(Int64(configuration.idleTimeoutMilliseconds)))
         let http1 = HTTP1Channel.Configuration(additionalChannelHandlers: [ConnectionGuard(timeouts: timeouts)])
         #if TLS
-        let server: HTTPServerBuilder = tls.map { store in
-            HTTPServerBuilder { responder in ReloadableTLSChannel(base: HTTP1Channel(responder: responder, configuration: http1), store: store) }
-        } ?? .http1(configuration: http1)
+        let server = tls.map { store in
+            HTTPServerBuilder { responder in
+                LoopPinnedChannel(base: ReloadableTLSChannel(base: HTTP1Channel(responder: responder, configuration: http1), store: store))
+            }
+        } ?? HTTPServerBuilder { responder in LoopPinnedChannel(base: HTTP1Channel(responder: responder, configuration: http1)) }
         #else
-        let server: HTTPServerBuilder = .http1(configuration: http1)
+        let server = HTTPServerBuilder { responder in LoopPinnedChannel(base: HTTP1Channel(responder: responder, configuration: http1)) }
         #endif
         var app = Application(
             router: router,
