@@ -31,14 +31,16 @@ enum BenchRunner {
         let next = Atomic<Int>(0)
     }
 
-    /// Inserts every row on `threads` threads (rows handed out in order from a shared counter).
+    /// Inserts every row on `threads` threads (rows handed out in order from a shared counter); with `quantizedWalk`
+    /// the inserts walk SQ8 codes of all rows, made inside the timed span (`MutableHNSW.prepareQuantizedBuild`).
     static func build(_ source: FlatVectorSource, metric: DistanceMetric, parameters: HNSWParameters,
-                      threads: Int) -> (MutableHNSW, Double) {
+                      threads: Int, quantizedWalk: Bool) -> (MutableHNSW, Double) {
         let index = MutableHNSW(source: source, metric: metric, parameters: parameters, expectedCount: source.count)
         let counter = Counter()
         let n = source.count
         let clock = ContinuousClock()
         let start = clock.now
+        if quantizedWalk { index.prepareQuantizedBuild(rows: n) }
         DispatchQueue.concurrentPerform(iterations: threads) { _ in
             while true {
                 let row = counter.next.add(1, ordering: .relaxed).oldValue

@@ -33,6 +33,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "frozen (serialised graph, default) or mutable.") var graph: String = "frozen"
     @Option(help: "Traversal of the frozen graph: sq8 (8-bit codes, float32 re-rank; what segments use) or float.")
     var traversal: String = "sq8"
+    @Option(name: .customLong("build-walk"),
+            help: "What inserts walk while building: sq8 (8-bit codes of all rows, links chosen on float32; default) or float.")
+    var buildWalk: String = "sq8"
     @Option(name: .customLong("filter-selectivity"),
             help: "Comma-separated fractions; adds filtered recall/QPS against the exact filtered answer.")
     var filterSelectivity: String?
@@ -52,6 +55,7 @@ struct BenchCommand: ParsableCommand {
         guard !efValues.isEmpty else { throw ValidationError("--ef must list positive integers") }
         guard graph == "frozen" || graph == "mutable" else { throw ValidationError("--graph must be frozen or mutable") }
         guard traversal == "sq8" || traversal == "float" else { throw ValidationError("--traversal must be sq8 or float") }
+        guard buildWalk == "sq8" || buildWalk == "float" else { throw ValidationError("--build-walk must be sq8 or float") }
         guard filterSelectivity == nil || !selectivities.isEmpty else {
             throw ValidationError("--filter-selectivity must list fractions in (0, 1]")
         }
@@ -90,7 +94,8 @@ struct BenchCommand: ParsableCommand {
         if let graphFile, let saved = FileManager.default.contents(atPath: graphFile) {
             bytes = [UInt8](saved)
         } else {
-            let built = BenchRunner.build(source, metric: metric, parameters: parameters, threads: threads)
+            let built = BenchRunner.build(source, metric: metric, parameters: parameters, threads: threads,
+                                          quantizedWalk: buildWalk == "sq8")
             index = built.0
             buildSeconds = built.1
             // serialized() runs this pass too (a no-op then); timed here on its own.

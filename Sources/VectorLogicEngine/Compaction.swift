@@ -59,6 +59,7 @@ enum Compaction {
             }
         }
         let graph = MemtableGraph(table: table, metric: job.config.metric, index: job.config.index)
+        graph.prepareQuantizedBuild(rows: table.count)
         // In chunks, so that `close` is heard within one chunk (~2 s at 1M rows on 2 cores, ~2,300 inserts/s).
         while graph.indexedCount < table.count {  // a flat collection has no graph: the first call inserts nothing
             if database.closing.load(ordering: .acquiring) { throw EngineError.cancelled }

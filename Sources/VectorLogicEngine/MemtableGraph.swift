@@ -72,6 +72,13 @@ final class MemtableGraph: Sendable {
     static let parallelMinimumRows = 512
 
     /// Hands out row numbers to the inserting threads.
+    /// Makes the inserts of rows `0..<rows` walk SQ8 codes (`MutableHNSW.prepareQuantizedBuild`): for a table whose rows
+    /// are all written before the graph is built (a compaction), ~25% less build time at equal recall (BENCHMARKS.md),
+    /// for codes worth a quarter of the rows' float bytes held until the graph is dropped.
+    func prepareQuantizedBuild(rows: Int) {
+        graph?.prepareQuantizedBuild(rows: rows)
+    }
+
     /// Graph search; the caller's `accept` limits results to its snapshot's indexed rows.
     func search(query: UnsafePointer<Float>, k: Int, ef: Int, accept: @escaping RowPredicate) -> [Neighbor] {
         graph?.search(query, k: k, ef: ef, accept: accept) ?? []

@@ -12,6 +12,7 @@ import CVectorLogicKernels
 ///
 /// Built in memory from the mmapped rows (one pass for the ranges, one to encode), not stored in the segment file:
 /// it is derived data, rebuilt in about 60 ms per 100,000 × 384 rows, costing 25% of the float rows' memory.
+/// A graph build whose rows are all known first walks codes too (`MutableHNSW.prepareQuantizedBuild`).
 final class QuantizedRows: @unchecked Sendable {
     let count: Int
     let dimension: Int
@@ -23,7 +24,13 @@ final class QuantizedRows: @unchecked Sendable {
     let kind: MetricKind
 
     /// Encodes `count` rows; `inverseNorm(row)` scales each row for cosine (ignored for the other metrics).
-    init(rows: ContiguousRows, count: Int, dimension: Int, kind: MetricKind, inverseNorm: (UInt32) -> Float) {
+    convenience init(rows: ContiguousRows, count: Int, dimension: Int, kind: MetricKind, inverseNorm: (UInt32) -> Float) {
+        self.init(count: count, dimension: dimension, kind: kind, row: { rows.base + Int($0) * rows.stride },
+                  inverseNorm: inverseNorm)
+    }
+
+    /// Encodes rows `0..<count`, reading row `r` at `row(r)`.
+    init(count: Int, dimension: Int, kind: MetricKind, row: (UInt32) -> UnsafePointer<Float>, inverseNorm: (UInt32) -> Float) {
         precondition(count > 0 && dimension > 0, "quantising an empty set of rows")
         self.count = count
         self.dimension = dimension
@@ -48,8 +55,8 @@ final class QuantizedRows: @unchecked Sendable {
             let inv = inverseNorm(row)
             return inv.isFinite ? inv : 0
         }
-        for row in 0..<UInt32(count) {
-            vl_sq8_bounds(rows.base + Int(row) * rows.stride, scale(row), lo, hi, dimension)
+        for index in 0..<UInt32(count) {
+            vl_sq8_bounds(row(index), scale(index), lo, hi, dimension)
         }
         for d in 0..<dimension {
             let width = hi[d] - lo[d]
@@ -63,9 +70,9 @@ final class QuantizedRows: @unchecked Sendable {
                 inverseStep[d] = 0
             }
         }
-        for row in 0..<UInt32(count) {
-            vl_sq8_encode(rows.base + Int(row) * rows.stride, scale(row), lo, inverseStep,
-                          codes + Int(row) * stride, dimension)
+        for index in 0..<UInt32(count) {
+            vl_sq8_encode(row(index), scale(index), lo, inverseStep,
+                          codes + Int(index) * stride, dimension)
         }
     }
 
@@ -95,15 +102,16 @@ final class QuantizedRows: @unchecked Sendable {
     }
 }
 
-/// Graph traversal over SQ8 codes: the neighbour lists of a frozen graph, distances from `QuantizedRows`.
-/// The query terms come from `QuantizedRows.prepare`; the `query` argument of `distance` is not read.
-struct QuantizedGraphReader: GraphReader {
-    let exact: FrozenGraphReader<ContiguousVectors>
+/// Graph traversal over SQ8 codes: the neighbour lists of `exact`'s graph (frozen, or one being built), distances
+/// from `QuantizedRows` with the query terms of `QuantizedRows.prepare`. A row past the codes (a graph that took
+/// rows after its codes were made) is measured exactly from the prepared `query`.
+struct QuantizedGraphReader<Exact: GraphReader>: GraphReader {
+    let exact: Exact
     let quantized: QuantizedRows
     let terms: UnsafePointer<Float>
     let bias: Float
 
-    var vectors: ContiguousVectors { exact.vectors }
+    var vectors: Exact.Vectors { exact.vectors }
     var dimension: Int { exact.dimension }
     var kind: MetricKind { exact.kind }
     var rowBound: Int { exact.rowBound }
@@ -121,6 +129,7 @@ struct QuantizedGraphReader: GraphReader {
 
     @inline(__always)
     func prefetchRow(_ row: UInt32) {
+        guard Int(row) < quantized.count else { return }
         vl_prefetch(quantized.codes + Int(row) &* quantized.stride, quantized.dimension)
     }
 
@@ -129,6 +138,7 @@ struct QuantizedGraphReader: GraphReader {
 
     @inline(__always)
     func distance(_ query: UnsafePointer<Float>, _ row: UInt32) -> Float {
+        guard Int(row) < quantized.count else { return exact.distance(query, row) }
         let code = UnsafePointer(quantized.codes + Int(row) &* quantized.stride)
         switch kind {
         case .cosine: return 1 - (bias + vl_sq8_dot(terms, code, dimension))
