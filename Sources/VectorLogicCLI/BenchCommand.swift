@@ -36,6 +36,8 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .customLong("build-walk"),
             help: "What inserts walk while building: sq8 (8-bit codes of all rows, links chosen on float32; default) or float.")
     var buildWalk: String = "sq8"
+    @Option(help: "SQ8 traversal: re-measure bounded (only candidates that could be among the k nearest; default) or all.")
+    var rerank: String = "bounded"
     @Option(name: .customLong("filter-selectivity"),
             help: "Comma-separated fractions; adds filtered recall/QPS against the exact filtered answer.")
     var filterSelectivity: String?
@@ -56,6 +58,7 @@ struct BenchCommand: ParsableCommand {
         guard graph == "frozen" || graph == "mutable" else { throw ValidationError("--graph must be frozen or mutable") }
         guard traversal == "sq8" || traversal == "float" else { throw ValidationError("--traversal must be sq8 or float") }
         guard buildWalk == "sq8" || buildWalk == "float" else { throw ValidationError("--build-walk must be sq8 or float") }
+        guard rerank == "bounded" || rerank == "all" else { throw ValidationError("--rerank must be bounded or all") }
         guard filterSelectivity == nil || !selectivities.isEmpty else {
             throw ValidationError("--filter-selectivity must list fractions in (0, 1]")
         }
@@ -113,7 +116,7 @@ struct BenchCommand: ParsableCommand {
         defer { graphBytes.deallocate() }
         graphBytes.copyBytes(from: bytes)
         let frozen = try FrozenHNSW(graph: UnsafeRawBufferPointer(graphBytes), source: source, metric: metric,
-                                    count: source.count)
+                                    count: source.count, rerankAll: rerank == "all")
         var quantizeSeconds = 0.0
         if traversal == "sq8" {
             let clock = ContinuousClock()

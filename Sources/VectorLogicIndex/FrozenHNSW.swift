@@ -28,9 +28,14 @@ public final class FrozenHNSW: @unchecked Sendable {
     /// Graphs with fewer rows keep float32 traversal: their rows stay in cache anyway.
     public static let quantizedTraversalMinimumRows = 4096
 
+    /// Whether SQ8 searches re-measure all `ef` candidates with float32 rows (false: only those `QuantizedRows.rerankCount`
+    /// proves could be among the k nearest, which gives the same answer; true is kept for the benchmark's comparison).
+    public let rerankAll: Bool
+
     /// Validates the header and bounds through `GraphSection.open` (total: garbage throws `FormatError`, never traps);
     /// `bytes` must outlive the object.
-    public init(graph bytes: UnsafeRawBufferPointer, source: any VectorSource, metric: DistanceMetric, count: Int) throws {
+    public init(graph bytes: UnsafeRawBufferPointer, source: any VectorSource, metric: DistanceMetric, count: Int,
+                rerankAll: Bool = false) throws {
         var base = bytes
         if let address = bytes.baseAddress, Int(bitPattern: address) % 4 != 0 {
             let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: bytes.count, alignment: 16)
@@ -51,6 +56,7 @@ public final class FrozenHNSW: @unchecked Sendable {
         self.source = source
         self.metric = metric
         self.count = count
+        self.rerankAll = rerankAll
         self.kind = MetricKind(metric)
         self.byteCount = bytes.count
         self.dimension = source.dimension
@@ -92,7 +98,7 @@ public final class FrozenHNSW: @unchecked Sendable {
             if let codes = quantized.withLock({ $0 }) {
                 return pool.withScratch(rows: count) { scratch in
                     reader.knnReranked(query, k: k, ef: ef, accept: accept, entry: entry, maxLevel: top,
-                                       quantized: codes, scratch: scratch)
+                                       quantized: codes, rerankAll: rerankAll, scratch: scratch)
                 }
             }
             return pool.withScratch(rows: count) { scratch in

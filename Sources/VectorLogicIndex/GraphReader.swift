@@ -155,10 +155,11 @@ extension GraphReader {
 }
 
 extension FrozenGraphReader where Vectors == ContiguousVectors {
-    /// k-NN query that walks the graph over SQ8 codes, then re-ranks the `ef` candidates it kept with the float32
-    /// rows: returned distances are exact, only the choice of candidates is approximate.
+    /// k-NN query that walks the graph over SQ8 codes, then re-measures with the float32 rows those of the `ef`
+    /// candidates it kept that could be among the k nearest (`QuantizedRows.rerankCount`; all with `rerankAll`):
+    /// returned distances are exact, only the choice of candidates is approximate.
     func knnReranked(_ rawQuery: UnsafePointer<Float>, k: Int, ef: Int, accept: RowPredicate?,
-                     entry: UInt32, maxLevel: Int, quantized: QuantizedRows, scratch: SearchScratch) -> [Neighbor] {
+                     entry: UInt32, maxLevel: Int, quantized: QuantizedRows, rerankAll: Bool, scratch: SearchScratch) -> [Neighbor] {
         kind.prepare(rawQuery, dimension: dimension, into: scratch.query)
         let query = UnsafePointer(scratch.query)
         let bias = quantized.prepare(query, into: scratch.quantizedTerms)
@@ -167,7 +168,10 @@ extension FrozenGraphReader where Vectors == ContiguousVectors {
         let start = approximate.greedyDescend(query, entry: entry, fromLevel: maxLevel, toLevel: 0, scratch: scratch)
         approximate.searchLayer(query, entry: start, ef: max(ef, k), level: 0, accept: accept, scratch: scratch)
         scratch.results.drainSorted(into: &scratch.sorted)
-        let candidates = scratch.sorted.count
+        // Candidates past `rerankCount` cannot be among the k nearest whatever their float32 distance: not measured.
+        let candidates = rerankAll ? scratch.sorted.count
+            : quantized.rerankCount(scratch.sorted, k: k, terms: UnsafePointer(scratch.quantizedTerms))
+        scratch.sorted.removeSubrange(candidates...)
         for i in 0..<candidates {
             prefetchRow(scratch.sorted[i].row)
             prefetchRowTail(scratch.sorted[i].row)
