@@ -138,6 +138,17 @@ extension GraphReader {
         }
     }
 
+    /// Gives `candidates` this reader's distances from the prepared `query` and sorts them best first. All loads are
+    /// started before the arithmetic, so the misses of up to ef_construction random rows overlap.
+    func remeasure(_ candidates: inout [Candidate], query: UnsafePointer<Float>) {
+        for candidate in candidates {
+            prefetchRow(candidate.row)
+            prefetchRowTail(candidate.row)
+        }
+        for i in candidates.indices { candidates[i].distance = distance(query, candidates[i].row) }
+        candidates.sort(by: Candidate.closer)
+    }
+
     /// k-NN query: greedy descent through the upper layers, then `searchLayer` on layer 0 with the filter.
     func knn(_ rawQuery: UnsafePointer<Float>, k: Int, ef: Int, accept: RowPredicate?,
              entry: UInt32, maxLevel: Int, scratch: SearchScratch) -> [Neighbor] {
@@ -172,14 +183,7 @@ extension FrozenGraphReader where Vectors == ContiguousVectors {
         let candidates = rerankAll ? scratch.sorted.count
             : quantized.rerankCount(scratch.sorted, k: k, terms: UnsafePointer(scratch.quantizedTerms))
         scratch.sorted.removeSubrange(candidates...)
-        for i in 0..<candidates {
-            prefetchRow(scratch.sorted[i].row)
-            prefetchRowTail(scratch.sorted[i].row)
-        }
-        for i in 0..<candidates {
-            scratch.sorted[i].distance = distance(query, scratch.sorted[i].row)
-        }
-        scratch.sorted.sort(by: Candidate.closer)
+        remeasure(&scratch.sorted, query: query)
         let n = min(k, candidates)
         var out: [Neighbor] = []
         out.reserveCapacity(n)

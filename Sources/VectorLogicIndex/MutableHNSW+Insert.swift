@@ -80,15 +80,7 @@ extension MutableHNSW {
             scratch.sorted.removeAll { $0.row == row }
             // The next level starts from this one's best, in the walker's own distances.
             if let best = scratch.sorted.first { start = best }
-            if remeasure {
-                // All loads first, then the arithmetic: ~200 random rows overlap their misses (as `knnReranked` does).
-                for candidate in scratch.sorted {
-                    reader.prefetchRow(candidate.row)
-                    reader.prefetchRowTail(candidate.row)
-                }
-                for i in scratch.sorted.indices { scratch.sorted[i].distance = reader.distance(query, scratch.sorted[i].row) }
-                scratch.sorted.sort(by: Candidate.closer)
-            }
+            if remeasure { reader.remeasure(&scratch.sorted, query: query) }
             selectNeighbors(scratch.sorted, max: parameters.m, reader: reader, into: &scratch.selected)
             connect(row, level: l, selected: scratch.selected, reader: reader)
             l -= 1

@@ -58,14 +58,15 @@ public enum VectorLogicServer {
                                                 body: .milliseconds(Int64(configuration.bodyTimeoutMilliseconds)),
                                                 idle: .milliseconds(Int64(configuration.idleTimeoutMilliseconds)))
         let http1 = HTTP1Channel.Configuration(additionalChannelHandlers: [ConnectionGuard(timeouts: timeouts)])
+        let plain = HTTPServerBuilder { responder in LoopPinnedChannel(base: HTTP1Channel(responder: responder, configuration: http1)) }
         #if TLS
         let server = tls.map { store in
             HTTPServerBuilder { responder in
                 LoopPinnedChannel(base: ReloadableTLSChannel(base: HTTP1Channel(responder: responder, configuration: http1), store: store))
             }
-        } ?? HTTPServerBuilder { responder in LoopPinnedChannel(base: HTTP1Channel(responder: responder, configuration: http1)) }
+        } ?? plain
         #else
-        let server = HTTPServerBuilder { responder in LoopPinnedChannel(base: HTTP1Channel(responder: responder, configuration: http1)) }
+        let server = plain
         #endif
         var app = Application(
             router: router,
