@@ -41,10 +41,16 @@ void vl_spin_lock(uint32_t *word);
 void vl_spin_unlock(uint32_t *word);
 
 /// Hints the CPU to bring `bytes` bytes starting at `p` into cache (one prefetch per 64-byte line).
+///
+/// Locality 1 (x86 PREFETCHT2, "outer caches"), not 3 (PREFETCHT0): a graph search prefetches an expansion's ~16
+/// rows at once (~96 lines of SQ8 codes), and T0 prefetches each hold one of the core's few L1 miss slots (24 on
+/// this AMD EPYC) until their line arrives, so the prefetches themselves stalled the loop (27% of its samples).
+/// T2 ones are tracked by the L2 and the lines still reach L1 when the distance loop loads them: 100k × 384 SQ8
+/// searches ran 1.4–1.6× faster (BENCHMARKS.md, "Prefetch hint").
 static inline void vl_prefetch(const void *p, size_t bytes) {
     const char *c = (const char *)p;
     for (size_t off = 0; off < bytes; off += 64) {
-        __builtin_prefetch(c + off, 0, 3);
+        __builtin_prefetch(c + off, 0, 1);
     }
 }
 
