@@ -134,7 +134,7 @@ let package = Package(
             name: "VectorLogicCLI",
             dependencies: [
                 "VectorLogicEngine", "VectorLogicServer", "VectorLogicPersonas", "VectorLogicAccess", "VectorLogicSQLite", "VectorLogicIndex", "VectorLogicFormat", "VectorLogicDistance",
-                "VectorLogicSync", "VectorLogicEmbedding", "VectorLogicJSON",
+                "VectorLogicSync", "VectorLogicEmbedding", "VectorLogicJSON", "VectorLogicIO",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -38,6 +38,9 @@ struct BenchCommand: ParsableCommand {
     var buildWalk: String = "sq8"
     @Option(help: "SQ8 traversal: re-measure bounded (only candidates that could be among the k nearest; default) or all.")
     var rerank: String = "bounded"
+    @Option(name: .customLong("rerank-reads"),
+            help: "SQ8 traversal: re-rank rows read from memory (mapped, default) or with pread from --base (pread).")
+    var rerankReads: String = "mapped"
     @Option(name: .customLong("filter-selectivity"),
             help: "Comma-separated fractions; adds filtered recall/QPS against the exact filtered answer.")
     var filterSelectivity: String?
@@ -59,6 +62,7 @@ struct BenchCommand: ParsableCommand {
         guard traversal == "sq8" || traversal == "float" else { throw ValidationError("--traversal must be sq8 or float") }
         guard buildWalk == "sq8" || buildWalk == "float" else { throw ValidationError("--build-walk must be sq8 or float") }
         guard rerank == "bounded" || rerank == "all" else { throw ValidationError("--rerank must be bounded or all") }
+        guard rerankReads == "mapped" || rerankReads == "pread" else { throw ValidationError("--rerank-reads must be mapped or pread") }
         guard filterSelectivity == nil || !selectivities.isEmpty else {
             throw ValidationError("--filter-selectivity must list fractions in (0, 1]")
         }
@@ -116,7 +120,8 @@ struct BenchCommand: ParsableCommand {
         defer { graphBytes.deallocate() }
         graphBytes.copyBytes(from: bytes)
         let frozen = try FrozenHNSW(graph: UnsafeRawBufferPointer(graphBytes), source: source, metric: metric,
-                                    count: source.count, rerankAll: rerank == "all")
+                                    count: source.count, rerankAll: rerank == "all",
+                                    rerankReads: rerankReads == "pread" ? try Self.fvecsRowReader(path: base, dimension: source.dimension) : nil)
         var quantizeSeconds = 0.0
         if traversal == "sq8" {
             let clock = ContinuousClock()

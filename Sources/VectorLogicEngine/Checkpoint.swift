@@ -207,7 +207,8 @@ extension Database {
     private func openSegments(_ built: [UInt64: [(input: Int, row: UInt32)]]) throws(EngineError) -> [UInt64: (Segment, [(input: Int, row: UInt32)])] {
         var out: [UInt64: (Segment, [(input: Int, row: UInt32)])] = [:]
         for (number, mapping) in built {
-            out[number] = (try Segment(number: number, path: path(FileNames.segment(number)), fileSystem: fileSystem), mapping)
+            out[number] = (try Segment(number: number, path: path(FileNames.segment(number)), fileSystem: fileSystem,
+                                       vectorReads: options.vectorReads), mapping)
         }
         return out
     }

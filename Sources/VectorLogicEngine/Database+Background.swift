@@ -69,6 +69,15 @@ extension Database {
         return verifyOneSegment(verified)
     }
 
+    /// Runs the background check (and SQ8 code build) of every segment now, on this thread; returns how many were
+    /// checked. For tests that open with `backgroundWork` off.
+    @_spi(Testing) public func checkSegmentsNow() -> Int {
+        let verified = VerifiedSegments()
+        var checked = 0
+        while verifyOneSegment(verified) { checked += 1 }
+        return checked
+    }
+
     /// Checks the vectors section of one not-yet-verified segment (`Segment.checkVectors`). Damaged blocks make their
     /// rows unreadable (skipped by every read, logged with their ids, counted in `/v1/stats`); a version-1 segment,
     /// checksummed as a whole, marks its collection damaged (reads then fail with `.corruption`, never serve wrong data).
@@ -91,6 +100,7 @@ extension Database {
             // The rows were just read for the checksum: encode them now for SQ8 traversal (see QuantizedRows). Not for
             // a damaged segment: garbage rows would stretch every dimension's range and blur the codes of the rest.
             segment.graph?.prepareQuantizedTraversal()
+            segment.releaseVectorPages()
         }
         return true
     }

@@ -29,7 +29,7 @@ extension Database {
         } catch {
             throw EngineError.io(error.description)
         }
-        var recovery = Recovery(directory: directory, fileSystem: fileSystem)
+        var recovery = Recovery(directory: directory, fileSystem: fileSystem, vectorReads: options.vectorReads)
         do {
             try recovery.run()
         } catch {

@@ -15,10 +15,13 @@ struct Recovery {
     var state = CoreState()
     /// The first log number the commit pipeline may use (greater than every existing log).
     var nextLog: UInt64 = 1
+    /// How opened segments' searches re-read rows.
+    let vectorReads: VectorReads
 
-    init(directory: String, fileSystem: any FileSystem) {
+    init(directory: String, fileSystem: any FileSystem, vectorReads: VectorReads = .mapped) {
         self.directory = directory
         self.fileSystem = fileSystem
+        self.vectorReads = vectorReads
     }
 
     func path(_ name: String) -> String { directory + "/" + name }
@@ -82,7 +85,7 @@ struct Recovery {
     mutating func loadSegments(_ manifest: EngineManifest) throws(EngineError) {
         let listed = manifest.collections.flatMap { entry in entry.segments.map { (entry.definition.id, $0) } }
         var opened = Recovery.openSegments(listed.map { ($0.1.number, path(FileNames.segment($0.1.number))) },
-                                           fileSystem: fileSystem)[...]
+                                           fileSystem: fileSystem, vectorReads: vectorReads)[...]
         for entry in manifest.collections {
             guard let config = CollectionConfig(definition: entry.definition) else {
                 throw EngineError.corruption(file: FileNames.manifest, offset: 0, reason: "collection \(entry.definition.name) has unknown metric or index codes")
@@ -106,7 +109,7 @@ struct Recovery {
     /// (ids, order, metadata, graph: ~150 bytes a row), which is most of a large database's startup: at 1M rows in
     /// eight segments, one thread took ~85 ms to the first listen on this 2-core machine (BENCHMARKS.md, "Reopen").
     static func openSegments(_ files: [(number: UInt64, path: String)],
-                             fileSystem: any FileSystem) -> [Result<Segment, EngineError>] {
+                             fileSystem: any FileSystem, vectorReads: VectorReads) -> [Result<Segment, EngineError>] {
         let results = Locked<[Result<Segment, EngineError>?]>(Array(repeating: nil, count: files.count))
         let next = ClaimCounter(0)
         let open = { @Sendable in
@@ -114,7 +117,8 @@ struct Recovery {
                 let index = next.claim()
                 guard index < files.count else { return }
                 let result = Result { () throws(EngineError) in
-                    try Segment(number: files[index].number, path: files[index].path, fileSystem: fileSystem)
+                    try Segment(number: files[index].number, path: files[index].path, fileSystem: fileSystem,
+                                vectorReads: vectorReads)
                 }
                 results.withLock { $0[index] = result }
             }

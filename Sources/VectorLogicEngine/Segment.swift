@@ -29,6 +29,9 @@ final class Segment: @unchecked Sendable {
     let fileBytes: Int64
     let layout: SegmentLayout
     private let mapping: MappedFile
+    /// How the graph's re-rank reads rows (`.pread`: through `rowFile`, and the mapping's row pages are released
+    /// after the background check and code build, `releaseVectorPages`).
+    let vectorReads: VectorReads
     private let vectorBase: UnsafeRawPointer?
     private let stride: Int
     private let idSection: UnsafeRawBufferPointer
@@ -51,9 +54,11 @@ final class Segment: @unchecked Sendable {
 
     /// Maps and checks a segment file; throws `.corruption` naming the file and offset.
     /// With `loadGraph` false the graph section is neither checksummed nor parsed (repair rebuilds it).
-    init(number: UInt64, path: String, fileSystem: any FileSystem, loadGraph: Bool = true) throws(EngineError) {
+    init(number: UInt64, path: String, fileSystem: any FileSystem, loadGraph: Bool = true,
+         vectorReads: VectorReads = .mapped) throws(EngineError) {
         self.number = number
         self.path = path
+        self.vectorReads = vectorReads
         do {
             mapping = try fileSystem.map(path)
         } catch {
@@ -111,13 +116,43 @@ final class Segment: @unchecked Sendable {
             orderOverride = nil
         }
         if loadGraph, let graphSection, rows > 0, let metric = DistanceMetric(code: info.metric) {
+            let reads = vectorReads == .pread ? try Segment.rowReader(path: path, fileSystem: fileSystem, mapping: mapping,
+                                                                      vectors: vectors, stride: stride, dimension: dimension) : nil
             do {
-                graph = try FrozenHNSW(graph: graphSection, source: source, metric: metric, count: rows)
+                graph = try FrozenHNSW(graph: graphSection, source: source, metric: metric, count: rows, rerankReads: reads)
             } catch {
                 throw corrupt(layout.sections.first { $0.kind == SegmentSectionKind.engineGraph.rawValue }?.offset ?? 0,
                               "graph section: \(error)")
             }
         }
+    }
+
+    /// A `RowRead` that preads row `r` from the segment file (its own descriptor, kept open by the closure) at the
+    /// vectors section's offset + r × stride. pread carries its offset, so concurrent searches share the descriptor.
+    private static func rowReader(path: String, fileSystem: any FileSystem, mapping: MappedFile, vectors: UnsafeRawBufferPointer,
+                                  stride: Int, dimension: Int) throws(EngineError) -> RowRead {
+        let file: any FileHandle
+        do {
+            file = try fileSystem.openRegularFile(path)
+        } catch {
+            throw EngineError.io(error.description)
+        }
+        let start = Int64((vectors.baseAddress.map { Int(bitPattern: $0) } ?? 0) - (mapping.bytes.baseAddress.map { Int(bitPattern: $0) } ?? 0))
+        let rowBytes = dimension * 4
+        return { row, buffer in
+            guard buffer.count >= rowBytes else { return false }
+            let bytes = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<rowBytes])
+            let read = try? file.read(at: start + Int64(row) * Int64(stride), into: bytes)
+            return read == rowBytes
+        }
+    }
+
+    /// With `.pread` reads, drops the vectors section's pages from the resident set once the background check and the
+    /// SQ8 code build (which read every row through the mapping) are done; searches then read rows with pread.
+    func releaseVectorPages() {
+        guard vectorReads == .pread, let vectorBase, let base = mapping.bytes.baseAddress else { return }
+        let start = vectorBase - base
+        mapping.releasePages(start..<(start + rows * stride))
     }
 
     /// Checksums the sections that carry one CRC (all but the vectors in version 1; info and graph in version 2,

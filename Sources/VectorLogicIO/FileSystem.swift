@@ -71,6 +71,18 @@ public protocol FileHandle: AnyObject, Sendable {
     func size() throws(IOError) -> Int64
     /// Releases the descriptor; further calls fail.
     func close()
+    /// Reads up to `buffer.count` bytes at `offset` into `buffer` without allocating; returns how many were read
+    /// (fewer only at end of file). Safe from several threads at once (reads carry their own offsets).
+    func read(at offset: Int64, into buffer: UnsafeMutableRawBufferPointer) throws(IOError) -> Int
+}
+
+extension FileHandle {
+    /// Default for handles without a direct read: through `read(at:count:)` (one allocation per call).
+    public func read(at offset: Int64, into buffer: UnsafeMutableRawBufferPointer) throws(IOError) -> Int {
+        let bytes = try read(at: offset, count: buffer.count)
+        bytes.withUnsafeBytes { buffer.copyMemory(from: $0) }
+        return bytes.count
+    }
 }
 
 /// A held directory lock; released by `release()` or when the process exits.
@@ -84,11 +96,24 @@ public final class MappedFile: @unchecked Sendable {
     /// The mapped bytes; valid until this object is deinitialised.
     public let bytes: UnsafeRawBufferPointer
     private let unmap: @Sendable (UnsafeRawBufferPointer) -> Void
+    private let release: (@Sendable (UnsafeRawBufferPointer) -> Void)?
 
-    /// Wraps a mapping and the function that releases it.
-    public init(bytes: UnsafeRawBufferPointer, unmap: @escaping @Sendable (UnsafeRawBufferPointer) -> Void) {
+    /// Wraps a mapping, the function that releases it and, optionally, one that drops a range's pages from this
+    /// process's resident set (`releasePages`).
+    public init(bytes: UnsafeRawBufferPointer, unmap: @escaping @Sendable (UnsafeRawBufferPointer) -> Void,
+                releasePages: (@Sendable (UnsafeRawBufferPointer) -> Void)? = nil) {
         self.bytes = bytes
         self.unmap = unmap
+        self.release = releasePages
+    }
+
+    /// Drops the pages of `range` (byte offsets into `bytes`) from the process's resident set; the mapping stays valid
+    /// and reads fault the bytes back in from the file (the page cache keeps them while memory allows). For a read-only
+    /// shared file mapping this loses nothing. Used after a pass over rows that later reads take with `pread`.
+    public func releasePages(_ range: Range<Int>) {
+        guard let base = bytes.baseAddress, let release, range.lowerBound >= 0, range.upperBound <= bytes.count,
+              !range.isEmpty else { return }
+        release(UnsafeRawBufferPointer(start: base + range.lowerBound, count: range.count))
     }
 
     deinit { unmap(bytes) }

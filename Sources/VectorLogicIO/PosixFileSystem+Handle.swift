@@ -54,6 +54,20 @@ final class PosixFileHandle: FileHandle {
         return result
     }
 
+    func read(at offset: Int64, into buffer: UnsafeMutableRawBufferPointer) throws(IOError) -> Int {
+        let fd = try fd("read")
+        guard offset >= 0 else { throw IOError.failed(operation: "read", path: path, reason: "negative offset") }
+        guard let base = buffer.baseAddress else { return 0 }
+        var done = 0
+        while done < buffer.count {
+            let remaining = buffer.count - done
+            let chunk = try retryingEINTR("read", path) { pread(fd, base + done, remaining, off_t(offset) + off_t(done)) }
+            if chunk == 0 { break }  // end of file
+            done += chunk
+        }
+        return done
+    }
+
     func write(_ bytes: UnsafeRawBufferPointer, at offset: Int64) throws(IOError) {
         let fd = try fd("write")
         guard offset >= 0 else { throw IOError.failed(operation: "write", path: path, reason: "negative offset") }

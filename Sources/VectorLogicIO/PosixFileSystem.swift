@@ -149,8 +149,17 @@ public struct PosixFileSystem: FileSystem {
         guard let address = mmap(nil, length, PROT_READ, MAP_SHARED, fd, 0), address != MAP_FAILED else {
             throw posixError(errno, "mmap", path)
         }
-        return MappedFile(bytes: UnsafeRawBufferPointer(start: address, count: length)) { bytes in
+        return MappedFile(bytes: UnsafeRawBufferPointer(start: address, count: length), unmap: { bytes in
             _ = munmap(UnsafeMutableRawPointer(mutating: bytes.baseAddress), bytes.count)
-        }
+        }, releasePages: { range in
+            // madvise needs a page-aligned start: release only the whole pages inside the range.
+            let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+            guard page > 0, let base = range.baseAddress else { return }
+            let start = (Int(bitPattern: base) + page - 1) / page * page
+            let end = (Int(bitPattern: base) + range.count) / page * page
+            guard end > start, let pointer = UnsafeMutableRawPointer(bitPattern: start) else { return }
+            // MADV_DONTNEED on a shared read-only file mapping unmaps the pages; the file's bytes are untouched.
+            _ = madvise(pointer, end - start, MADV_DONTNEED)
+        })
     }
 }

@@ -32,10 +32,15 @@ public final class FrozenHNSW: @unchecked Sendable {
     /// proves could be among the k nearest, which gives the same answer; true is kept for the benchmark's comparison).
     public let rerankAll: Bool
 
+    /// When set, SQ8 searches re-measure their candidates with rows read by this function (`pread` on the segment
+    /// file) instead of through `source`'s mapping, which then stays out of the resident set; a failed read falls
+    /// back to the mapping (the same bytes). Float32 traversal (graphs without codes) still reads the mapping.
+    public let rerankReads: RowRead?
+
     /// Validates the header and bounds through `GraphSection.open` (total: garbage throws `FormatError`, never traps);
     /// `bytes` must outlive the object.
     public init(graph bytes: UnsafeRawBufferPointer, source: any VectorSource, metric: DistanceMetric, count: Int,
-                rerankAll: Bool = false) throws {
+                rerankAll: Bool = false, rerankReads: RowRead? = nil) throws {
         var base = bytes
         if let address = bytes.baseAddress, Int(bitPattern: address) % 4 != 0 {
             let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: bytes.count, alignment: 16)
@@ -57,6 +62,7 @@ public final class FrozenHNSW: @unchecked Sendable {
         self.metric = metric
         self.count = count
         self.rerankAll = rerankAll
+        self.rerankReads = rerankReads
         self.kind = MetricKind(metric)
         self.byteCount = bytes.count
         self.dimension = source.dimension
@@ -98,7 +104,7 @@ public final class FrozenHNSW: @unchecked Sendable {
             if let codes = quantized.withLock({ $0 }) {
                 return pool.withScratch(rows: count) { scratch in
                     reader.knnReranked(query, k: k, ef: ef, accept: accept, entry: entry, maxLevel: top,
-                                       quantized: codes, rerankAll: rerankAll, scratch: scratch)
+                                       quantized: codes, rerankAll: rerankAll, reads: rerankReads, scratch: scratch)
                 }
             }
             return pool.withScratch(rows: count) { scratch in

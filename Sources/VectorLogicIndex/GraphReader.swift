@@ -166,11 +166,29 @@ extension GraphReader {
 }
 
 extension FrozenGraphReader where Vectors == ContiguousVectors {
+    /// `remeasure` with each row read by `read` into `buffer` (`dimension` floats) rather than through the mapping:
+    /// one `pread` per candidate; a failed read measures the mapped row instead.
+    func remeasure(_ candidates: inout [Candidate], query: UnsafePointer<Float>, reading read: RowRead,
+                   buffer: UnsafeMutablePointer<Float>) {
+        let bytes = UnsafeMutableRawBufferPointer(start: buffer, count: dimension * 4)
+        for i in candidates.indices {
+            let row = candidates[i].row
+            if read(row, bytes) {
+                let inv = kind == .cosine ? inverseNorm(row) : 1
+                candidates[i].distance = kind.distance(query, UnsafePointer(buffer), dimension: dimension, inverseNorm: inv)
+            } else {
+                candidates[i].distance = distance(query, row)
+            }
+        }
+        candidates.sort(by: Candidate.closer)
+    }
+
     /// k-NN query that walks the graph over SQ8 codes, then re-measures with the float32 rows those of the `ef`
     /// candidates it kept that could be among the k nearest (`QuantizedRows.rerankCount`; all with `rerankAll`):
     /// returned distances are exact, only the choice of candidates is approximate.
     func knnReranked(_ rawQuery: UnsafePointer<Float>, k: Int, ef: Int, accept: RowPredicate?,
-                     entry: UInt32, maxLevel: Int, quantized: QuantizedRows, rerankAll: Bool, scratch: SearchScratch) -> [Neighbor] {
+                     entry: UInt32, maxLevel: Int, quantized: QuantizedRows, rerankAll: Bool, reads: RowRead?,
+                     scratch: SearchScratch) -> [Neighbor] {
         kind.prepare(rawQuery, dimension: dimension, into: scratch.query)
         let query = UnsafePointer(scratch.query)
         let bias = quantized.prepare(query, into: scratch.quantizedTerms)
@@ -183,7 +201,11 @@ extension FrozenGraphReader where Vectors == ContiguousVectors {
         let candidates = rerankAll ? scratch.sorted.count
             : quantized.rerankCount(scratch.sorted, k: k, terms: UnsafePointer(scratch.quantizedTerms))
         scratch.sorted.removeSubrange(candidates...)
-        remeasure(&scratch.sorted, query: query)
+        if let reads {
+            remeasure(&scratch.sorted, query: query, reading: reads, buffer: scratch.row)
+        } else {
+            remeasure(&scratch.sorted, query: query)
+        }
         let n = min(k, candidates)
         var out: [Neighbor] = []
         out.reserveCapacity(n)

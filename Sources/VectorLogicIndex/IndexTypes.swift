@@ -69,3 +69,8 @@ public struct ContiguousRows: @unchecked Sendable {
         self.stride = stride
     }
 }
+
+/// Reads row `row`'s float32 values (the index's dimension of them) into `into`; false when the read failed.
+/// Set on a frozen graph (`FrozenHNSW.rerankReads`) so its re-rank reads rows with `pread` instead of through the
+/// mapping: the rows then stay out of the process's resident set (see `DatabaseOptions.vectorReads`).
+public typealias RowRead = @Sendable (_ row: UInt32, _ into: UnsafeMutableRawBufferPointer) -> Bool

@@ -14,6 +14,8 @@ final class SearchScratch: @unchecked Sendable {
     var query: UnsafeMutablePointer<Float>
     /// Per-dimension query terms for SQ8 traversal (`QuantizedRows.prepare`).
     let quantizedTerms: UnsafeMutablePointer<Float>
+    /// One row read with `RowRead` for the re-rank (`FrozenHNSW.rerankReads`).
+    let row: UnsafeMutablePointer<Float>
     let dimension: Int
     var sorted: [Candidate] = []
     var selected: [Candidate] = []
@@ -29,6 +31,7 @@ final class SearchScratch: @unchecked Sendable {
         self.dimension = dimension
         query = .allocate(capacity: max(dimension, 1))
         quantizedTerms = .allocate(capacity: max(dimension, 1))
+        row = .allocate(capacity: max(dimension, 1))
     }
 
     deinit {
@@ -38,6 +41,7 @@ final class SearchScratch: @unchecked Sendable {
         neighbors.deallocate()
         query.deallocate()
         quantizedTerms.deallocate()
+        row.deallocate()
     }
 
     /// The stamp that marks rows visited in the current search.

@@ -129,6 +129,11 @@ extension ServeSetting {
         .integer("min-free-mb", ["VECTORLOGIC_MIN_FREE_MB"], 0...1_048_576, default: 64,
                  "Free disk MiB kept beyond the next flush; below it writes get 503 `insufficient_storage` until space is freed.",
                  \.minimumFreeMegabytes),
+        .choice("vector-reads", ["VECTORLOGIC_VECTOR_READS"], VectorReads.allCases.map { ($0.rawValue, $0) }, default: "mapped",
+                "How searches re-read float32 rows to re-rank: mapped (fastest; touched rows count in RSS) or pread "
+                + "(rows stay in the page cache: RSS is codes, graphs and ids).") { config, reads in
+            config.vectorReads = reads
+        },
         .integer("admin-max-streams", ["VECTORLOGIC_ADMIN_MAX_STREAMS"], 0...1_024, default: 32,
                  "Admin console live streams open at once (one frame a second each); 0: none.", \.adminMaxStreams),
         .integer("rate-limit", ["VECTORLOGIC_RATE_LIMIT", "RATE_LIMIT_MAX_REQUESTS"], 0...100_000_000, default: 0,

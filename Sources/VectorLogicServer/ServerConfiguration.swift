@@ -69,6 +69,9 @@ public struct ServerConfiguration: Sendable {
     /// Free space (MiB) the data directory's file system keeps beyond what the next flush writes: below it writes are
     /// refused with 503 `insufficient_storage` and resume by themselves once space is freed (`DiskSpaceGuard`).
     public var minimumFreeMegabytes: Int = 64
+    /// How searches re-read float32 rows to re-rank (`VectorReads`: through the mapping, or with pread so the rows
+    /// stay out of the resident set).
+    public var vectorReads: VectorReads = .mapped
 
     /// Web origins whose pages may call the API (`--cors-origins`); off by default.
     public var corsOrigins: CORSOrigins = .off

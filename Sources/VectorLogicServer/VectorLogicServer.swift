@@ -138,6 +138,7 @@ public enum VectorLogicServer {
         }
         var options = DatabaseOptions(durability: configuration.durability)
         options.minimumFreeBytes = Int64(configuration.minimumFreeMegabytes) << 20
+        options.vectorReads = configuration.vectorReads
         options.logger = Logger(label: "vectorlogic.engine") { label in
             LineLogHandler(label: label, format: format, level: level, sink: logSink)
         }

@@ -1,4 +1,5 @@
 import CVectorLogicKernels
+import Synchronization
 import Testing
 import VectorLogicDistance
 import VectorLogicIndex
@@ -10,15 +11,20 @@ import VectorLogicIO
     static let n = FrozenHNSW.quantizedTraversalMinimumRows + 400
     static let dimension = 24
 
+    /// `n` clustered rows and the serialised graph built over them.
+    static func clusteredGraph(metric: DistanceMetric, seed: UInt64) -> (FlatVectorSource, [UInt8]) {
+        let data = IndexTestData.clustered(count: n, dimension: dimension, clusters: 16, seed: seed)
+        let source = FlatVectorSource(dimension: dimension, vectors: data)
+        return (source, IndexTestData.build(source, count: n, metric: metric).serialized())
+    }
+
     /// recall@10 ≥ 0.98 at high ef against brute force for every metric; every returned distance is the float32
     /// distance of that row (re-ranked), best first; rejected rows are never returned.
     @Test(arguments: DistanceMetric.allCases)
     func quantizedTraversalKeepsRecallAndExactDistances(metric: DistanceMetric) throws {
         let seed: UInt64 = 0x5C8
         print("quantizedTraversalKeepsRecallAndExactDistances seed \(seed) metric \(metric)")
-        let data = IndexTestData.clustered(count: Self.n, dimension: Self.dimension, clusters: 16, seed: seed)
-        let source = FlatVectorSource(dimension: Self.dimension, vectors: data)
-        let bytes = IndexTestData.build(source, count: Self.n, metric: metric).serialized()
+        let (source, bytes) = Self.clusteredGraph(metric: metric, seed: seed)
         try bytes.withUnsafeBytes { raw in
             let frozen = try FrozenHNSW(graph: raw, source: source, metric: metric, count: Self.n)
             #expect(!frozen.usesQuantizedTraversal)
@@ -53,9 +59,7 @@ import VectorLogicIO
     @Test(arguments: DistanceMetric.allCases)
     func boundedRerankingAnswersAsRerankingAll(metric: DistanceMetric) throws {
         let seed: UInt64 = 0x2E2A
-        let data = IndexTestData.clustered(count: Self.n, dimension: Self.dimension, clusters: 16, seed: seed)
-        let source = FlatVectorSource(dimension: Self.dimension, vectors: data)
-        let bytes = IndexTestData.build(source, count: Self.n, metric: metric).serialized()
+        let (source, bytes) = Self.clusteredGraph(metric: metric, seed: seed)
         try bytes.withUnsafeBytes { raw in
             let bounded = try FrozenHNSW(graph: raw, source: source, metric: metric, count: Self.n)
             let all = try FrozenHNSW(graph: raw, source: source, metric: metric, count: Self.n, rerankAll: true)
@@ -79,6 +83,42 @@ import VectorLogicIO
                 }
             }
             #expect(differing == 0, "\(metric): \(differing) of 540 answers differ from re-measuring every candidate")
+        }
+    }
+
+    /// Re-ranking rows read by a `RowRead` (a segment's pread) answers exactly as reading them from the source, and a
+    /// failing read falls back to the source's row: same rows, same distances, on every metric.
+    @Test(arguments: DistanceMetric.allCases)
+    func rerankReadsAnswerAsTheMapping(metric: DistanceMetric) throws {
+        let seed: UInt64 = 0x9EAD
+        let (source, bytes) = Self.clusteredGraph(metric: metric, seed: seed)
+        let reads = Atomic<Int>(0)
+        let copying: RowRead = { row, buffer in
+            reads.add(1, ordering: .relaxed)
+            buffer.copyMemory(from: UnsafeRawBufferPointer(start: source.vector(row), count: Self.dimension * 4))
+            return true
+        }
+        let failing: RowRead = { _, buffer in
+            buffer.initializeMemory(as: UInt8.self, repeating: 0xFF)  // garbage that must not be used
+            return false
+        }
+        try bytes.withUnsafeBytes { raw in
+            let mapped = try FrozenHNSW(graph: raw, source: source, metric: metric, count: Self.n)
+            let read = try FrozenHNSW(graph: raw, source: source, metric: metric, count: Self.n, rerankReads: copying)
+            let fallback = try FrozenHNSW(graph: raw, source: source, metric: metric, count: Self.n, rerankReads: failing)
+            for graph in [mapped, read, fallback] { graph.prepareQuantizedTraversal() }
+            let queries = IndexTestData.clustered(count: 30, dimension: Self.dimension, clusters: 16, seed: seed + 1)
+            var differing = 0
+            for qi in 0..<30 {
+                let q = Array(queries[(qi * Self.dimension)..<((qi + 1) * Self.dimension)])
+                let a = q.withUnsafeBufferPointer { mapped.search($0.baseAddress!, k: 10, ef: 64, accept: nil) }
+                for other in [read, fallback] {
+                    let b = q.withUnsafeBufferPointer { other.search($0.baseAddress!, k: 10, ef: 64, accept: nil) }
+                    if a.map(\.row) != b.map(\.row) || a.map(\.distance) != b.map(\.distance) { differing += 1 }
+                }
+            }
+            #expect(differing == 0, "\(metric): \(differing) of 60 answers differ from the mapped re-rank")
+            #expect(reads.load(ordering: .relaxed) >= 30 * 10, "the re-rank read its candidates through the RowRead")
         }
     }
 

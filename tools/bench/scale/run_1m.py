@@ -263,6 +263,7 @@ def main():
     ap.add_argument("--work", required=True)
     ap.add_argument("--cache", default="/tmp/vl1m-cache")
     ap.add_argument("--limit", type=int, default=None, help="first N rows only (smoke runs)")
+    ap.add_argument("--serve-args", default="", help="extra `serve` flags, e.g. \"--vector-reads pread\"")
     ap.add_argument("--batch", type=int, default=1000)
     ap.add_argument("--writers", type=int, default=4)
     ap.add_argument("--efs", default="32,64,128,256")
@@ -287,12 +288,13 @@ def main():
     log(f"data: {data.n} x {data.dim} from {args.data}; raw float32 bytes {data.n * data.dim * 4 / 1e9:.3f} GB")
     results["machine"] = run_all.lscpu_summary()
     results["n"], results["raw_bytes"] = data.n, data.n * data.dim * 4
+    results["serve_args"] = args.serve_args
     bodies = os.path.join(args.cache, f"bodies-{data.n}-{args.batch}.bin")
     offsets = write_bodies(data, bodies, args.batch)
     folder = os.path.join(args.work, "data")
     server = run_all.Server("vectorlogic", [args.vectorlogic, "serve", "--data-dir", folder, "--host", "127.0.0.1",
                                             "--port", str(args.port), "--durability", "fsync",
-                                            "--embedding-provider", "none"],
+                                            "--embedding-provider", "none"] + args.serve_args.split(),
                             os.path.join(args.work, "serve.log"), args.port, signal.SIGTERM)
     try:
         if "ingest" not in skip:
