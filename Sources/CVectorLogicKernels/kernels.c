@@ -168,6 +168,43 @@ __attribute__((target("avx2,fma"))) static float vl_sq8_l2sq_avx2(const float *o
 }
 #endif
 
+int32_t vl_sq8_dot_i16_portable(const int16_t *weights, const uint8_t *codes, size_t n) {
+    int32_t acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        for (int j = 0; j < 8; j++) acc[j] += (int32_t)weights[i + j] * (int32_t)codes[i + j];
+    }
+    int32_t s = ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
+    for (; i < n; i++) s += (int32_t)weights[i] * (int32_t)codes[i];
+    return s;
+}
+
+#ifdef VL_X86
+// 16 codes a step: zero-extend to int16, multiply-add pairs with the weights into 8 int32 lanes (vpmaddwd).
+// 384-d: 24 steps of ~4 µops against 48 steps of ~5 for the float32 × uint8 kernel.
+__attribute__((target("avx2,fma"))) static int32_t vl_sq8_dot_i16_avx2(const int16_t *w, const uint8_t *c, size_t n) {
+    __m256i s0 = _mm256_setzero_si256(), s1 = _mm256_setzero_si256();
+    size_t i = 0;
+    for (; i + 32 <= n; i += 32) {
+        __m256i c0 = _mm256_cvtepu8_epi16(_mm_loadu_si128((const __m128i *)(c + i)));
+        __m256i c1 = _mm256_cvtepu8_epi16(_mm_loadu_si128((const __m128i *)(c + i + 16)));
+        s0 = _mm256_add_epi32(s0, _mm256_madd_epi16(c0, _mm256_loadu_si256((const __m256i *)(w + i))));
+        s1 = _mm256_add_epi32(s1, _mm256_madd_epi16(c1, _mm256_loadu_si256((const __m256i *)(w + i + 16))));
+    }
+    for (; i + 16 <= n; i += 16) {
+        __m256i c0 = _mm256_cvtepu8_epi16(_mm_loadu_si128((const __m128i *)(c + i)));
+        s0 = _mm256_add_epi32(s0, _mm256_madd_epi16(c0, _mm256_loadu_si256((const __m256i *)(w + i))));
+    }
+    __m256i s = _mm256_add_epi32(s0, s1);
+    __m128i h = _mm_add_epi32(_mm256_castsi256_si128(s), _mm256_extracti128_si256(s, 1));
+    h = _mm_add_epi32(h, _mm_shuffle_epi32(h, 0x4E));
+    h = _mm_add_epi32(h, _mm_shuffle_epi32(h, 0xB1));
+    int32_t total = _mm_cvtsi128_si32(h);
+    for (; i < n; i++) total += (int32_t)w[i] * (int32_t)c[i];
+    return total;
+}
+#endif
+
 // -1 = not yet detected, 0 = portable, 1 = AVX2+FMA. Relaxed atomics: every thread computes the same answer.
 static int vl_level = -1;
 
@@ -229,6 +266,13 @@ float vl_sq8_dot(const float *weights, const uint8_t *codes, size_t n) {
     if (__builtin_expect(vl_kernels_use_avx2(), 1)) return vl_sq8_dot_avx2(weights, codes, n);
 #endif
     return vl_sq8_dot_portable(weights, codes, n);
+}
+
+int32_t vl_sq8_dot_i16(const int16_t *weights, const uint8_t *codes, size_t n) {
+#ifdef VL_X86
+    if (__builtin_expect(vl_kernels_use_avx2(), 1)) return vl_sq8_dot_i16_avx2(weights, codes, n);
+#endif
+    return vl_sq8_dot_i16_portable(weights, codes, n);
 }
 
 float vl_sq8_l2sq(const float *offset, const float *step, const uint8_t *codes, size_t n) {

@@ -29,8 +29,8 @@ final class Segment: @unchecked Sendable {
     let fileBytes: Int64
     let layout: SegmentLayout
     private let mapping: MappedFile
-    /// How the graph's re-rank reads rows (`.pread`: through `rowFile`, and the mapping's row pages are released
-    /// after the background check and code build, `releaseVectorPages`).
+    /// How the graph's re-rank reads rows (`.pread`: from the file through `rowReader`'s descriptor, and the mapping's
+    /// row pages are released after the background check and code build, `releaseVectorPages`).
     let vectorReads: VectorReads
     private let vectorBase: UnsafeRawPointer?
     private let stride: Int

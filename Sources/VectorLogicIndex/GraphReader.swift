@@ -191,15 +191,13 @@ extension FrozenGraphReader where Vectors == ContiguousVectors {
                      scratch: SearchScratch) -> [Neighbor] {
         kind.prepare(rawQuery, dimension: dimension, into: scratch.query)
         let query = UnsafePointer(scratch.query)
-        let bias = quantized.prepare(query, into: scratch.quantizedTerms)
-        let approximate = QuantizedGraphReader(exact: self, quantized: quantized,
-                                               terms: UnsafePointer(scratch.quantizedTerms), bias: bias)
+        let approximate = quantized.walker(over: self, query: query, scratch: scratch)
         let start = approximate.greedyDescend(query, entry: entry, fromLevel: maxLevel, toLevel: 0, scratch: scratch)
         approximate.searchLayer(query, entry: start, ef: max(ef, k), level: 0, accept: accept, scratch: scratch)
         scratch.results.drainSorted(into: &scratch.sorted)
         // Candidates past `rerankCount` cannot be among the k nearest whatever their float32 distance: not measured.
         let candidates = rerankAll ? scratch.sorted.count
-            : quantized.rerankCount(scratch.sorted, k: k, terms: UnsafePointer(scratch.quantizedTerms))
+            : quantized.rerankCount(scratch.sorted, k: k, terms: approximate.terms, walkError: approximate.walkError)
         scratch.sorted.removeSubrange(candidates...)
         if let reads {
             remeasure(&scratch.sorted, query: query, reading: reads, buffer: scratch.row)

@@ -59,8 +59,7 @@ extension MutableHNSW {
             let query = UnsafePointer(scratch.query)
             if let codes {
                 precondition(codes.kind == reader.kind, "build codes made for another distance than the build's")
-                let bias = codes.prepare(query, into: scratch.quantizedTerms)
-                let walker = QuantizedGraphReader(exact: reader, quantized: codes, terms: UnsafePointer(scratch.quantizedTerms), bias: bias)
+                let walker = codes.walker(over: reader, query: query, scratch: scratch)
                 link(row, level: level, entry: entry, query: query, walker: walker, reader: reader, remeasure: true, scratch: scratch)
             } else {
                 link(row, level: level, entry: entry, query: query, walker: reader, reader: reader, remeasure: false, scratch: scratch)

@@ -14,6 +14,8 @@ final class SearchScratch: @unchecked Sendable {
     var query: UnsafeMutablePointer<Float>
     /// Per-dimension query terms for SQ8 traversal (`QuantizedRows.prepare`).
     let quantizedTerms: UnsafeMutablePointer<Float>
+    /// The same terms as int16 weights (`QuantizedRows.widen`).
+    let quantizedWide: UnsafeMutablePointer<Int16>
     /// One row read with `RowRead` for the re-rank (`FrozenHNSW.rerankReads`).
     let row: UnsafeMutablePointer<Float>
     let dimension: Int
@@ -31,6 +33,7 @@ final class SearchScratch: @unchecked Sendable {
         self.dimension = dimension
         query = .allocate(capacity: max(dimension, 1))
         quantizedTerms = .allocate(capacity: max(dimension, 1))
+        quantizedWide = .allocate(capacity: max(dimension, 1))
         row = .allocate(capacity: max(dimension, 1))
     }
 
@@ -41,6 +44,7 @@ final class SearchScratch: @unchecked Sendable {
         neighbors.deallocate()
         query.deallocate()
         quantizedTerms.deallocate()
+        quantizedWide.deallocate()
         row.deallocate()
     }
 

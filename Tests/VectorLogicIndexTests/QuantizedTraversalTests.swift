@@ -172,6 +172,12 @@ import VectorLogicIO
             for l2 in [vl_sq8_l2sq, vl_sq8_l2sq_portable] {
                 #expect(abs(Double(l2(offsets, step, codes, dimension)) - refL2) <= tolerance, "l2 d=\(dimension)")
             }
+            // The integer kernel is exact: int16 weights (|w| · 255 · d < 2^31 here) against an Int64 reference.
+            let wide = (0..<dimension).map { _ in Int16(Int(rng.unit() * 2_000)) }
+            let refWide = zip(wide, codes).reduce(Int64(0)) { $0 + Int64($1.0) * Int64($1.1) }
+            for dot in [vl_sq8_dot_i16, vl_sq8_dot_i16_portable] {
+                #expect(Int64(dot(wide, codes, dimension)) == refWide, "i16 dot d=\(dimension)")
+            }
         }
     }
 }
