@@ -96,7 +96,8 @@ __attribute__((target("avx2,fma"))) static float vl_l2sq_f32_avx2(const float *a
 
 
 // SQ8 (8-bit scalar quantisation, per-dimension affine: x ≈ lo[d] + step[d] * code[d]) for graph traversal.
-// The query stays float32 (asymmetric distance), so only the rows lose precision; results are re-ranked in float32.
+// The query is not coded (asymmetric distance: float32 terms, or int16 weights for cosine/dot, whose rounding error the
+// re-rank bound includes), so only the rows lose precision; results are re-ranked in float32.
 
 float vl_sq8_dot_portable(const float *weights, const uint8_t *codes, size_t n) {
     float acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};

@@ -4,8 +4,9 @@ import CVectorLogicKernels
 /// instead of the float32 rows.
 ///
 /// Why: a 384-d float32 row is 24 cache lines and a random one costs 200–300 ns here (memory-bound); its code is
-/// 6 lines, and 100,000 codes (38 MB → 9.6 MB) stay in the 32 MiB L3. The query stays float32 (asymmetric
-/// distance) and the final candidates are re-ranked with the float32 rows, so returned distances are exact.
+/// 6 lines, and 100,000 codes (38 MB → 9.6 MB) stay in the 32 MiB L3. The query is not coded (asymmetric
+/// distance: float32 terms, rounded to int16 weights with one scale for cosine and dot, `walker`) and the final
+/// candidates are re-ranked with the float32 rows, so returned distances are exact.
 ///
 /// For cosine the codes hold the *normalised* rows (`v / |v|`), so `1 - q̂ · decode(code)` approximates the cosine
 /// distance without the per-row inverse norm. Dot codes hold the rows as stored; euclidean codes too.
