@@ -177,6 +177,7 @@ let package = Package(
                 "VectorLogicServer", "VectorLogicEngine", "VectorLogicJSON", "VectorLogicTestSupport", "VectorLogicIO", "VectorLogicFormat", "vectorlogic",
                 "VectorLogicPersonas", "VectorLogicAccess", "VectorLogicEmbedding",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .testTarget(name: "VectorLogicRedisTests", dependencies: ["VectorLogicRedis", "VectorLogicTestSupport", .product(name: "NIOCore", package: "swift-nio")]),

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import ServiceLifecycle
 import Synchronization
 import VectorLogicEngine
 import VectorLogicJSON
@@ -23,10 +24,12 @@ final class TestServer: Sendable {
     let keys: KeyStore
     let logs: LogCollector
     private let task: Task<Void, any Error>
+    private let group: ServiceGroup
     private let decay: PersonaDecayJob
 
     private init(port: Int, directory: String, database: Database, personas: PersonaStore, keys: KeyStore, decay: PersonaDecayJob,
-                 logs: LogCollector, task: Task<Void, any Error>) {
+                 logs: LogCollector, task: Task<Void, any Error>, group: ServiceGroup) {
+        self.group = group
         self.keys = keys
         self.port = port
         self.directory = directory
@@ -62,7 +65,8 @@ final class TestServer: Sendable {
             portContinuation.yield(port)
             portContinuation.finish()
         })
-        let task = Task { try await app.runService(gracefulShutdownSignals: []) }
+        let group = ServiceGroup(configuration: .init(services: [.init(service: app)], logger: logger))
+        let task = Task { try await group.run() }
         var iterator = portStream.makeAsyncIterator()
         guard let port = await iterator.next() else {
             task.cancel()
@@ -72,13 +76,23 @@ final class TestServer: Sendable {
             throw HTTPClientError(description: "server did not start")
         }
         return TestServer(port: port, directory: directory, database: database, personas: personas, keys: keys, decay: decay,
-                          logs: logs, task: task)
+                          logs: logs, task: task, group: group)
     }
 
     /// Stops serving, the decay job and the persona store, and closes the database (releasing its lock).
     func stop() async throws {
-        task.cancel()
+        // A graceful shutdown, not a cancel: cancelling the serving task can drop a connection the server has accepted
+        // but not yet handed to a handler, and NIO traps on its unfinished writer ("Deinited NIOAsyncWriter without
+        // calling finish()", apple/swift-nio#3481; seen once in CI). A test that leaves a connection open would keep a
+        // graceful shutdown waiting: cancelled after 10 s.
+        await group.triggerGracefulShutdown()
+        let task = self.task
+        let watchdog = Task {
+            try await Task.sleep(for: .seconds(10))
+            task.cancel()
+        }
         _ = try? await task.value
+        watchdog.cancel()
         await decay.stop()
         personas.close()
         keys.close()
