@@ -33,6 +33,8 @@ final class Segment: @unchecked Sendable {
     /// row pages are released after the background check and code build, `releaseVectorPages`).
     let vectorReads: VectorReads
     private let vectorBase: UnsafeRawPointer?
+    /// Byte offset of the vectors section in the file (row r starts at vectorOffset + r × stride).
+    private let vectorOffset: Int
     private let stride: Int
     private let idSection: UnsafeRawBufferPointer
     private let idOrder: UnsafeRawBufferPointer
@@ -91,6 +93,7 @@ final class Segment: @unchecked Sendable {
         let vectors = try section(.engineVectors)
         guard vectors.count == rows * stride else { throw corrupt(0, "vectors section holds \(vectors.count) bytes, expected \(rows * stride)") }
         vectorBase = vectors.baseAddress
+        vectorOffset = (vectors.baseAddress.map { Int(bitPattern: $0) } ?? 0) - (mapping.bytes.baseAddress.map { Int(bitPattern: $0) } ?? 0)
         idSection = try section(.engineIDs)
         idOrder = try section(.engineIDOrder)
         metadataSection = try section(.engineMetadata)
@@ -116,8 +119,8 @@ final class Segment: @unchecked Sendable {
             orderOverride = nil
         }
         if loadGraph, let graphSection, rows > 0, let metric = DistanceMetric(code: info.metric) {
-            let reads = vectorReads == .pread ? try Segment.rowReader(path: path, fileSystem: fileSystem, mapping: mapping,
-                                                                      vectors: vectors, stride: stride, dimension: dimension) : nil
+            let reads = vectorReads == .pread ? try Segment.rowReader(path: path, fileSystem: fileSystem, start: vectorOffset,
+                                                                      stride: stride, dimension: dimension) : nil
             do {
                 graph = try FrozenHNSW(graph: graphSection, source: source, metric: metric, count: rows, rerankReads: reads)
             } catch {
@@ -129,7 +132,7 @@ final class Segment: @unchecked Sendable {
 
     /// A `RowRead` that preads row `r` from the segment file (its own descriptor, kept open by the closure) at the
     /// vectors section's offset + r × stride. pread carries its offset, so concurrent searches share the descriptor.
-    private static func rowReader(path: String, fileSystem: any FileSystem, mapping: MappedFile, vectors: UnsafeRawBufferPointer,
+    private static func rowReader(path: String, fileSystem: any FileSystem, start: Int,
                                   stride: Int, dimension: Int) throws(EngineError) -> RowRead {
         let file: any FileHandle
         do {
@@ -137,7 +140,7 @@ final class Segment: @unchecked Sendable {
         } catch {
             throw EngineError.io(error.description)
         }
-        let start = Int64((vectors.baseAddress.map { Int(bitPattern: $0) } ?? 0) - (mapping.bytes.baseAddress.map { Int(bitPattern: $0) } ?? 0))
+        let start = Int64(start)
         let rowBytes = dimension * 4
         return { row, buffer in
             guard buffer.count >= rowBytes else { return false }
@@ -150,9 +153,8 @@ final class Segment: @unchecked Sendable {
     /// With `.pread` reads, drops the vectors section's pages from the resident set once the background check and the
     /// SQ8 code build (which read every row through the mapping) are done; searches then read rows with pread.
     func releaseVectorPages() {
-        guard vectorReads == .pread, let vectorBase, let base = mapping.bytes.baseAddress else { return }
-        let start = vectorBase - base
-        mapping.releasePages(start..<(start + rows * stride))
+        guard vectorReads == .pread else { return }
+        mapping.releasePages(vectorOffset..<(vectorOffset + rows * stride))
     }
 
     /// Checksums the sections that carry one CRC (all but the vectors in version 1; info and graph in version 2,
