@@ -48,6 +48,9 @@ import VectorLogicServer
             try ServerConfiguration.resolve(arguments: [], environment: ["VECTORLOGIC_ALLOW_QUERY_API_KEY": "maybe"])
         }
         #expect(throws: ConfigurationError.self) { try ServerConfiguration.resolve(arguments: ["--metrics-enabled", "maybe"], environment: [:]) }
+        #expect(throws: ConfigurationError.self) { try ServerConfiguration.resolve(arguments: ["--vector-reads", "mmap"], environment: [:]) }
+        #expect(try ServerConfiguration.resolve(arguments: [], environment: ["VECTORLOGIC_VECTOR_READS": "pread"]).vectorReads == .pread)
+        #expect(try ServerConfiguration.resolve(arguments: [], environment: [:]).vectorReads == .mapped)
         #expect(try ServerConfiguration.resolve(arguments: ["--allow-query-api-key"], environment: [:]).allowQueryAPIKey)
         #expect(throws: ConfigurationError.self) { try ServerConfiguration.resolve(arguments: ["--tls-cert", "c.pem"], environment: [:]) }
     }
