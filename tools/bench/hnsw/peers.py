@@ -13,11 +13,12 @@ qdrant-edge with int8 scalar quantization and rescoring (qdrant-edge-sq8-rescore
 Every library builds with m=16, ef_construction=200 and --threads threads, then answers the 1,000 queries one at a
 time on one thread. Peers are timed two ways: one Python call per query (includes ~5-10 us of call overhead) and one
 batched call on one thread (the library's own loop; the fair comparison with VectorLogic's in-process loop).
-Each round runs every library back to back; medians over rounds are reported (the machine is shared).
+Each round runs every library back to back; over the rounds, build time and QPS are medians (the machine is shared)
+and recall per ef is the mean (each round's printed beside it when they differ).
 
 With --shuffle, round r builds every library from the base rows in the order of one random permutation (numpy
-default_rng(r)), the same for all libraries in that round, with the ground truth renumbered to match; recall per ef is
-then the mean over the rounds' build orders. Why: at recall@10 >= 0.99 the last 0.5% are a handful of hard queries whose
+default_rng(r)), the same for all libraries in that round, with the ground truth renumbered to match, so the mean
+recall per ef is over build orders. Why: at recall@10 >= 0.99 the last 0.5% are a handful of hard queries whose
 answers depend on the order rows were inserted in (qdrant-edge with 1 build thread: 0.9876 at ef 112; with 2 threads,
 which insert two halves of the ids side by side: 0.9906 -- the same code), so one build order is one sample.
 """
@@ -304,34 +305,37 @@ def main():
             p.error("--shuffle renumbers the full set's ground truth; it cannot be combined with --limit")
         base = base[:args.limit]
     wanted = args.libraries.split(",")
-    file_order = (base, truth)
-    data_dir = args.data
+    # What this round's libraries build from and are scored against (--shuffle replaces it every round).
+    data = {"base": base, "truth": truth, "dir": args.data}
     runners = {
-        "vectorlogic": lambda: run_vectorlogic(args, data_dir),
-        "hnswlib": lambda: run_hnswlib(base, queries, truth, args, efs),
-        "faiss": lambda: run_faiss(base, queries, truth, args, efs),
-        "faiss-sq8-refine": lambda: run_faiss_sq8(base, queries, truth, args, efs),
-        "usearch-i8": lambda: run_usearch_i8(base, queries, truth, args, efs),
-        "qdrant-edge": lambda: run_qdrant_edge(base, queries, truth, args, efs),
-        "qdrant-edge-sq8-rescore": lambda: run_qdrant_edge(base, queries, truth, args, efs, quantized=True),
+        "vectorlogic": lambda: run_vectorlogic(args, data["dir"]),
+        "hnswlib": lambda: run_hnswlib(data["base"], queries, data["truth"], args, efs),
+        "faiss": lambda: run_faiss(data["base"], queries, data["truth"], args, efs),
+        "faiss-sq8-refine": lambda: run_faiss_sq8(data["base"], queries, data["truth"], args, efs),
+        "usearch-i8": lambda: run_usearch_i8(data["base"], queries, data["truth"], args, efs),
+        "qdrant-edge": lambda: run_qdrant_edge(data["base"], queries, data["truth"], args, efs),
+        "qdrant-edge-sq8-rescore": lambda: run_qdrant_edge(data["base"], queries, data["truth"], args, efs,
+                                                           quantized=True),
     }
     rounds = {}
     scratch = tempfile.mkdtemp(prefix="peers-order-") if args.shuffle else None
-    for i in range(args.rounds):
-        if args.shuffle:
-            seed = args.first_permutation + i
-            base, truth = permuted(*file_order, seed=seed)
-            data_dir = write_permuted(scratch, args.data, base, truth)
-            print(f"round {i + 1}: base rows in the order of permutation {seed}", file=sys.stderr)
-        for name in wanted:
-            print(f"round {i + 1}: {name}", file=sys.stderr)
-            result = runners[name]()
-            if result is not None:
-                rounds.setdefault(name, []).append(result)
-                if args.json_out:  # after every library, so a long run that is stopped keeps what it measured
-                    write_json(args, {n: median_runs(r) for n, r in rounds.items()})
-    if scratch:
-        shutil.rmtree(scratch, ignore_errors=True)
+    try:
+        for i in range(args.rounds):
+            if scratch:
+                seed = args.first_permutation + i
+                data["base"], data["truth"] = permuted(base, truth, seed=seed)
+                data["dir"] = write_permuted(scratch, args.data, data["base"], data["truth"])
+                print(f"round {i + 1}: base rows in the order of permutation {seed}", file=sys.stderr)
+            for name in wanted:
+                print(f"round {i + 1}: {name}", file=sys.stderr)
+                result = runners[name]()
+                if result is not None:
+                    rounds.setdefault(name, []).append(result)
+                    if args.json_out:  # after every library, so a long run that is stopped keeps what it measured
+                        write_json(args, {n: median_runs(r) for n, r in rounds.items()})
+    finally:
+        if scratch:
+            shutil.rmtree(scratch, ignore_errors=True)
     libs = {name: median_runs(runs) for name, runs in rounds.items()}
     print_summary(libs)
     if args.json_out:
