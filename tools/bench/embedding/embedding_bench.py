@@ -5,7 +5,7 @@ when it is installed, onnxruntime, on the same minilm-debian texts in the same r
     source tools/setup && tools/fetch-model
     swift build -c release --scratch-path .build-release --product embedding-bench
     pip install torch sentence-transformers [onnxruntime onnx]
-    python3 tools/bench/embedding/embedding_bench.py --data ../shared/data/minilm-debian \
+    python3 tools/bench/embedding/embedding_bench.py --data "$VECTORLOGIC_DATASET_DIR" \
         --bench .build-release/release/embedding-bench --threads 1,2 --batch 1,32,256 --texts 1024 --rounds 3
 
 Each engine embeds the first --texts texts of base.texts.jsonl (a quarter of them at batch 1) in batches of --batch,

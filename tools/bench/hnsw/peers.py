@@ -7,7 +7,7 @@ qdrant-edge with int8 scalar quantization and rescoring (qdrant-edge-sq8-rescore
 
     pip install hnswlib faiss-cpu usearch numpy qdrant-edge-py
     swift build -c release --scratch-path .build-release --product vectorlogic
-    python3 tools/bench/hnsw/peers.py --data ../shared/data/minilm-debian \
+    python3 tools/bench/hnsw/peers.py --data "$VECTORLOGIC_DATASET_DIR" \
         --vectorlogic .build-release/release/vectorlogic --threads 2 --rounds 3 --shuffle --json-out /tmp/peers.json
 
 Every library builds with m=16, ef_construction=200 and --threads threads, then answers the 1,000 queries one at a
