@@ -30,11 +30,11 @@ float vl_sq8_l2sq(const float *offset, const float *step, const uint8_t *codes, 
 /// Portable fallbacks of the two SQ8 kernels.
 float vl_sq8_dot_portable(const float *weights, const uint8_t *codes, size_t n);
 float vl_sq8_l2sq_portable(const float *offset, const float *step, const uint8_t *codes, size_t n);
-/// Widens the per-dimension range [lo, hi] to hold `row * scale`.
 /// Σ weights[i] · codes[i] in exact integer arithmetic (int16 weights, uint8 codes; AVX2 `vpmaddwd` when available).
-/// The caller keeps Σ |weights[i]| · 255 < 2^31 so no partial sum overflows (`QuantizedRows.prepare`).
+/// The caller keeps Σ |weights[i]| · 255 < 2^31 so no partial sum overflows (`QuantizedRows.widen`).
 int32_t vl_sq8_dot_i16(const int16_t *weights, const uint8_t *codes, size_t n);
 int32_t vl_sq8_dot_i16_portable(const int16_t *weights, const uint8_t *codes, size_t n);
+/// Widens the per-dimension range [lo, hi] to hold `row * scale`.
 void vl_sq8_bounds(const float *row, float scale, float *lo, float *hi, size_t n);
 /// Encodes `row * scale` as codes: round((x - lo) * inverse_step), clamped to 0...255.
 void vl_sq8_encode(const float *row, float scale, const float *lo, const float *inverse_step, uint8_t *out, size_t n);
