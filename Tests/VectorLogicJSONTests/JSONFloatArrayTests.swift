@@ -76,6 +76,44 @@ private func floats(_ text: String) throws(JSONParseError) -> [Float] {
         }
     }
 
+    /// Digit runs read eight at a time decode exactly as strtof/strtod do at every group boundary: runs of 1–30
+    /// digits in the integer part and in the fraction, leading zeros inside and across groups (they are not
+    /// significant), runs past the 19th significant digit, a group at the very end of the body, and bytes just outside
+    /// '0'…'9' right after a group ('/' and ':' are the neighbours a sloppy range check would accept).
+    @Test func eightDigitGroupsMatchStrtofAtEveryBoundary() throws {
+        let seed = UInt64.random(in: 0...UInt64.max)
+        print("eightDigitGroupsMatchStrtofAtEveryBoundary seed \(seed)")
+        var rng = SplitMix64(seed: seed)
+        func digits(_ count: Int, leadingZeros: Int) -> String {
+            String((0..<count).map { index in
+                index < leadingZeros ? "0" : Character(String(Int.random(in: 0...9, using: &rng)))
+            })
+        }
+        var texts: [String] = ["12345678", "123456789", "0.12345678", "0.00000000", "0.000000001", "0.0000000012345678",
+                               "99999999.99999999", "1234567890123456789", "12345678901234567890", "0.1234567890123456789012"]
+        for _ in 0..<4_000 {
+            let integer = Int.random(in: 1...30, using: &rng)
+            let fraction = Int.random(in: 0...30, using: &rng)
+            var whole = digits(integer, leadingZeros: 0)
+            if whole.first == "0" && whole.count > 1 { whole = "1" + whole.dropFirst() }
+            var text = Bool.random(using: &rng) ? "0" : whole
+            if fraction > 0 { text += "." + digits(fraction, leadingZeros: Int.random(in: 0...fraction, using: &rng)) }
+            if Int.random(in: 0..<4, using: &rng) == 0 { text += "e\(Int.random(in: -20...20, using: &rng))" }
+            texts.append(Bool.random(using: &rng) ? "-" + text : text)
+        }
+        for text in texts {
+            let double = try JSONParser.parse(text)
+            #expect(double == .number(Double(text)!), "\(text) as Double (seed \(seed))")
+            guard let expected = Float(text), expected.isFinite, expected != 0 || !isNonzeroLiteral(text) else { continue }
+            // Last in the body (no byte after the group) and followed by a separator.
+            #expect(try floats("[\(text)]").first?.bitPattern == expected.bitPattern, "\(text) (seed \(seed))")
+            #expect(try floats("[\(text),1]").first?.bitPattern == expected.bitPattern, "\(text) (seed \(seed))")
+        }
+        for bad in ["[12345678/]", "[12345678:]", "[0.1234567/]", "[0.12345678:9]", "[1234567:8]"] {
+            #expect(throws: JSONParseError.self, "\(bad)") { try floats(bad) }
+        }
+    }
+
     /// A nonzero number that rounds to 0 in Float32 is refused, naming the value; zero literals, subnormals and the
     /// smallest values that round up to the least nonzero Float are kept. (Before: `1e-50` became 0 without a word.)
     @Test func refusesNonzeroValuesThatUnderflowToZero() throws {
