@@ -156,7 +156,7 @@ struct BenchCommand: ParsableCommand {
             searchThreads: searchThreads,
             m: m, efConstruction: efConstruction, k: k,
             graph: graph == "frozen" && frozen.usesQuantizedTraversal ? "frozen-sq8" : graph,
-            quantizeSeconds: quantizeSeconds, quantizedBytes: frozen.quantizedBytes, kernel: Distance.usesAVX2 ? "c-avx2-fma" : "c-portable",
+            quantizeSeconds: quantizeSeconds, quantizedBytes: frozen.quantizedBytes, kernel: Distance.usesAVX512VNNI ? "c-avx2-fma+avx512-vnni" : Distance.usesAVX2 ? "c-avx2-fma" : "c-portable",
             results: results, filtered: filtered, statistics: frozen.statistics)
         print(json ? report.json() : report.text())
     }

@@ -19,6 +19,9 @@ public enum Distance {
     /// True when the dispatched C kernels use AVX2+FMA on this CPU.
     public static var usesAVX2: Bool { vl_kernels_use_avx2() != 0 }
 
+    /// True when the integer SQ8 kernel (the quantized walk's) also uses AVX-512 VNNI on this CPU.
+    public static var usesAVX512VNNI: Bool { vl_kernels_use_avx2() == 2 }
+
     /// The portable C inner product (the fallback used on CPUs without AVX2+FMA).
     public static func dotPortable(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) -> Float {
         vl_dot_f32_portable(a, b, count)

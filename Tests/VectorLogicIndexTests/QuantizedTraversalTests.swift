@@ -142,7 +142,7 @@ import VectorLogicIO
         let seed: UInt64 = 0x5EC8
         print("kernelsAndEncodingMatchReference seed \(seed)")
         var rng = SplitMix64(seed: seed)
-        for dimension in [1, 7, 8, 15, 16, 31, 32, 33, 100, 384, 385] {
+        for dimension in [1, 7, 8, 15, 16, 31, 32, 33, 63, 64, 65, 96, 100, 384, 385] {
             let row = (0..<dimension).map { _ in rng.unit() * 2 }
             let query = (0..<dimension).map { _ in rng.unit() }
             var lo = [Float](repeating: .infinity, count: dimension)
@@ -172,10 +172,11 @@ import VectorLogicIO
             for l2 in [vl_sq8_l2sq, vl_sq8_l2sq_portable] {
                 #expect(abs(Double(l2(offsets, step, codes, dimension)) - refL2) <= tolerance, "l2 d=\(dimension)")
             }
-            // The integer kernel is exact: int16 weights (|w| · 255 · d < 2^31 here) against an Int64 reference.
-            let wide = (0..<dimension).map { _ in Int16(Int(rng.unit() * 2_000)) }
+            // The integer kernels are exact: int16 weights of both signs (|w| · 255 · d < 2^31 here) against an Int64
+            // reference — the dispatched one (AVX-512 VNNI where the CPU has it), the AVX2 one and the portable one.
+            let wide = (0..<dimension).map { _ in Int16(Int(rng.unit() * 4_000) - 2_000) }
             let refWide = zip(wide, codes).reduce(Int64(0)) { $0 + Int64($1.0) * Int64($1.1) }
-            for dot in [vl_sq8_dot_i16, vl_sq8_dot_i16_portable] {
+            for dot in [vl_sq8_dot_i16, vl_sq8_dot_i16_avx2_only, vl_sq8_dot_i16_portable] {
                 #expect(Int64(dot(wide, codes, dimension)) == refWide, "i16 dot d=\(dimension)")
             }
         }
