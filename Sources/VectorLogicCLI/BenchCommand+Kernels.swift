@@ -22,6 +22,7 @@ enum KernelBench {
             let cold = BenchRunner.median((0..<3).map { _ in time(kernel, source: source, random: true) })
             lines.append("  \(name): \(BenchReport.number(hot, 1)) ns, \(BenchReport.number(cold, 1)) ns")
         }
+        lines += integerLines(source)
         lines.append(crcLine(source))
         return lines.joined(separator: "\n")
     }
@@ -45,21 +46,59 @@ enum KernelBench {
             + "\(BenchReport.number(dispatched, 2)), portable table \(BenchReport.number(portable, 2))"
     }
 
+    /// The quantized walk's integer kernel (int16 weights · one uint8 code per value), dispatched, AVX2 and portable,
+    /// over codes made from the base rows by one fixed affine map (the timing does not depend on the codes' values;
+    /// random rows are the walk's case: each code row is a cache miss unless prefetched).
+    private static func integerLines(_ source: FlatVectorSource) -> [String] {
+        typealias IntegerKernel = (UnsafePointer<Int16>, UnsafePointer<UInt8>, Int) -> Int32
+        let dimension = source.dimension
+        var codes = [UInt8](repeating: 0, count: source.count * dimension)
+        for row in 0..<source.count {
+            let values = source.vector(UInt32(row))
+            for index in 0..<dimension { codes[row * dimension + index] = UInt8(clamping: Int((values[index] + 0.5) * 255)) }
+        }
+        let query = source.vector(0)
+        // |w| ≤ 2,000: Σ |w|·255 stays below 2^31 up to 4,000 dimensions.
+        let weights = (0..<dimension).map { Int16(clamping: Int(max(-0.5, min(0.5, query[$0])) * 4_000)) }
+        let dispatched = Distance.usesAVX512VNNI ? "AVX-512 VNNI" : Distance.usesAVX2 ? "AVX2" : "portable"
+        let kernels: [(String, IntegerKernel)] = [
+            ("C dispatched integer SQ8 dot (\(dispatched))", { Distance.sq8DotInteger($0, $1, count: $2) }),
+            ("C AVX2 integer SQ8 dot", { Distance.sq8DotIntegerAVX2($0, $1, count: $2) }),
+            ("C portable integer SQ8 dot", { Distance.sq8DotIntegerPortable($0, $1, count: $2) }),
+        ]
+        return codes.withUnsafeBufferPointer { table in
+            guard let base = table.baseAddress else { return [] }
+            return kernels.map { name, kernel in
+                let run = { (random: Bool) in
+                    time(rows: source.count, random: random) { row in Float(kernel(weights, base + Int(row) * dimension, dimension)) }
+                }
+                let hot = BenchRunner.median((0..<3).map { _ in run(false) })
+                let cold = BenchRunner.median((0..<3).map { _ in run(true) })
+                return "  \(name): \(BenchReport.number(hot, 1)) ns, \(BenchReport.number(cold, 1)) ns"
+            }
+        }
+    }
+
     private static func time(_ kernel: Kernel, source: FlatVectorSource, random: Bool) -> Double {
+        let query = source.vector(0)
+        return time(rows: source.count, random: random) { row in kernel(query, source.vector(row), source.dimension) }
+    }
+
+    /// Nanoseconds per call of `body` over 2,000,000 calls: always row 1 (L1-resident), or rows drawn at random.
+    private static func time(rows: Int, random: Bool, _ body: (UInt32) -> Float) -> Double {
         let iterations = 2_000_000
-        let n = UInt64(max(source.count, 1))
+        let n = UInt64(max(rows, 1))
         var state: UInt64 = 0x1234_5678
         var sink: Float = 0
         let clock = ContinuousClock()
         let start = clock.now
-        let query = source.vector(0)
         for _ in 0..<iterations {
             var row: UInt32 = 1
             if random {
                 state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
                 row = UInt32((state >> 33) % n)
             }
-            sink += kernel(query, source.vector(row), source.dimension)
+            sink += body(row)
         }
         let ns = BenchRunner.seconds(clock.now - start) * 1e9 / Double(iterations)
         if sink.isNaN { print("") }  // keeps the work observable

@@ -22,6 +22,22 @@ public enum Distance {
     /// True when the integer SQ8 kernel (the quantized walk's) also uses AVX-512 VNNI on this CPU.
     public static var usesAVX512VNNI: Bool { vl_kernels_use_avx2() == 2 }
 
+    /// `Σ weights[i]·codes[i]` in exact integer arithmetic: the quantized walk's kernel (C, runtime-dispatched:
+    /// AVX-512 VNNI, AVX2 or portable). The caller keeps `Σ |weights[i]|·255 < 2^31`.
+    public static func sq8DotInteger(_ weights: UnsafePointer<Int16>, _ codes: UnsafePointer<UInt8>, count: Int) -> Int32 {
+        vl_sq8_dot_i16(weights, codes, count)
+    }
+
+    /// `sq8DotInteger` with the AVX2 kernel even where AVX-512 VNNI is dispatched (portable without AVX2).
+    public static func sq8DotIntegerAVX2(_ weights: UnsafePointer<Int16>, _ codes: UnsafePointer<UInt8>, count: Int) -> Int32 {
+        vl_sq8_dot_i16_avx2_only(weights, codes, count)
+    }
+
+    /// `sq8DotInteger`'s portable C fallback.
+    public static func sq8DotIntegerPortable(_ weights: UnsafePointer<Int16>, _ codes: UnsafePointer<UInt8>, count: Int) -> Int32 {
+        vl_sq8_dot_i16_portable(weights, codes, count)
+    }
+
     /// The portable C inner product (the fallback used on CPUs without AVX2+FMA).
     public static func dotPortable(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) -> Float {
         vl_dot_f32_portable(a, b, count)
