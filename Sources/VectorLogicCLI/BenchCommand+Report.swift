@@ -30,7 +30,7 @@ struct BenchReport {
 
     func json() -> String {
         let rows = results.map { r in
-            let parallel = r.parallelQPS.map { ",\"parallel_qps\":\(Self.number($0, 1)),\"scaling\":\(Self.number($0 / max(r.qps, 1e-9), 3))" } ?? ""
+            let parallel = r.parallelQPS.map { ",\"parallel_qps\":\(Self.number($0, 1)),\"scaling\":\(Self.number(r.scaling ?? $0 / max(r.qps, 1e-9), 3))" } ?? ""
             return "{\"ef\":\(r.ef),\"recall\":\(Self.number(r.recall, 4)),\"qps\":\(Self.number(r.qps, 1))\(parallel)}"
         }
         var out = "{\"vectors\":\(vectors),\"dimension\":\(dimension),\"build_seconds\":\(Self.number(buildSeconds, 3)),"
@@ -59,11 +59,11 @@ struct BenchReport {
                 + "mean degree \(Self.number(statistics.meanDegree, 2)), resident \(rssBytes / 1_048_576) MiB",
             "sq8 codes \(quantizedBytes) bytes, built in \(Self.number(quantizeSeconds, 3)) s",
             "searching the \(graph) graph, k = \(k), one thread, one query at a time",
-            "    ef   recall@\(k)        QPS" + (searchThreads > 1 ? "   QPS with \(searchThreads) threads   scaling" : ""),
+            "    ef   recall@\(k)        QPS" + (searchThreads > 1 ? "   QPS with \(searchThreads) threads   scaling (median of paired passes)" : ""),
         ]
         for r in results {
             var line = String(format: "%6d   %9.4f %10.1f", r.ef, r.recall, r.qps)
-            if let parallel = r.parallelQPS { line += String(format: " %21.1f %9.2fx", parallel, parallel / max(r.qps, 1e-9)) }
+            if let parallel = r.parallelQPS { line += String(format: " %21.1f %9.2fx", parallel, r.scaling ?? parallel / max(r.qps, 1e-9)) }
             lines.append(line)
         }
         if !filtered.isEmpty {

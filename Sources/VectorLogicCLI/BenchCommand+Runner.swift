@@ -15,6 +15,9 @@ enum BenchRunner {
         var qps: Double
         /// Total QPS with `--search-threads` threads searching at once (nil with one search thread).
         var parallelQPS: Double?
+        /// The median over repeats of (that pass's total QPS with `--search-threads` threads ÷ the one-thread pass just
+        /// before it); nil with one search thread.
+        var scaling: Double?
     }
 
     /// Filtered search at one selectivity and ef, against the exact filtered answer.
@@ -55,9 +58,12 @@ enum BenchRunner {
         Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
     }
 
-    /// One untimed pass for recall@k, then `repeats` timed passes; QPS is the median pass.
+    /// One untimed pass for recall@k, then `repeats` timed passes; QPS is the median pass. With `threads` > 1 each
+    /// one-thread pass is followed by a pass of `threads` threads at once, and the scaling is the median of the
+    /// pairs' ratios: this VM's speed drifts by up to 20% over seconds, so a ratio of two medians taken minutes apart
+    /// (one thread at every ef, then many threads at every ef, as before) measured the drift as much as the scaling.
     static func measure(_ search: Searcher, queries: FlatVectorSource, truth: [[Int32]], k: Int, ef: Int,
-                        repeats: Int) -> EfResult {
+                        repeats: Int, threads: Int = 1) -> EfResult {
         var hits = 0
         for q in 0..<queries.count {
             let found = search(queries.vector(UInt32(q)), k, ef, nil)
@@ -66,15 +72,21 @@ enum BenchRunner {
         }
         let recall = Double(hits) / Double(queries.count * min(k, truth.first?.count ?? k))
         var rates: [Double] = []
+        var parallelRates: [Double] = []
         var sink = 0
         let clock = ContinuousClock()
         for _ in 0..<repeats {
             let start = clock.now
             for q in 0..<queries.count { sink &+= search(queries.vector(UInt32(q)), k, ef, nil).count }
             rates.append(Double(queries.count) / seconds(clock.now - start))
+            if threads > 1 {
+                parallelRates.append(measureParallel(search, queries: queries, k: k, ef: ef, threads: threads, repeats: 1))
+            }
         }
         if sink == -1 { print("") }  // keeps the searches observable to the optimiser
-        return EfResult(ef: ef, recall: recall, qps: median(rates))
+        guard threads > 1 else { return EfResult(ef: ef, recall: recall, qps: median(rates)) }
+        let ratios = zip(parallelRates, rates).map { $0 / max($1, 1e-9) }
+        return EfResult(ef: ef, recall: recall, qps: median(rates), parallelQPS: median(parallelRates), scaling: median(ratios))
     }
 
     /// Total QPS of `threads` threads searching the same index at once, each running every query (from its own

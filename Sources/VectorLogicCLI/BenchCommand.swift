@@ -26,7 +26,7 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Neighbours per query.") var k: Int = 10
     @Option(help: "Threads used to build.") var threads: Int = 1
     @Option(name: .customLong("search-threads"),
-            help: "Also time this many threads searching at once (total QPS and its ratio to one thread).")
+            help: "Also time this many threads searching at once, each pass right after a one-thread pass (total QPS, and the median of the pairs' ratios).")
     var searchThreads: Int = 1
     @Option(help: "Timed passes over the queries per ef; the median is reported.") var repeats: Int = 3
     @Option(help: "Use only the first N base vectors (ground truth then no longer matches).") var limit: Int?
@@ -136,12 +136,7 @@ struct BenchCommand: ParsableCommand {
             searcher = { q, k, ef, accept in frozen.search(q, k: k, ef: ef, accept: accept) }
         }
         let results = efValues.map { ef in
-            var result = BenchRunner.measure(searcher, queries: queries, truth: truth, k: k, ef: ef, repeats: repeats)
-            if searchThreads > 1 {
-                result.parallelQPS = BenchRunner.measureParallel(searcher, queries: queries, k: k, ef: ef,
-                                                                 threads: searchThreads, repeats: repeats)
-            }
-            return result
+            BenchRunner.measure(searcher, queries: queries, truth: truth, k: k, ef: ef, repeats: repeats, threads: searchThreads)
         }
         var filtered: [BenchRunner.FilteredResult] = []
         for s in selectivities {
