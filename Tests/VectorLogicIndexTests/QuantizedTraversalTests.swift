@@ -169,7 +169,7 @@ import VectorLogicIO
             for dot in [vl_sq8_dot, vl_sq8_dot_portable] {
                 #expect(abs(Double(dot(weights, codes, dimension)) - refDot) <= tolerance, "dot d=\(dimension)")
             }
-            for l2 in [vl_sq8_l2sq, vl_sq8_l2sq_portable] {
+            for l2 in [vl_sq8_l2sq, vl_sq8_l2sq_avx2_only, vl_sq8_l2sq_portable] {
                 #expect(abs(Double(l2(offsets, step, codes, dimension)) - refL2) <= tolerance, "l2 d=\(dimension)")
             }
             // The integer kernels are exact: int16 weights of both signs (|w| · 255 · d < 2^31 here) against an Int64

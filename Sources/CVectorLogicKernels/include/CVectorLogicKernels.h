@@ -19,8 +19,8 @@ float vl_l2sq_f32(const float *a, const float *b, size_t n);
 float vl_dot_f32_portable(const float *a, const float *b, size_t n);
 /// Portable squared Euclidean distance; the fallback of vl_l2sq_f32.
 float vl_l2sq_f32_portable(const float *a, const float *b, size_t n);
-/// 2 when the dispatched kernels use AVX2+FMA and the integer SQ8 kernel AVX-512 VNNI on this CPU, 1 when AVX2+FMA
-/// only, else 0.
+/// 2 when the dispatched kernels use AVX2+FMA and the SQ8 walk kernels AVX-512 (F/BW/VNNI) on this CPU, 1 when
+/// AVX2+FMA only, else 0.
 int vl_kernels_use_avx2(void);
 
 /// SQ8 inner product `sum(weights[i] * codes[i])` (dispatched). With weights = query * step this is the row-dependent
@@ -31,6 +31,8 @@ float vl_sq8_l2sq(const float *offset, const float *step, const uint8_t *codes, 
 /// Portable fallbacks of the two SQ8 kernels.
 float vl_sq8_dot_portable(const float *weights, const uint8_t *codes, size_t n);
 float vl_sq8_l2sq_portable(const float *offset, const float *step, const uint8_t *codes, size_t n);
+/// vl_sq8_l2sq with its AVX2 kernel even where AVX-512 is dispatched (portable without AVX2), for the kernel tests.
+float vl_sq8_l2sq_avx2_only(const float *offset, const float *step, const uint8_t *codes, size_t n);
 /// Σ weights[i] · codes[i] in exact integer arithmetic (int16 weights, uint8 codes; AVX-512 VNNI `vpdpwssd` or AVX2
 /// `vpmaddwd` when available).
 /// The caller keeps Σ |weights[i]| · 255 < 2^31 so no partial sum overflows (`QuantizedRows.widen`).
