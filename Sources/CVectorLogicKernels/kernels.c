@@ -110,6 +110,15 @@ float vl_sq8_dot_portable(const float *weights, const uint8_t *codes, size_t n) 
     return s;
 }
 
+// The last n - i values of an SQ8 squared distance, added to `s` (the tail every vector kernel leaves).
+static inline float vl_sq8_l2sq_tail(const float *offset, const float *step, const uint8_t *codes, size_t i, size_t n, float s) {
+    for (; i < n; i++) {
+        float d = offset[i] - step[i] * (float)codes[i];
+        s += d * d;
+    }
+    return s;
+}
+
 float vl_sq8_l2sq_portable(const float *offset, const float *step, const uint8_t *codes, size_t n) {
     float acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
     size_t i = 0;
@@ -120,11 +129,7 @@ float vl_sq8_l2sq_portable(const float *offset, const float *step, const uint8_t
         }
     }
     float s = ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
-    for (; i < n; i++) {
-        float d = offset[i] - step[i] * (float)codes[i];
-        s += d * d;
-    }
-    return s;
+    return vl_sq8_l2sq_tail(offset, step, codes, i, n, s);
 }
 
 #ifdef VL_X86
@@ -160,12 +165,7 @@ __attribute__((target("avx2,fma"))) static float vl_sq8_l2sq_avx2(const float *o
         __m256 d0 = _mm256_fnmadd_ps(_mm256_loadu_ps(st + i), vl_load_u8x8(c + i), _mm256_loadu_ps(o + i));
         s0 = _mm256_fmadd_ps(d0, d0, s0);
     }
-    float s = vl_hsum256(_mm256_add_ps(s0, s1));
-    for (; i < n; i++) {
-        float d = o[i] - st[i] * (float)c[i];
-        s += d * d;
-    }
-    return s;
+    return vl_sq8_l2sq_tail(o, st, c, i, n, vl_hsum256(_mm256_add_ps(s0, s1)));
 }
 #endif
 
@@ -246,12 +246,7 @@ __attribute__((target("avx512f,avx512bw"))) static float vl_sq8_l2sq_avx512(cons
         __m512 d0 = _mm512_fnmadd_ps(_mm512_loadu_ps(st + i), c0, _mm512_loadu_ps(o + i));
         s0 = _mm512_fmadd_ps(d0, d0, s0);
     }
-    float s = _mm512_reduce_add_ps(_mm512_add_ps(s0, s1));
-    for (; i < n; i++) {
-        float d = o[i] - st[i] * (float)c[i];
-        s += d * d;
-    }
-    return s;
+    return vl_sq8_l2sq_tail(o, st, c, i, n, _mm512_reduce_add_ps(_mm512_add_ps(s0, s1)));
 }
 #endif
 
