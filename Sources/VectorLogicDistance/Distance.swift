@@ -19,7 +19,7 @@ public enum Distance {
     /// True when the dispatched C kernels use AVX2+FMA on this CPU.
     public static var usesAVX2: Bool { vl_kernels_use_avx2() != 0 }
 
-    /// True when the integer SQ8 kernel (the quantized walk's) also uses AVX-512 VNNI on this CPU.
+    /// True when the quantized walk's SQ8 kernels also use AVX-512 on this CPU (VNNI for the integer one).
     public static var usesAVX512VNNI: Bool { vl_kernels_use_avx2() == 2 }
 
     /// `Σ weights[i]·codes[i]` in exact integer arithmetic: the quantized walk's kernel (C, runtime-dispatched:

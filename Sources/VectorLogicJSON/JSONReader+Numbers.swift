@@ -182,7 +182,8 @@ extension JSONReader {
     /// search body is ~6,500 digits; one group costs about as much as two single digits (the HTTP benchmark's profile had
     /// 5.7% of the server's samples in `scanNumber`, the per-digit loop).
     @inline(__always) private mutating func eightDigitGroups(fraction: Bool, _ lexeme: inout NumberLexeme, _ significant: inout Int) {
-        // Bounded: each pass consumes 8 bytes of the body, and stops once 19 significant digits are held.
+        // Bounded: each pass consumes 8 bytes of the body; it stops before a group would take the mantissa past 19
+        // significant digits.
         while offset &+ 8 <= bytes.count {
             let word = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
             // All eight bytes are '0'…'9' exactly when no byte is below 0x30 (borrow into bit 7 of its lane) and none is

@@ -26,7 +26,8 @@ int vl_kernels_use_avx2(void);
 /// SQ8 inner product `sum(weights[i] * codes[i])` (dispatched). With weights = query * step this is the row-dependent
 /// part of `q · decode(codes)`.
 float vl_sq8_dot(const float *weights, const uint8_t *codes, size_t n);
-/// SQ8 squared distance `sum((offset[i] - step[i] * codes[i])^2)`; with offset = query - lo this is |q - decode(codes)|^2.
+/// SQ8 squared distance `sum((offset[i] - step[i] * codes[i])^2)`; with offset = query - lo this is |q - decode(codes)|^2
+/// (dispatched: AVX-512, AVX2 or portable; the Euclidean walk's kernel).
 float vl_sq8_l2sq(const float *offset, const float *step, const uint8_t *codes, size_t n);
 /// Portable fallbacks of the two SQ8 kernels.
 float vl_sq8_dot_portable(const float *weights, const uint8_t *codes, size_t n);
