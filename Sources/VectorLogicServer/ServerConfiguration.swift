@@ -116,6 +116,9 @@ public struct ServerConfiguration: Sendable {
     public var adminMaxStreams: Int = 32
     /// Time between two frames of the admin console's stream: one second (issue 13). Not a setting: tests shorten it.
     public var adminFrameIntervalMilliseconds: Int = 1_000
+    /// Whether `SearchLane` answers plain searches on the event loop (always on in the server; not a command-line
+    /// setting). Off: every request takes the router's path — the tests compare the two answers, the benchmarks the cost.
+    public var searchLane: Bool = true
 
     /// The defaults.
     public init() {}

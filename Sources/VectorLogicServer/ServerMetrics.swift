@@ -21,6 +21,8 @@ final class ServerMetrics: Sendable {
         var latency: CoreMetrics.Timer
     }
 
+    /// Made once: it is counted on the event loop for every search the lane answers.
+    private let laneAnswers: CoreMetrics.Counter
     private let requestMeters = Locked<[RequestKey: Meters]>([:])
     /// Engine counters last seen, so Prometheus counters advance by the difference.
     private let lastTotals = Locked<[String: Int64]>([:])
@@ -36,6 +38,7 @@ final class ServerMetrics: Sendable {
             .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5), .seconds(10),
         ]
         self.factory = factory
+        laneAnswers = CoreMetrics.Counter(label: "vectorlogic_search_lane_answers_total", factory: factory)
     }
 
     /// Counts one answered request and its latency under its route template and status.
@@ -55,6 +58,11 @@ final class ServerMetrics: Sendable {
         meters.requests.increment()
         meters.latency.recordNanoseconds(nanoseconds)
     }
+
+    /// Counts a request `SearchLane` answered on the event loop (`vectorlogic_search_lane_answers_total`); the
+    /// request is also counted in `vectorlogic_http_requests_total` like any other.
+    func recordLaneAnswer() { laneAnswers.increment() }
+
 
     /// Counts a request refused by a rate limit (`vectorlogic_rate_limited_total{class}`).
     func recordRateLimited(endpointClass: String) {

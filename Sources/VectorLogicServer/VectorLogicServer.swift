@@ -54,10 +54,18 @@ public enum VectorLogicServer {
                       use: policy.guarded(shadowed.definition.route, shadowed.handler))
         }
         let host = configuration.host
+        let serverName = "VectorLogic"
         let timeouts = ConnectionGuard.Timeouts(header: .milliseconds(Int64(configuration.headerTimeoutMilliseconds)),
                                                 body: .milliseconds(Int64(configuration.bodyTimeoutMilliseconds)),
                                                 idle: .milliseconds(Int64(configuration.idleTimeoutMilliseconds)))
-        let http1 = HTTP1Channel.Configuration(additionalChannelHandlers: [ConnectionGuard(timeouts: timeouts)])
+        let lane = configuration.searchLane
+            ? SearchLane.Shared(table: table, state: state, policy: policy, logger: logger, strictTransportSecurity: tls != nil,
+                                serverName: serverName)
+            : nil
+        let http1 = HTTP1Channel.Configuration(additionalChannelHandlers: {
+            let guarded = ConnectionGuard(timeouts: timeouts)
+            return lane.map { [guarded, SearchLane(shared: $0)] } ?? [guarded]
+        }())
         let plain = HTTPServerBuilder { responder in LoopPinnedChannel(base: HTTP1Channel(responder: responder, configuration: http1)) }
         #if TLS
         let server = tls.map { store in
@@ -71,7 +79,7 @@ public enum VectorLogicServer {
         var app = Application(
             router: router,
             server: server,
-            configuration: .init(address: .hostname(host, port: configuration.port), serverName: "VectorLogic",
+            configuration: .init(address: .hostname(host, port: configuration.port), serverName: serverName,
                                  availableConnectionsDelegate: CountedConnections(configuration.maxConnections, gauge: state.connections)),
             onServerRunning: { channel in
                 await onListening(host, channel.localAddress?.port ?? configuration.port)

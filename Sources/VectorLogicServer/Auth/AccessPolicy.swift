@@ -74,15 +74,38 @@ struct AccessPolicy: Sendable {
         context.apiKeyRateLimit = record.rateLimitPerMinute
     }
 
-    private func presentedKey(_ request: Request) -> String? {
-        if let header = request.headers[Self.apiKeyHeader], !header.isEmpty { return header }
-        if let authorization = request.headers[.authorization] {
+    /// The key `headers` present (`X-API-Key`, else `Authorization: Bearer`).
+    static func presentedKey(_ headers: HTTPFields) -> String? {
+        if let header = headers[Self.apiKeyHeader], !header.isEmpty { return header }
+        if let authorization = headers[.authorization] {
             let parts = authorization.split(separator: " ", maxSplits: 1)
             if parts.count == 2, parts[0].lowercased() == "bearer" {
                 let token = String(parts[1].drop { $0 == " " || $0 == "\t" })
                 if !token.isEmpty { return token }
             }
         }
+        return nil
+    }
+
+    /// What `guarded` decides for a request that passes, without suspending (`SearchLane`, on the event loop, with the
+    /// in-process buckets only): nil when the request must go through the router instead — a missing, bad or
+    /// underpowered key, or an address out of authentication attempts (the router answers those and counts them).
+    /// Otherwise the key (nil for an open route or with auth off) and the rate-limit decision, or `AccessDenied`
+    /// (429) when a bucket is empty — charged exactly as `guarded` charges.
+    func admitWithoutSuspending(_ route: APIRoute, headers: HTTPFields, client: String) throws -> (key: APIKeyRecord?, decision: RateLimiter.Decision?)? {
+        var record: APIKeyRecord?
+        if let keys, let needed = route.permission {
+            guard !limits.authFailuresExhausted(client: client), let secret = Self.presentedKey(headers),
+                  case .valid(let found) = keys.authenticate(secret),
+                  found.permissions.contains(.admin) || found.permissions.contains(needed) else { return nil }
+            record = found
+        }
+        let decision = try limits.chargeLocally(route.rateClass, client: client, keyID: record?.id, keyLimit: record?.rateLimitPerMinute ?? 0)
+        return (record, decision)
+    }
+
+    private func presentedKey(_ request: Request) -> String? {
+        if let key = Self.presentedKey(request.headers) { return key }
         if allowQueryKey, let value = request.uri.queryParameters["api_key"], !value.isEmpty { return String(value) }
         return nil
     }

@@ -26,19 +26,27 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
         } catch {
             response = try APIError.from(error).response(from: request, context: context)
         }
-        response.headers[.xContentTypeOptions] = "nosniff"
-        response.headers[Self.referrerPolicy] = "no-referrer"
-        response.headers[Self.frameOptions] = "DENY"
-        if response.headers[.cacheControl] == nil, context.facts.keyed || Self.presentsKey(request) {
-            response.headers[.cacheControl] = "no-store"
-        }
-        if strictTransportSecurity { response.headers[.strictTransportSecurity] = Self.hstsValue }
+        Self.apply(to: &response.headers, keyed: context.facts.keyed || Self.presentsKey(request), strictTransportSecurity: strictTransportSecurity)
         return response
+    }
+
+    /// Adds the headers every answer carries (also those `SearchLane` writes itself); `keyed`: a route that needs a
+    /// key, or a request that presents one, so the answer is not cached.
+    static func apply(to headers: inout HTTPFields, keyed: Bool, strictTransportSecurity: Bool) {
+        headers[.xContentTypeOptions] = "nosniff"
+        headers[referrerPolicy] = "no-referrer"
+        headers[frameOptions] = "DENY"
+        if headers[.cacheControl] == nil, keyed { headers[.cacheControl] = "no-store" }
+        if strictTransportSecurity { headers[.strictTransportSecurity] = hstsValue }
     }
 
     /// Whether the request carries something that looks like a key (header, bearer token or `?api_key=`), valid or not.
     static func presentsKey(_ request: Request) -> Bool {
-        request.headers[AccessPolicy.apiKeyHeader] != nil || request.headers[.authorization] != nil
-            || request.uri.query?.contains("api_key=") == true
+        presentsKey(headers: request.headers) || request.uri.query?.contains("api_key=") == true
+    }
+
+    /// Whether `headers` carry something that looks like a key (`X-API-Key` or `Authorization`), valid or not.
+    static func presentsKey(headers: HTTPFields) -> Bool {
+        headers[AccessPolicy.apiKeyHeader] != nil || headers[.authorization] != nil
     }
 }

@@ -40,34 +40,45 @@ struct RequestLogMiddleware: RouterMiddleware {
             response = try APIError.from(error).response(from: request, context: context)
         }
         response.headers[RequestLogMiddleware.requestIDHeader] = context.requestID
+        Self.record(state: state, logger: logger, method: request.method, route: context.endpointPath ?? "NotFound",
+                    status: response.status.code, since: start, requestID: context.requestID, client: context.clientAddress,
+                    bytesIn: declaredLength ?? context.facts.bytesIn, bytesOut: response.body.contentLength ?? 0,
+                    userAgent: request.headers[.userAgent], keyID: context.facts.keyID)
+        return response
+    }
+
+    /// Counts a finished request in the metrics and logs its line (also for the answers `SearchLane` writes itself).
+    static func record(state: ServerState, logger: Logger, method: HTTPRequest.Method, route: String, status: Int,
+                       since start: ContinuousClock.Instant, requestID: String, client: String, bytesIn: Int, bytesOut: Int,
+                       userAgent: String?, keyID: String?) {
         let elapsed = ContinuousClock.now - start
         let nanoseconds = elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000
-        let route = context.endpointPath ?? "NotFound"
-        state.metrics.recordRequest(route: route, method: request.method.rawValue, status: response.status.code,
-                                    nanoseconds: nanoseconds)
+        state.metrics.recordRequest(route: route, method: method.rawValue, status: status, nanoseconds: nanoseconds)
         var metadata: Logger.Metadata = [
-            "method": .string(request.method.rawValue),
+            "method": .string(method.rawValue),
             "route": .string(route),
-            "status": .stringConvertible(response.status.code),
+            "status": .stringConvertible(status),
             "duration_ms": .stringConvertible(Double(nanoseconds / 1_000) / 1_000),
-            "request_id": .string(context.requestID),
-            "client": .string(context.clientAddress),
-            "bytes_in": .stringConvertible(declaredLength ?? context.facts.bytesIn),
-            "bytes_out": .stringConvertible(response.body.contentLength ?? 0),
+            "request_id": .string(requestID),
+            "client": .string(client),
+            "bytes_in": .stringConvertible(bytesIn),
+            "bytes_out": .stringConvertible(bytesOut),
         ]
-        if let agent = request.headers[.userAgent] { metadata["user_agent"] = .string(Self.printable(agent, limit: Self.maxUserAgent)) }
-        if let keyID = context.facts.keyID { metadata["key_id"] = .string(keyID) }
+        if let userAgent { metadata["user_agent"] = .string(Self.printable(userAgent, limit: Self.maxUserAgent)) }
+        if let keyID { metadata["key_id"] = .string(keyID) }
         if nanoseconds >= Int64(state.configuration.slowRequestMilliseconds) * 1_000_000 {
             logger.warning("slow request", metadata: metadata)
         } else {
             logger.info("request", metadata: metadata)
         }
-        return response
     }
 
     /// The client's id when it is 1–128 visible ASCII characters; otherwise 16 random hex digits.
-    static func requestID(from request: Request) -> String {
-        if let given = request.headers[requestIDHeader], !given.isEmpty, given.utf8.count <= 128,
+    static func requestID(from request: Request) -> String { requestID(given: request.headers[requestIDHeader]) }
+
+    /// `given` when it is 1–128 visible ASCII characters; otherwise 16 random hex digits.
+    static func requestID(given: String?) -> String {
+        if let given, !given.isEmpty, given.utf8.count <= 128,
            given.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) {
             return given
         }

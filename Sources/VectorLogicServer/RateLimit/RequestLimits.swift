@@ -48,25 +48,45 @@ struct RequestLimits: Sendable {
     /// Takes the tokens `rateClass` costs, or throws 429. Nil: no bucket applies (no headers to add), or the shared
     /// store did not answer and fails open.
     func charge(_ rateClass: RateClass, context: AppRequestContext) async throws -> RateLimiter.Decision? {
-        guard rateClass != .unlimited, perClient > 0 || searchPerClient > 0 || context.apiKeyID != nil else { return nil }
-        let client = RateLimiter.clientKey(context.clientAddress)
+        guard let shared else {
+            return try chargeLocally(rateClass, client: context.clientAddress, keyID: context.apiKeyID, keyLimit: context.apiKeyRateLimit)
+        }
+        guard let (charges, keyCharge) = Self.charges(rateClass, perClient: perClient, searchPerClient: searchPerClient,
+                                                      client: context.clientAddress, keyID: context.apiKeyID,
+                                                      keyLimit: context.apiKeyRateLimit) else { return nil }
+        // One round trip for every bucket; key buckets are named by key id, address buckets carry the window.
+        var buckets = charges.map { SharedRateLimitStore.Bucket(key: "\($0.key) \(windowMilliseconds)", limit: $0.limit,
+                                                                 windowMilliseconds: windowMilliseconds) }
+        if let keyCharge {
+            buckets.insert(.init(key: "key " + keyCharge.key, limit: keyCharge.limit, windowMilliseconds: Self.keyWindowMilliseconds), at: 0)
+        }
+        return try judged(try await shared.take(buckets), rateClass)
+    }
+
+    /// `charge` against the in-process buckets (no shared store), without suspending: `SearchLane` calls it on the
+    /// event loop. Throws `AccessDenied` (429) when a bucket is empty.
+    func chargeLocally(_ rateClass: RateClass, client: String, keyID: String?, keyLimit: Int) throws -> RateLimiter.Decision? {
+        precondition(shared == nil, "the shared store's buckets are charged through charge(_:context:)")
+        guard let (charges, keyCharge) = Self.charges(rateClass, perClient: perClient, searchPerClient: searchPerClient,
+                                                      client: client, keyID: keyID, keyLimit: keyLimit) else { return nil }
+        return try judged(localDecision(charges, keyCharge: keyCharge), rateClass)
+    }
+
+    /// The address buckets and the key bucket a request of `rateClass` draws from; nil when none applies.
+    private static func charges(_ rateClass: RateClass, perClient: Int, searchPerClient: Int, client address: String, keyID: String?,
+                                keyLimit: Int) -> ([RateLimiter.Charge], RateLimiter.Charge?)? {
+        guard rateClass != .unlimited, perClient > 0 || searchPerClient > 0 || keyID != nil else { return nil }
+        let client = RateLimiter.clientKey(address)
         var charges: [RateLimiter.Charge] = []
         if perClient > 0 { charges.append(.init(key: "ip " + client, limit: perClient)) }
         if rateClass == .search && searchPerClient > 0 { charges.append(.init(key: "search " + client, limit: searchPerClient)) }
-        let keyCharge = context.apiKeyID.map { RateLimiter.Charge(key: $0, limit: max(1, context.apiKeyRateLimit)) }
+        let keyCharge = keyID.map { RateLimiter.Charge(key: $0, limit: max(1, keyLimit)) }
         guard !charges.isEmpty || keyCharge != nil else { return nil }
-        let decision: RateLimiter.Decision?
-        if let shared {
-            // One round trip for every bucket; key buckets are named by key id, address buckets carry the window.
-            var buckets = charges.map { SharedRateLimitStore.Bucket(key: "\($0.key) \(windowMilliseconds)", limit: $0.limit,
-                                                                     windowMilliseconds: windowMilliseconds) }
-            if let keyCharge {
-                buckets.insert(.init(key: "key " + keyCharge.key, limit: keyCharge.limit, windowMilliseconds: Self.keyWindowMilliseconds), at: 0)
-            }
-            decision = try await shared.take(buckets)
-        } else {
-            decision = localDecision(charges, keyCharge: keyCharge)
-        }
+        return (charges, keyCharge)
+    }
+
+    /// The decision, or a 429 (counted) when it refuses.
+    private func judged(_ decision: RateLimiter.Decision?, _ rateClass: RateClass) throws -> RateLimiter.Decision? {
         guard let decision else { return nil }
         guard decision.allowed else {
             metrics.recordRateLimited(endpointClass: rateClass == .search ? "search" : "other")
@@ -89,8 +109,18 @@ struct RequestLimits: Sendable {
     }
 
     /// The failed-authentication bucket of the request's client address.
-    private func failureBucket(_ context: AppRequestContext) -> RateLimiter.Charge {
-        RateLimiter.Charge(key: "auth " + RateLimiter.clientKey(context.clientAddress), limit: authFailuresPerClient)
+    private func failureBucket(_ context: AppRequestContext) -> RateLimiter.Charge { failureBucket(client: context.clientAddress) }
+
+    private func failureBucket(client: String) -> RateLimiter.Charge {
+        RateLimiter.Charge(key: "auth " + RateLimiter.clientKey(client), limit: authFailuresPerClient)
+    }
+
+    /// Whether the in-process failed-authentication bucket of `client` is empty (`checkAuthFailures` would refuse);
+    /// `SearchLane` leaves such a request to the router, which answers it.
+    func authFailuresExhausted(client: String) -> Bool {
+        precondition(shared == nil, "the shared store's buckets are read through checkAuthFailures")
+        guard authFailuresPerClient > 0 else { return false }
+        return !failureLimiter.peek(failureBucket(client: client), now: now).allowed
     }
 
     /// 429 when the client address has no failed authentications left in its bucket.

@@ -46,9 +46,23 @@ public struct APIRoute: Sendable, Hashable, CustomStringConvertible {
 /// A route and its handler.
 struct RouteDefinition: Sendable {
     typealias Handler = @Sendable (Request, AppRequestContext) async throws -> Response
+    /// The same route answered on the event loop without suspending (`SearchLane`): from the template's parameters and
+    /// the whole body, the work that computes the success body once the request is admitted — or nil, and any thrown
+    /// error, to leave the request to `handler` (it would suspend, or it fails: the router's path answers failures).
+    /// It must change nothing before the returned work runs.
+    typealias LaneHandler = @Sendable (_ parameters: [Substring: Substring], _ body: ByteBuffer) throws -> (@Sendable () throws -> [UInt8])?
 
     let route: APIRoute
     let handler: Handler
+    /// The event-loop answer, for the routes whose common case is worth it (the single search).
+    private(set) var lane: LaneHandler?
+
+    /// This route with `lane` as its event-loop answer.
+    func answeredOnEventLoop(_ lane: @escaping LaneHandler) -> Self {
+        var copy = self
+        copy.lane = lane
+        return copy
+    }
 
     init(_ method: HTTPRequest.Method, _ path: String, _ permission: APIKeyPermission?, operation: String? = nil,
          rate: RateClass = .general, body: BodyKeys? = nil, _ handler: @escaping Handler) {

@@ -12,6 +12,15 @@ extension Routes {
             let collection = try parameter(context, "collection")
             let body = try await state.body.decode(request) { reader in try SearchBody.decode(&reader, keys: SearchBody.keys) }
             return try await search(body, in: collection, state: state, channel: context.channel)
+        }.answeredOnEventLoop { parameters, buffer in
+            // The common case — a vector, a light search (`isLightSearch`), no embedding — without the router's
+            // suspensions; a text query or a search that needs a worker takes the handler above.
+            guard let collection = parameters["collection"].map(String.init) else { return nil }
+            let body = try RequestBody.decode(buffer, allowEmpty: false) { reader in try SearchBody.decode(&reader, keys: SearchBody.keys) }
+            guard body.vector != nil else { return nil }
+            let searchRequest = try body.request()
+            guard state.database.isLightSearch(collection, searchRequest) else { return nil }
+            return { try answerSearch(body, searchRequest, in: collection, state: state, budget: state.makeBudget()) }
         },
         // A batch draws one token from the search bucket, like one search: rate limits count requests (round trips),
         // and a batch's cost is bounded by `Limits.maxSearchBatch` queries and the request budget (README "Limits").
@@ -163,10 +172,15 @@ extension Routes {
 
     private static func runSearch(_ body: SearchBody, _ searchRequest: SearchRequest, in collection: String, state: ServerState,
                                   budget: RequestBudget) throws -> Response {
+        JSONResponse.make(status: .ok, bytes: try answerSearch(body, searchRequest, in: collection, state: state, budget: budget))
+    }
+
+    /// Runs one search and writes its answer (`searchAnswer`).
+    private static func answerSearch(_ body: SearchBody, _ searchRequest: SearchRequest, in collection: String, state: ServerState,
+                                     budget: RequestBudget) throws -> [UInt8] {
         let start = ContinuousClock.now
         let matches = try state.database.search(collection, searchRequest, budget: budget)
-        let queryTime = milliseconds(since: start)
-        return JSONResponse.make(status: .ok, bytes: searchAnswer(matches, body, searchRequest, queryTimeMs: queryTime))
+        return searchAnswer(matches, body, searchRequest, queryTimeMs: milliseconds(since: start))
     }
 
     /// The bytes of a search answer: the envelope around `{"matches":[…],"query_time_ms":t}` (also what the JSON
