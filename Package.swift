@@ -178,10 +178,12 @@ let package = Package(
                 "VectorLogicPersonas", "VectorLogicAccess", "VectorLogicEmbedding",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ]
+            ],
+            exclude: ["misbehaving_provider.py"]  // run by a test through #filePath, not a resource
         ),
         .testTarget(name: "VectorLogicRedisTests", dependencies: ["VectorLogicRedis", "VectorLogicTestSupport", .product(name: "NIOCore", package: "swift-nio")]),
-        .testTarget(name: "VectorLogicEmbeddingTests", dependencies: ["VectorLogicEmbedding", "CVectorLogicEmbeddingKernels", "VectorLogicJSON"]),
+        .testTarget(name: "VectorLogicEmbeddingTests", dependencies: ["VectorLogicEmbedding", "CVectorLogicEmbeddingKernels", "VectorLogicJSON"],
+                    exclude: ["reference_tokenizer.py"]),  // run by a test through #filePath
         .testTarget(name: "VectorLogicPersonasTests", dependencies: ["VectorLogicPersonas", "VectorLogicAccess", "VectorLogicSQLite", "VectorLogicJSON", "VectorLogicSync"]),
 
         // Offline tools (inspect/verify/repair) end to end, incl. the built `vectorlogic` executable's exit codes.

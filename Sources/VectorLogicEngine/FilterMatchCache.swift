@@ -1,5 +1,6 @@
 import Synchronization
 import VectorLogicFilter
+import VectorLogicSync
 
 /// The rows of one immutable segment that match a filter, kept for the filters asked most recently.
 ///
@@ -20,7 +21,7 @@ final class FilterMatchCache: Sendable {
         let rows: Bitset
     }
 
-    private let entries = Mutex<[Entry]>([])
+    private let entries = Locked<[Entry]>([])
     /// How many match sets were computed (tests: a repeated filter is computed once).
     let computed = Atomic<Int>(0)
 

@@ -45,7 +45,7 @@ import VectorLogicJSON
             (try? String(contentsOfFile: control + "/pid", encoding: .utf8)).flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
         }
 
-        func touch(_ name: String) { FileManager.default.createFile(atPath: control + "/" + name, contents: Data()) }
+        func touch(_ name: String) { #expect(FileManager.default.createFile(atPath: control + "/" + name, contents: Data()), "control file \(name)") }
         func exists(_ name: String) -> Bool { FileManager.default.fileExists(atPath: control + "/" + name) }
     }
 

@@ -4,8 +4,8 @@ import HTTPTypes
 import Logging
 import NIOCore
 import NIOHTTPTypes
-import Synchronization
 import VectorLogicAccess
+import VectorLogicSync
 
 /// Answers the routes that declare a `RouteDefinition.LaneHandler` (the single search) on the connection's event loop,
 /// in front of Hummingbird's router, and hands every other request to the router unchanged.
@@ -96,13 +96,15 @@ final class SearchLane: ChannelDuplexHandler, RemovableChannelHandler {
             routerUnanswered += 1
             context.fireChannelRead(data)
         case .body(var part):
-            guard held != nil else { return context.fireChannelRead(data) }
+            guard var request = held else { return context.fireChannelRead(data) }
             // A body longer than its Content-Length cannot reach here (the HTTP decoder frames by it); bound anyway.
-            guard held!.body.readableBytes + part.readableBytes <= shared.maxBodyBytes else {
+            guard request.body.readableBytes + part.readableBytes <= shared.maxBodyBytes else {
                 handOver(context)
                 return context.fireChannelRead(data)
             }
-            held!.body.writeBuffer(&part)
+            held = nil  // the buffer's only owner is `request` while it grows (no copy on write)
+            request.body.writeBuffer(&part)
+            held = request
         case .end:
             guard let request = held else { return context.fireChannelRead(data) }
             if answer(context, request) {
@@ -220,7 +222,7 @@ final class SearchLane: ChannelDuplexHandler, RemovableChannelHandler {
 
 /// The `Date` header (RFC 9110 IMF-fixdate, `Sun, 06 Nov 1994 08:49:37 GMT`), formatted once a second.
 final class HTTPDate: Sendable {
-    private let cache = Mutex<(second: Int64, text: String)>((-1, ""))
+    private let cache = Locked<(second: Int64, text: String)>((-1, ""))
 
     /// The current time's header value.
     func now() -> String {
