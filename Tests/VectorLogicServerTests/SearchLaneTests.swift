@@ -204,6 +204,76 @@ import VectorLogicJSON
         }
     }
 
+    /// A client that pipelines searches and reads none of its answers holds the server back (the lane leaves requests
+    /// to the router while the connection cannot take more output); once it reads, every answer arrives, in order.
+    /// Before: the lane answered every request it read, so the server read on and queued answers without bound.
+    @Test func aClientThatDoesNotReadIsNotAnsweredAhead() async throws {
+        try await withServer { server in
+            // Ten rows with 60 KB of metadata each: an answer is ~600 KB, past the write high-water mark (64 KiB) and a
+            // seventh of the most the kernel buffers for a socket's output here (tcp_wmem max 4 MiB).
+            let blob = String(repeating: "m", count: 60_000)
+            let rows = (0..<10).map { #"{"id":"r\#($0)","values":[1,\#($0),0],"metadata":{"blob":"\#(blob)"}}"# }
+            _ = try await server.call("POST", "/v1/collections", #"{"name":"s","dimension":3,"metric":"cosine"}"#)
+            let made = try await server.call("POST", "/v1/collections/s/vectors", #"{"vectors":["# + rows.joined(separator: ",") + "]}")
+            #expect(made.status == 200, "\(made.text)")
+            let json = #"{"vector":[1,1,0],"k":10,"include_metadata":true}"#
+            let one = "POST /v1/collections/s/search HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                + "Content-Length: \(json.utf8.count)\r\n\r\n" + json
+            let requests = 60  // 10 KB of requests: all of them reach the server at once
+            let payload = Array(String(repeating: one, count: requests).utf8)
+            let fd = try HTTPTestClient.connectedSocket(port: server.port, timeoutSeconds: 30, receiveBuffer: 4_096)
+            defer { close(fd) }
+            var sent = 0
+            while sent < payload.count {
+                let count = payload.withUnsafeBytes { raw in send(fd, raw.baseAddress! + sent, raw.count - sent, Int32(MSG_NOSIGNAL)) }
+                guard count > 0 else { break }
+                sent += count
+            }
+            #expect(sent == payload.count)
+            try await Task.sleep(for: .seconds(1))
+            func searchesAnswered() async throws -> Int {
+                let metrics = try await server.call("GET", "/metrics").text
+                return metrics.split(separator: "\n")
+                    .filter { $0.hasPrefix("vectorlogic_http_requests_total{") && $0.contains("/search\"") }
+                    .compactMap { Int($0.split(separator: " ").last ?? "") }.reduce(0, +)
+            }
+            // A few answers fill the socket buffers and the first queued one; the rest wait for the client (all 60 before).
+            let ahead = try await searchesAnswered()
+            #expect(ahead <= 20, "answered \(ahead) of \(requests) searches to a client that reads nothing")
+            // Now read: every answer arrives, complete.
+            let bodies = try await Task.detached { () throws -> [String] in
+                var buffer: [UInt8] = []
+                var bodies: [String] = []
+                var chunk = [UInt8](repeating: 0, count: 1 << 16)
+                let separator = Array("\r\n\r\n".utf8)
+                // Bounded: each pass reads ≥ 1 byte or stops; at most `requests` answers of < 1 MB each are expected.
+                while bodies.count < requests, buffer.count < requests << 20 {
+                    let count = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress!, $0.count, 0) }
+                    guard count > 0 else { break }
+                    buffer.append(contentsOf: chunk[0..<count])
+                    // Take every complete answer at the front of the buffer.
+                    while let headEnd = (0...max(0, min(buffer.count, 4_096) - separator.count)).first(where: {
+                        buffer.count >= $0 + separator.count && Array(buffer[$0..<($0 + separator.count)]) == separator
+                    }) {
+                        let head = String(decoding: buffer[..<headEnd], as: UTF8.self)
+                        guard head.hasPrefix("HTTP/1.1 200"),
+                              let lengthLine = head.split(separator: "\r\n").first(where: { $0.lowercased().hasPrefix("content-length:") }),
+                              let length = Int(lengthLine.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) else {
+                            throw HTTPClientError(description: "unexpected answer head: \(head)")
+                        }
+                        let bodyStart = headEnd + separator.count
+                        guard buffer.count >= bodyStart + length else { break }
+                        bodies.append(String(decoding: buffer[bodyStart..<(bodyStart + length)], as: UTF8.self))
+                        buffer.removeFirst(bodyStart + length)
+                    }
+                }
+                return bodies
+            }.value
+            #expect(bodies.count == requests, "every search answered once the client reads")
+            #expect(bodies.allSatisfy { $0.components(separatedBy: #""id":"r"#).count - 1 == 10 }, "each answer has all ten rows")
+        }
+    }
+
     /// `HTTPDate` formats like Hummingbird's `Date` header.
     @Test func dateHeaderFormat() {
         #expect(HTTPDate.format(0) == "Thu, 01 Jan 1970 00:00:00 GMT")
