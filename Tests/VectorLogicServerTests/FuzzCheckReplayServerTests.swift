@@ -7,6 +7,6 @@ struct FuzzCheckReplayServerTests {
     @Test func requestBodyFailCasesAndSeedsPass() throws {
         let inputs = try FuzzInputs.failCases("FuzzRequestBodies") + FuzzInputs.seeds("FuzzRequestBodies")
         #expect(inputs.count >= 5)
-        for (name, bytes) in inputs { #expect(bytes.withUnsafeBytes(ServerFuzzChecks.personaAndKeyBodies) == nil, "\(name)") }
+        for (name, bytes) in inputs { #expect(bytes.withUnsafeBytes(ServerFuzzChecks.requestBodies) == nil, "\(name)") }
     }
 }

@@ -3,12 +3,13 @@ import VectorLogicPersonas
 import VectorLogicAccess
 
 /// The request-body fuzz property (`Fuzz/Sources/FuzzRequestBodies`, replayed by `FailCaseReplayServerTests`): the
-/// input is offered as each persona and key body (`PersonaFields`, `MemoryBody`, `MemorySearchBody`, `CreateKeyBody`),
-/// exactly as a route decodes it; what one accepts, written back as JSON, is accepted again with the same fields.
+/// input is offered as each persona and key body (`PersonaFields`, `MemoryBody`, `MemorySearchBody`, `CreateKeyBody`)
+/// and each search body (`SearchBody` with the `/v1` and the short routes' keys, `SearchBatchBody`), exactly as a route
+/// decodes it; what one accepts, written back as JSON, is accepted again with the same fields.
 /// Nothing traps. Nil when every kind refuses the input or passes, else what broke.
 @_spi(Fuzzing) public enum ServerFuzzChecks {
-    /// Checks every persona and key body decoder on `input`.
-    public static func personaAndKeyBodies(_ input: UnsafeRawBufferPointer) -> String? {
+    /// Checks every persona, key and search body decoder on `input`.
+    public static func requestBodies(_ input: UnsafeRawBufferPointer) -> String? {
         for kind in BodyKind.allCases {
             guard let fields = decode(kind, input) else { continue }
             let text = JSONWriter.bytes(fields)
@@ -20,6 +21,8 @@ import VectorLogicAccess
 
     enum BodyKind: CaseIterable {
         case persona, memory, memorySearch, createKey
+        /// `/v1/…/search` (also what `SearchLane` decodes), the short routes' lenient form, and the batch route.
+        case search, shortSearch, searchBatch
     }
 
     /// The fields a route would take from `bytes`, as JSON; nil when the route answers 400.
@@ -32,6 +35,9 @@ import VectorLogicAccess
             case .memory: fields = json(try MemoryBody.decode(&reader))
             case .memorySearch: fields = json(try MemorySearchBody.decode(&reader))
             case .createKey: fields = json(try CreateKeyBody.decode(&reader))
+            case .search: fields = json(try SearchBody.decode(&reader, keys: SearchBody.keys))
+            case .shortSearch: fields = json(try SearchBody.decode(&reader, keys: SearchBody.shortKeys))
+            case .searchBatch: fields = .object(JSONObject([("queries", .array(try SearchBatchBody.decode(&reader).map(json)))]))
             }
             try reader.finish()
             return fields
@@ -59,6 +65,18 @@ import VectorLogicAccess
         var object = JSONObject([("limit", .number(Double(search.limit))), ("threshold", .number(search.threshold))])
         if let vector = search.vector { object["vector"] = floats(vector) }
         if let query = search.query { object["query"] = .string(query) }
+        return .object(object)
+    }
+
+    /// A search body's fields under their canonical keys. The filter is left out: its parser has its own target
+    /// (`FuzzFilter`), and written back without it the rest must read the same.
+    static func json(_ search: SearchBody) -> JSONValue {
+        var object = JSONObject([("k", .number(Double(search.k))), ("include_metadata", .bool(search.includeMetadata)),
+                                 ("include_values", .bool(search.includeValues)), ("include_document", .bool(search.includeDocument))])
+        if let vector = search.vector { object["vector"] = floats(vector) }
+        if let query = search.query { object["query"] = .string(query) }
+        if let ef = search.ef { object["ef"] = .number(Double(ef)) }
+        if search.thresholdGiven { object["threshold"] = search.thresholdAsSent.map(JSONValue.number) ?? .null }
         return .object(object)
     }
 
