@@ -186,7 +186,7 @@ extension Database {
             let start = ContinuousClock.now
             defer { timings.flushes[job.number] = ContinuousClock.now - start }
             let count = job.memtable.table.count
-            job.memtable.graph.indexPending(upTo: count, budget: Int.max, threads: Database.indexingThreads)
+            try job.memtable.graph.finish(upTo: count, threads: Database.indexingThreads)
             let info = EngineSegmentInfo(collectionID: job.collectionID, dimension: job.definition.dimension, metric: job.definition.metric,
                                          indexType: job.definition.indexType, rows: UInt32(count), maxLSN: plan.checkpointLSN,
                                          definition: job.definition)

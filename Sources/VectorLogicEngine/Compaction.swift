@@ -7,9 +7,6 @@ import VectorLogicIO
 /// (a fresh HNSW over the survivors). Runs inside a checkpoint, in the background; searches keep using the old segments
 /// until the new manifest is durable and the swap happens under the core lock.
 enum Compaction {
-    /// Rows indexed between checks for `Database.closing`.
-    static let indexChunk = 4_096
-
     /// Some segment is due (`inputs` is not empty) — and no segment is known to be damaged: a compaction would copy
     /// its damaged rows into a file with valid checksums (or drop them unreported), so damaged segments wait for `repair`.
     static func shouldCompact(_ segments: [SegmentState], options: DatabaseOptions) -> Bool {
@@ -60,10 +57,9 @@ enum Compaction {
         }
         let graph = MemtableGraph(table: table, metric: job.config.metric, index: job.config.index)
         graph.prepareQuantizedBuild(rows: table.count)
-        // In chunks, so that `close` is heard within one chunk (~2 s at 1M rows on 2 cores, ~2,300 inserts/s).
-        while graph.indexedCount < table.count {  // a flat collection has no graph: the first call inserts nothing
+        // In chunks, so that `close` is heard within one chunk.
+        try graph.finish(upTo: table.count, threads: Database.indexingThreads) { () throws(EngineError) in
             if database.closing.load(ordering: .acquiring) { throw EngineError.cancelled }
-            guard graph.indexPending(upTo: table.count, budget: Compaction.indexChunk, threads: Database.indexingThreads) > 0 else { break }
         }
         let info = EngineSegmentInfo(collectionID: job.collectionID, dimension: job.definition.dimension, metric: job.definition.metric,
                                      indexType: job.definition.indexType, rows: UInt32(table.count), maxLSN: checkpointLSN,

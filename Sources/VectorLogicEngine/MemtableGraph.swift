@@ -71,6 +71,24 @@ final class MemtableGraph: Sendable {
     /// Smallest batch worth spreading over several threads.
     static let parallelMinimumRows = 512
 
+    /// Rows a flush or compaction inserts between looks at `indexedCount`'s watchers: ~2 s of work at 1M rows on 2
+    /// cores (~2,300 inserts/s). Short enough that `close` is heard soon and that writers held back by the unindexed
+    /// backlog go on as the graph grows; long enough that the threads' join at each chunk's end costs nothing.
+    static let finishChunk = 4_096
+
+    /// Inserts every row below `count` on all cores, `finishChunk` rows at a time, calling `beforeChunk` before each
+    /// (it throws to stop, e.g. `.cancelled` when the database closes). `indexedCount` moves at every chunk, so the
+    /// unindexed backlog writers are throttled on (`Database.throttle`) shrinks while a flush finishes its graph: in
+    /// one call it stayed whole for the ~70 s of a 200,000-row flush, and every writer waited it out (1M ingest over
+    /// HTTP: upsert p99 65–95 s, p50 0.09–0.14 s).
+    func finish(upTo count: Int, threads: Int,
+                beforeChunk: () throws(EngineError) -> Void = {}) throws(EngineError) {
+        while indexedCount < count {  // a flat collection has no graph: the first call inserts nothing
+            try beforeChunk()
+            guard indexPending(upTo: count, budget: MemtableGraph.finishChunk, threads: threads) > 0 else { break }
+        }
+    }
+
     /// Hands out row numbers to the inserting threads.
     /// Makes the inserts of rows `0..<rows` walk SQ8 codes (`MutableHNSW.prepareQuantizedBuild`): for a table whose rows
     /// are all written before the graph is built (a compaction), ~25% less build time at equal recall (BENCHMARKS.md),

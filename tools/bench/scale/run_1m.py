@@ -115,6 +115,28 @@ def rss_bytes(pid: int) -> int:
     return 0
 
 
+def rss_by_mapping(pid: int) -> dict:
+    """Resident bytes per kind of mapping (/proc/PID/smaps): each mapped file by its name (segment files summed by
+    extension), the heap and anonymous memory, the rest. Says where RSS goes, not only how much there is."""
+    kinds: dict = {}
+    kind = "other"
+    with open(f"/proc/{pid}/smaps") as fh:
+        for line in fh:
+            fields = line.split()
+            if len(fields) >= 5 and "-" in fields[0] and not fields[0].endswith(":"):
+                name = fields[5] if len(fields) >= 6 else ""
+                if name.startswith("/"):
+                    base = os.path.basename(name)
+                    kind = "file:" + (base.rsplit(".", 1)[-1] if "." in base else base)
+                    if "/lib" in name or name.endswith(".so") or ".so." in name or "vectorlogic" == base:
+                        kind = "code and libraries"
+                else:
+                    kind = "anonymous" if name in ("", "[heap]") else name
+            elif fields and fields[0] == "Rss:":
+                kinds[kind] = kinds.get(kind, 0) + int(fields[1]) * 1024
+    return dict(sorted(kinds.items(), key=lambda item: -item[1]))
+
+
 def disk_bytes(folder: str) -> int:
     total = 0
     for root, _, files in os.walk(folder):
@@ -314,6 +336,7 @@ def main():
             results["ingest"] = {**acked, "writers": args.writers, "batch": args.batch,
                                  "seconds_until_indexed": acked["seconds"] + quiet, "final_stats": st,
                                  "disk_bytes": disk_bytes(folder), "rss_indexed": rss_bytes(server.pid),
+                                 "rss_indexed_by_mapping": rss_by_mapping(server.pid),
                                  "peak_rss": max(s["rss"] for s in sampler.samples), "timeline": sampler.samples}
             log(f"indexed after {results['ingest']['seconds_until_indexed']:.1f} s; segments {st.get('segments')}, "
                 f"compactions {st.get('compactions')}, disk {results['ingest']['disk_bytes'] / 1e9:.2f} GB, "
@@ -336,6 +359,9 @@ def main():
                         f"p99 {q['p99_ms']:.2f} ms, server CPU {q.get('server_cpu_per_s', 0):.2f} cores")
             results["search"] = rows
             results["rss_after_search"] = rss_bytes(server.pid)
+            results["rss_after_search_by_mapping"] = rss_by_mapping(server.pid)
+            log("RSS after the searches by mapping: " + ", ".join(
+                f"{kind} {size / 1e6:.0f} MB" for kind, size in results["rss_after_search_by_mapping"].items()))
             save()
         if "filtered" not in skip:
             buckets = np.arange(data.n) % BUCKETS
