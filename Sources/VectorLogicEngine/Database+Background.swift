@@ -13,7 +13,10 @@ extension Database {
         workers.spawn(name: "vectorlogic-indexer") { [self] in indexStep(pacing: pacing) }
         let verified = VerifiedSegments()
         let backoff = CheckpointBackoff()
-        workers.spawn(name: "vectorlogic-maintenance") { [self] in maintenanceStep(verified: verified, backoff: backoff) }
+        let idleness = WriteIdleness()
+        workers.spawn(name: "vectorlogic-maintenance") { [self] in
+            maintenanceStep(verified: verified, backoff: backoff, idleness: idleness)
+        }
     }
 
     /// Inserts pending memtable rows into their graphs: 256 rows per memtable and step on this thread, or — once a
@@ -42,13 +45,18 @@ extension Database {
         return worked
     }
 
-    /// Runs a checkpoint when a memtable is over its bounds or compaction is due; verifies one segment's vectors
-    /// checksum (and builds its SQ8 traversal codes) per call until all are done. True when it did work.
-    func maintenanceStep(verified: VerifiedSegments, backoff: CheckpointBackoff) -> Bool {
+    /// Runs a checkpoint when a memtable is over its bounds, has sat idle (`idleFlushSeconds`), or compaction is due;
+    /// verifies one segment's vectors checksum (and builds its SQ8 traversal codes) per call until all are done.
+    /// True when it did work.
+    func maintenanceStep(verified: VerifiedSegments, backoff: CheckpointBackoff,
+                         idleness: WriteIdleness = WriteIdleness()) -> Bool {
         guard isWritable, !backoff.waiting else { return verifyOneSegment(verified) }
+        let idle = idleness.sinceLastWrite(walBytes: counters.walBytes.load(ordering: .relaxed))
         let due = core.withLock { state -> Bool in
             let memtable = state.memtableRows
             if memtable.rows >= options.memtableFlushRows || memtable.bytes >= options.memtableFlushBytes { return true }
+            if options.idleFlushSeconds > 0, memtable.rows >= options.idleFlushMinimumRows,
+               idle >= .seconds(options.idleFlushSeconds) { return true }
             if !state.obsoleteSegments.isEmpty { return true }
             return state.collections.values.contains { Compaction.shouldCompact($0.segments, options: options) }
         }
@@ -136,6 +144,22 @@ final class IndexerPacing: @unchecked Sendable {
     func noWritesSinceLastStep(walBytes: Int64) -> Bool {
         defer { lastWALBytes = walBytes }
         return walBytes == lastWALBytes
+    }
+}
+
+/// How long the log has not grown, as the maintenance thread sees it (its steps are ≤ 100 ms apart).
+final class WriteIdleness: @unchecked Sendable {
+    // Only the maintenance thread reads and writes it.
+    private var lastWALBytes: Int64 = -1
+    private var since = ContinuousClock.now
+
+    /// Time since `walBytes` last changed (a write, or a checkpoint's rotation) between two calls.
+    func sinceLastWrite(walBytes: Int64) -> Duration {
+        if walBytes != lastWALBytes {
+            lastWALBytes = walBytes
+            since = .now
+        }
+        return .now - since
     }
 }
 

@@ -50,6 +50,14 @@ public struct DatabaseOptions: Sendable {
     public var minimumFreeBytes: Int64 = 64 << 20
     /// How the re-rank of a search reads segment rows (`VectorReads`).
     public var vectorReads: VectorReads = .mapped
+    /// A memtable of at least `idleFlushMinimumRows` rows is flushed once no write has reached the log for this many
+    /// seconds (0: never), so a collection that stops growing is searched from segments (SQ8 walk, checksummed
+    /// blocks) rather than from the memtable's float graph, and a crash leaves no log of it to replay. A 1M-row load
+    /// left 99,000 rows (150 MB of log) in the memtable (BENCHMARKS.md "One million vectors, runs 5, 6 and 7").
+    public var idleFlushSeconds: Int = 30
+    /// Smallest memtable an idle flush writes: smaller ones are cheap to search and replay, and would only make
+    /// small segments for compaction to merge.
+    public var idleFlushMinimumRows: Int = 10_000
 
     /// Options with defaults: fsync durability, flush at 100,000 rows or 256 MiB, backlog bound 200,000.
     public init(durability: Durability = .fsync, memtableFlushRows: Int = 100_000, memtableFlushBytes: Int = 256 << 20,

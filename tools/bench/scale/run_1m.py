@@ -221,14 +221,19 @@ def ingest(port: int, bodies_path: str, offsets: np.ndarray, writers: int, count
             "request_p50_ms": float(np.percentile(lat, 50)), "request_p99_ms": float(np.percentile(lat, 99))}
 
 
+IDLE_FLUSH_MINIMUM_ROWS = 10_000  # the engine's DatabaseOptions.idleFlushMinimumRows
+
+
 def wait_quiet(port: int, n: int, timeout: float) -> tuple[float, dict]:
-    """Seconds until the collection holds n rows, nothing is unindexed, and no flush or compaction runs."""
+    """Seconds until the collection holds n rows, nothing is unindexed, no flush or compaction runs, and the memtable
+    is too small for the idle flush (30 s after the last write) to write it: searches then run on what stays."""
     conn = load.Conn(port)
     t0 = time.perf_counter()
     st = {}
     while time.perf_counter() - t0 < timeout:
         st = stats(conn)
         if (st.get("collection_vectors") == n and st.get("unindexed_vectors") == 0
+                and (st.get("memtable_vectors") or 0) < IDLE_FLUSH_MINIMUM_ROWS
                 and not st.get("flushes_running") and not st.get("compactions_running")):
             conn.close()
             return time.perf_counter() - t0, st
