@@ -175,7 +175,7 @@ let package = Package(
             name: "VectorLogicServerTests",
             dependencies: [
                 "VectorLogicServer", "VectorLogicEngine", "VectorLogicJSON", "VectorLogicTestSupport", "VectorLogicIO", "VectorLogicFormat", "vectorlogic",
-                "VectorLogicPersonas", "VectorLogicAccess", "VectorLogicEmbedding",
+                "VectorLogicPersonas", "VectorLogicAccess", "VectorLogicEmbedding", "VectorLogicSync",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

@@ -3,6 +3,7 @@ import Synchronization
 import Testing
 @_spi(Testing) @testable import VectorLogicEngine
 import VectorLogicIO
+import VectorLogicSync
 import VectorLogicTestSupport
 
 /// A flush that finishes a memtable's graph shows its progress as it goes: the unindexed backlog, which holds writers
@@ -50,9 +51,9 @@ import VectorLogicTestSupport
     }
 }
 
-/// What a watcher thread saw of the unindexed backlog.
+/// What a watcher thread saw of the unindexed backlog (`Locked`: the lock ThreadSanitizer sees).
 final class BacklogWatch: Sendable {
-    let seen = Mutex<Set<Int>>([])
+    let seen = Locked<Set<Int>>([])
     let done = Atomic<Bool>(false)
 }
 
