@@ -1,7 +1,6 @@
 import Foundation
 import Logging
 import ServiceLifecycle
-import Synchronization
 import VectorLogicEngine
 import VectorLogicJSON
 import VectorLogicPersonas
@@ -9,9 +8,11 @@ import VectorLogicServer
 import VectorLogicAccess
 import VectorLogicSync
 
-/// Collects log lines in memory so tests can read what the server logged.
+/// Collects log lines in memory so tests can read what the server logged. `Locked`, not `Mutex`: the sink is called
+/// from several event loops at once, and ThreadSanitizer does not see `Mutex`'s lock (CI's TSan run reported two
+/// concurrent log lines as a race).
 final class LogCollector: Sendable {
-    let lines = Mutex<[String]>([])
+    let lines = Locked<[String]>([])
     var all: [String] { lines.withLock { $0 } }
     var sink: LogSink { { line in self.lines.withLock { $0.append(line) } } }
 }
