@@ -9,7 +9,7 @@ extension Database {
     /// checksum of segment vectors) threads.
     func startBackgroundWork() {
         guard options.backgroundWork else { return }
-        let pacing = IndexerPacing()
+        let pacing = WriteIdleness()
         workers.spawn(name: "vectorlogic-indexer") { [self] in indexStep(pacing: pacing) }
         let verified = VerifiedSegments()
         let backoff = CheckpointBackoff()
@@ -24,7 +24,7 @@ extension Database {
     /// bulk load has ended; every search must scan its unindexed tail exactly) — 2,048 rows per step on all cores.
     /// While writes keep coming, the second core stays with the request path (measured over HTTP: indexing on both
     /// cores during a 100,000-vector load cut acknowledged ingest from 24,133 to 14,527 vectors/s). True when it did work.
-    func indexStep(pacing: IndexerPacing) -> Bool {
+    func indexStep(pacing: WriteIdleness) -> Bool {
         let pending = core.withLock { state -> [(MemtableGraph, Int)] in
             var out: [(MemtableGraph, Int)] = []
             for collection in state.collections.values {
@@ -35,7 +35,7 @@ extension Database {
             return out
         }
         var worked = false
-        let writesIdle = pacing.noWritesSinceLastStep(walBytes: counters.walBytes.load(ordering: .relaxed))
+        let writesIdle = pacing.sinceLastWrite(walBytes: counters.walBytes.load(ordering: .relaxed)) != nil
         for (graph, count) in pending {
             let bulk = writesIdle && count - graph.indexedCount >= Database.parallelIndexingBacklog
             let inserted = bulk ? graph.indexPending(upTo: count, budget: 2_048, threads: Database.indexingThreads)
@@ -55,7 +55,7 @@ extension Database {
         let due = core.withLock { state -> Bool in
             let memtable = state.memtableRows
             if memtable.rows >= options.memtableFlushRows || memtable.bytes >= options.memtableFlushBytes { return true }
-            if options.idleFlushSeconds > 0, memtable.rows >= options.idleFlushMinimumRows,
+            if options.idleFlushSeconds > 0, memtable.rows >= options.idleFlushMinimumRows, let idle,
                idle >= .seconds(options.idleFlushSeconds) { return true }
             if !state.obsoleteSegments.isEmpty { return true }
             return state.collections.values.contains { Compaction.shouldCompact($0.segments, options: options) }
@@ -136,28 +136,20 @@ extension Database {
     static let indexingThreads = Processors.online
 }
 
-/// The indexer's memory of the log size at its previous step: unchanged means no write arrived in between.
-final class IndexerPacing: @unchecked Sendable {
-    // Only the indexer thread reads and writes it.
-    private var lastWALBytes: Int64 = -1
-
-    func noWritesSinceLastStep(walBytes: Int64) -> Bool {
-        defer { lastWALBytes = walBytes }
-        return walBytes == lastWALBytes
-    }
-}
-
-/// How long the log has not grown, as the maintenance thread sees it (its steps are ≤ 100 ms apart).
+/// One background thread's memory of the log's size at its previous step (each thread has its own; steps are
+/// ≤ 100 ms apart): whether a write arrived in between (the indexer's pacing), and since when none has (idle flush).
 final class WriteIdleness: @unchecked Sendable {
-    // Only the maintenance thread reads and writes it.
+    // Only the owning thread reads and writes it.
     private var lastWALBytes: Int64 = -1
     private var since = ContinuousClock.now
 
-    /// Time since `walBytes` last changed (a write, or a checkpoint's rotation) between two calls.
-    func sinceLastWrite(walBytes: Int64) -> Duration {
-        if walBytes != lastWALBytes {
+    /// Time since `walBytes` last changed between two calls (a write, or a checkpoint's rotation); nil when it changed
+    /// since the previous call (or this is the first).
+    func sinceLastWrite(walBytes: Int64) -> Duration? {
+        guard walBytes == lastWALBytes else {
             lastWALBytes = walBytes
             since = .now
+            return nil
         }
         return .now - since
     }

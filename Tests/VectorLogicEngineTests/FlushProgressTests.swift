@@ -58,9 +58,9 @@ final class BacklogWatch: Sendable {
 }
 
 /// A memtable that stops growing is flushed after `idleFlushSeconds` when it holds at least `idleFlushMinimumRows`
-/// rows, so it is searched from a segment (SQ8 walk) and a restart replays no log; a smaller one stays.
-/// Before: a memtable under the flush threshold stayed until the next restart (1M rows: 99,000 left in it after
-/// ingest, searches at 0.70× the all-segments QPS).
+/// rows, so it is searched from a segment (SQ8 walk) and a crash leaves no log of it to replay; a smaller one stays.
+/// Before: a memtable under the flush threshold stayed until the next checkpoint (1M rows: 99,000 left in it after
+/// ingest).
 @Suite struct IdleFlushTests {
     @Test func anIdleMemtableIsFlushed() async throws {
         let database = try Self.open()
