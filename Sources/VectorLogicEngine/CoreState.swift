@@ -27,6 +27,8 @@ struct CoreState: Sendable {
     /// LSN of the manifest's checkpoint.
     var checkpointLSN: UInt64 = 0
     var closed = false
+    /// Writers held back by the memory bounds, in arrival order (`Database.appendHeldBack`).
+    var writerQueue = WriterQueue()
     /// Segment files no longer referenced once the next manifest is written (dropped collections).
     var obsoleteSegments: [UInt64] = []
 
@@ -44,6 +46,12 @@ struct CoreState: Sendable {
             bytes += collection.active.table.count * collection.config.dimension * 4
         }
         return (rows, bytes)
+    }
+
+    /// Whether a new write must wait (`Database.appendHeldBack`): the active memtables hold twice the flush trigger (a flush
+    /// is running and writes have caught up with it), or the unindexed backlog is at its bound.
+    func overWriteBounds(_ options: DatabaseOptions) -> Bool {
+        memtableRows.rows >= options.memtableFlushRows * 2 || unindexedRows >= options.maxUnindexedBacklog
     }
 
     /// Rows written but not yet in a graph, over all memtables of graph-indexed collections.

@@ -28,10 +28,9 @@ extension Database {
         let payload = EngineLogPayload.encode(.upsert(collection: collectionID, rows: prepared.map {
             EngineUpsertRow(id: $0.id, metadata: $0.metadata, values: $0.values)
         }))
-        try await throttle()
-        let lsn = try appendAndApply(collection: collection, collectionID: collectionID, payload: payload) { runtime in
+        let lsn = try await appendHeldBack(collection: collection, collectionID: collectionID, payload: payload) { runtime in
             runtime.upsert(prepared)
-        }.lsn
+        }
         try await commit.waitAcknowledged(lsn)
         counters.upsertedVectors.add(Int64(records.count), ordering: .relaxed)
         return records.count
@@ -121,7 +120,10 @@ extension Database {
 
     /// Appends a record and applies it in one critical section (LSN order = apply order). Returns lsn 0 (nothing
     /// logged) when `precondition` fails.
+    /// `admit` (the memory bounds' queue, `appendHeldBack`) and `precondition` run in that critical section, after
+    /// the checks that throw; either one false appends nothing.
     func appendAndApply<T>(collection: String, collectionID: UInt64, payload: (type: UInt8, payload: [UInt8]),
+                           admit: (inout CoreState) -> Bool = { _ in true },
                            precondition: (CollectionRuntime) -> Bool = { _ in true },
                            apply: (inout CollectionRuntime) -> T) throws(EngineError) -> (lsn: UInt64, result: T?) {
         let free = fileSystem.availableBytes(directory)  // outside the lock: a syscall
@@ -131,7 +133,7 @@ extension Database {
             guard var runtime = state.collections[collection], runtime.id == collectionID else {
                 throw EngineError.collectionNotFound(collection)
             }
-            guard precondition(runtime) else { return (0, nil) }
+            guard precondition(runtime), admit(&state) else { return (0, nil) }
             let lsn = state.lastLSN + 1
             try commit.append(type: payload.type, lsn: lsn, payload: payload.payload)
             state.lastLSN = lsn
@@ -152,20 +154,40 @@ extension Database {
         return (outcome.lsn, result)
     }
 
-    /// Slows writers (never fails them) while the memtables or the unindexed backlog are over their bounds, so memory
-    /// stays bounded when ingest outruns indexing or flushing.
-    func throttle() async throws {
-        guard options.backgroundWork else { return }
-        var waited = 0
+    /// Appends and applies an upsert once the memory bounds let it in (`CoreState.overWriteBounds`), first come first
+    /// served (`WriterQueue`). The bounds are checked in the append's own critical section, so a writer that goes on
+    /// adds at most its own batch past them, and one that waits is passed by nobody who came later. Writers are slowed,
+    /// never failed: after `maxWriterWaitSeconds` (wall clock) a writer goes on whatever the bounds say. Returns the LSN.
+    func appendHeldBack(collection: String, collectionID: UInt64, payload: (type: UInt8, payload: [UInt8]),
+                        apply: (inout CollectionRuntime) -> Void) async throws -> UInt64 {
+        guard options.backgroundWork else {
+            return try appendAndApply(collection: collection, collectionID: collectionID, payload: payload, apply: apply).lsn
+        }
+        let deadline = ContinuousClock.now + .seconds(options.maxWriterWaitSeconds)
+        var ticket: UInt64?
+        defer {
+            // Still queued: the wait ended by an error (closed database, cancelled task). Hand the turn on.
+            if let held = ticket { core.withLock { $0.writerQueue.giveBack(held) } }
+        }
         while true {
-            let (rows, unindexed, closed) = core.withLock { state in (state.memtableRows.rows, state.unindexedRows, state.closed) }
-            if closed { throw EngineError.unavailable("the database is closed") }
-            let overMemtable = rows >= options.memtableFlushRows * 2
-            let overBacklog = unindexed >= options.maxUnindexedBacklog
-            guard overMemtable || overBacklog, waited < 600_000 else { return }
-            workers.nudge()
+            let late = ContinuousClock.now >= deadline
+            let lsn = try appendAndApply(collection: collection, collectionID: collectionID, payload: payload, admit: { state in
+                let over = state.overWriteBounds(options)
+                guard let held = ticket else {
+                    ticket = state.writerQueue.arrive(overBounds: over)
+                    return ticket == nil
+                }
+                if late {
+                    state.writerQueue.giveBack(held)
+                } else if !state.writerQueue.admit(held, overBounds: over) {
+                    return false
+                }
+                ticket = nil
+                return true
+            }, apply: apply).lsn
+            if lsn != 0 { return lsn }
+            workers.nudge()  // the indexer and maintenance threads are what frees room
             try await Task.sleep(for: .milliseconds(2))
-            waited += 2
         }
     }
 }

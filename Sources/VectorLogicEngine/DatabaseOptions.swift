@@ -55,6 +55,10 @@ public struct DatabaseOptions: Sendable {
     /// blocks) rather than from the memtable's float graph, and a crash leaves no log of it to replay. A 1M-row load
     /// left 99,000 rows (150 MB of log) in the memtable (BENCHMARKS.md "One million vectors, runs 5, 6 and 7").
     public var idleFlushSeconds: Int = 30
+    /// A writer held back by the memory bounds (`maxUnindexedBacklog`, twice `memtableFlushRows`) goes on after this
+    /// many seconds whatever the bounds say: the bounds keep memory in check, they are no reason to fail a write; a
+    /// wait this long means the disk or the indexer has stalled, and the log still takes the write.
+    public var maxWriterWaitSeconds: Int = 600
     /// Smallest memtable an idle flush writes: smaller ones are cheap to search and replay, and would only make
     /// small segments for compaction to merge.
     public var idleFlushMinimumRows: Int = 10_000

@@ -78,7 +78,7 @@ final class MemtableGraph: Sendable {
 
     /// Inserts every row below `count` on all cores, `finishChunk` rows at a time, calling `beforeChunk` before each
     /// (it throws to stop, e.g. `.cancelled` when the database closes). `indexedCount` moves at every chunk, so the
-    /// unindexed backlog writers are throttled on (`Database.throttle`) shrinks while a flush finishes its graph: in
+    /// unindexed backlog writers are throttled on (`Database.appendHeldBack`) shrinks while a flush finishes its graph: in
     /// one call it stayed whole for the ~70 s of a 200,000-row flush, and every writer waited it out (1M ingest over
     /// HTTP: upsert p99 65–95 s, p50 0.09–0.14 s).
     func finish(upTo count: Int, threads: Int,

@@ -7,7 +7,7 @@ import VectorLogicSync
 import VectorLogicTestSupport
 
 /// A flush that finishes a memtable's graph shows its progress as it goes: the unindexed backlog, which holds writers
-/// back (`Database.throttle`), shrinks chunk by chunk instead of staying whole until the segment is written.
+/// back (`Database.appendHeldBack`), shrinks chunk by chunk instead of staying whole until the segment is written.
 /// Before: one insert call for the whole memtable; at 1M rows over HTTP every writer waited out each ~70 s flush
 /// (upsert p99 65–95 s in every run of `tools/bench/scale/run_1m.py`).
 @Suite struct FlushProgressTests {
