@@ -4,6 +4,7 @@ import Synchronization
 public import VectorLogicFilter
 import VectorLogicJSON
 import VectorLogicIndex
+import VectorLogicIO
 
 extension Database {
     /// The vector with this id, or nil. Reads see every write applied so far (read-your-writes).
@@ -24,8 +25,14 @@ extension Database {
     public func search(_ collection: String, _ request: SearchRequest, budget: RequestBudget = .unlimited) throws -> [SearchMatch] {
         let view = try view(collection)
         try Validation.checkSearch(request, dimension: view.config.dimension)
-        return try SearchExecutor(view: view, request: request, budget: budget).run()
+        let running = searchesRunning.add(1, ordering: .relaxed).newValue
+        defer { searchesRunning.subtract(1, ordering: .relaxed) }
+        // Alone, a query walks its segments on every core; with others running, each query keeps to its own thread.
+        return try SearchExecutor(view: view, request: request, budget: budget).run(helpers: running == 1 ? Database.searchHelpers : 0)
     }
+
+    /// Other threads a lone query may share its segments with: the other cores.
+    static let searchHelpers = Processors.online - 1
 
     /// Filter match sets computed so far over the collection's segments (tests: a repeated filter is computed once
     /// per segment, `FilterMatchCache`).

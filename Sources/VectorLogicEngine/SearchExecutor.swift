@@ -1,9 +1,11 @@
+import Dispatch
 import Logging
 import Synchronization
 import VectorLogicDistance
 import VectorLogicFilter
 import VectorLogicIndex
 import VectorLogicJSON
+import VectorLogicSync
 
 /// One search over a snapshot: each segment by its graph (or exactly: flat collections, segments without a graph,
 /// selective filters), each memtable by its graph over the indexed prefix plus an exact scan of the unindexed tail;
@@ -30,17 +32,50 @@ struct SearchExecutor {
         self.gate = BudgetGate(budget)
     }
 
-    func run() throws(EngineError) -> [SearchMatch] {
+    /// Segments of at least this many rows in all before a search is worth sharing with other cores (`run(helpers:)`):
+    /// handing a segment to a GCD thread and waiting for it costs ~10–20 µs here, and a walk of a 100,000-row segment
+    /// at ef 32 ~40–50 µs (BENCHMARKS.md "Segments on both cores").
+    static let sharedSegmentRows = 100_000
+
+    /// Runs the search. With `helpers` > 0 and segments worth it (`sharedSegmentRows`), up to that many GCD threads
+    /// take segments too, each its own walk, and this thread merges their hits: `Database.search` asks for that when
+    /// its query is the only one running, so a lone query uses the idle cores and concurrent queries still take one each.
+    func run(helpers: Int = 0, sharedRows: Int = SearchExecutor.sharedSegmentRows) throws(EngineError) -> [SearchMatch] {
         let metric = view.config.metric
         let ef = max(request.ef ?? view.config.index.efSearch, request.k)
         var top = TopK(k: request.k)
+        let shared = helpers > 0 && view.segments.count >= 2
+            && view.segments.reduce(0, { $0 + $1.segment.rows }) >= sharedRows
+            ? SharedSegments(count: view.segments.count) : nil
+        if let shared {
+            for _ in 0..<min(helpers, view.segments.count - 1) {
+                let (view, request, budget) = (view, request, budget)
+                DispatchQueue.global(qos: .userInitiated).async {
+                    let helper = SearchExecutor(view: view, request: request, budget: budget)
+                    request.vector.withUnsafeBufferPointer { buffer in
+                        guard let query = buffer.baseAddress else { return }
+                        helper.searchSegments(shared, query: query, ef: ef, metric: metric)
+                    }
+                }
+            }
+        }
         let result = request.vector.withUnsafeBufferPointer { buffer -> Result<Void, EngineError> in
             guard let query = buffer.baseAddress else { return .success(()) }
             do throws(EngineError) {
-                for (index, state) in view.segments.enumerated() {
-                    try budget.check()
-                    for hit in try searchSegment(state, query: query, ef: ef, metric: metric) {
-                        top.insert(Candidate(source: index, row: hit.row, distance: hit.distance))
+                if let shared {
+                    // This thread takes segments too, so a helper that starts late only finds less (or no) work.
+                    searchSegments(shared, query: query, ef: ef, metric: metric)
+                    for (index, hits) in shared.waitForAll().enumerated() {
+                        for hit in try hits.get() {
+                            top.insert(Candidate(source: index, row: hit.row, distance: hit.distance))
+                        }
+                    }
+                } else {
+                    for (index, state) in view.segments.enumerated() {
+                        try budget.check()
+                        for hit in try searchSegment(state, query: query, ef: ef, metric: metric) {
+                            top.insert(Candidate(source: index, row: hit.row, distance: hit.distance))
+                        }
                     }
                 }
                 for (index, memtable) in view.memtables.enumerated() {
@@ -57,6 +92,17 @@ struct SearchExecutor {
         }
         try result.get()
         return top.items.compactMap { candidate in match(candidate, metric: metric) }
+    }
+
+    /// Takes segments from `shared` until none is left, storing each one's hits (or error) in its slot.
+    private func searchSegments(_ shared: SharedSegments, query: UnsafePointer<Float>, ef: Int, metric: DistanceMetric) {
+        while let index = shared.claim() {
+            let hits = Result { () throws(EngineError) -> [Neighbor] in
+                try budget.check()
+                return try searchSegment(view.segments[index], query: query, ef: ef, metric: metric)
+            }
+            shared.finish(index, hits)
+        }
     }
 
     /// Exact search over `rows` in chunks of `exactChunk`, checking the budget between chunks; best first, ties by row.
@@ -155,5 +201,44 @@ struct SearchExecutor {
         }
         let stored = location.stored(includeValues: request.includeValues, includeMetadata: request.includeMetadata)
         return SearchMatch(id: stored.id, score: score, metadata: stored.metadata, values: stored.values)
+    }
+}
+
+/// One search's segments shared between its thread and helper threads (`SearchExecutor.run(helpers:)`): each segment
+/// is claimed once; the search's thread waits until every claimed segment has its hits.
+final class SharedSegments: Sendable {
+    private let next = ClaimCounter(0)
+    private let count: Int
+    private let results: Locked<(hits: [Result<[Neighbor], EngineError>?], finished: Int)>
+    private let done = ConditionLock()
+
+    init(count: Int) {
+        self.count = count
+        results = Locked((Array(repeating: nil, count: count), 0))
+    }
+
+    /// The next unclaimed segment, or nil when all are taken.
+    func claim() -> Int? {
+        let index = next.claim()
+        return index < count ? index : nil
+    }
+
+    /// Stores a claimed segment's hits; the last one wakes the waiting thread.
+    func finish(_ index: Int, _ hits: Result<[Neighbor], EngineError>) {
+        let all = results.withLock { state in
+            state.hits[index] = hits
+            state.finished += 1
+            return state.finished == count
+        }
+        if all { done.withLock { done.broadcast() } }
+    }
+
+    /// Every segment's hits, in segment order, once all are finished (a segment still being walked by a helper takes
+    /// at most that one walk: the waiting thread claimed all the others itself).
+    func waitForAll() -> [Result<[Neighbor], EngineError>] {
+        done.withLock {
+            while results.withLock({ $0.finished }) < count { done.wait() }
+        }
+        return results.withLock { state in state.hits.map { $0 ?? .failure(EngineError.io("segment not searched")) } }
     }
 }

@@ -1,0 +1,63 @@
+import Testing
+@_spi(Testing) @testable import VectorLogicEngine
+import VectorLogicFilter
+import VectorLogicIO
+import VectorLogicJSON
+import VectorLogicTestSupport
+
+/// A query alone on the machine walks its segments on several threads (`SearchExecutor.run(helpers:)`): the answers
+/// are exactly those of one thread, with filters and deletes, and a spent budget still stops it.
+@Suite struct SharedSegmentsTests {
+    /// Five segments of 300 rows (graphs), some rows deleted, and a memtable: the database a query shares.
+    static func fiveSegments() async throws -> Database {
+        var options = DatabaseOptions(durability: .none)
+        options.backgroundWork = false
+        let database = try Database.open(at: "/db", fileSystem: SimulatedFileSystem(), options: options)
+        _ = try await database.createCollection(CollectionConfig(name: "c", dimension: 8, metric: .cosine,
+                                                                 index: IndexConfig(m: 8, efConstruction: 32)))
+        var random = EngineRandom(seed: 5)
+        for segment in 0..<6 {
+            _ = try await database.upsert("c", (0..<300).map { row in
+                VectorRecord(id: "s\(segment)-\(row)", values: (0..<8).map { _ in Float.random(in: -1...1, using: &random) },
+                             metadata: CompactJSON(.object(JSONObject([("n", .number(Double(row % 10)))]))))
+            })
+            if segment < 5 { try await database.checkpointNow(compact: false) }  // the sixth stays in the memtable
+        }
+        _ = try await database.delete("c", ids: (0..<300).filter { $0 % 7 == 0 }.map { "s2-\($0)" })
+        return database
+    }
+
+    @Test func sharedSegmentsAnswerExactlyAsOneThread() async throws {
+        let database = try await Self.fiveSegments()
+        let view = try database.view("c")
+        #expect(view.segments.count == 5)
+        let filter = try Filter(json: .object(JSONObject([("n", .object(JSONObject([("$lt", .number(3))])))])))
+        var random = EngineRandom(seed: 9)
+        for query in 0..<40 {
+            let vector = (0..<8).map { _ in Float.random(in: -1...1, using: &random) }
+            let request = SearchRequest(vector: vector, k: 10, ef: 40, filter: query % 2 == 0 ? nil : filter)
+            let alone = try SearchExecutor(view: view, request: request, budget: .unlimited).run()
+            for helpers in [1, 3] {
+                let shared = try SearchExecutor(view: view, request: request, budget: .unlimited)
+                    .run(helpers: helpers, sharedRows: 0)
+                #expect(shared.map(\.id) == alone.map(\.id), "query \(query), \(helpers) helpers")
+                #expect(shared.map(\.score) == alone.map(\.score))
+            }
+            #expect(alone.count == 10)
+            #expect(!alone.contains { $0.id.hasPrefix("s2-") && (Int($0.id.dropFirst(3)) ?? 1) % 7 == 0 }, "deleted rows never come back")
+        }
+        try await database.close()
+    }
+
+    @Test func aSpentBudgetStopsASharedSearch() async throws {
+        let database = try await Self.fiveSegments()
+        let view = try database.view("c")
+        let budget = RequestBudget.unlimited
+        budget.cancel()
+        let request = SearchRequest(vector: [Float](repeating: 0.5, count: 8), k: 10)
+        #expect(throws: EngineError.self) {
+            try SearchExecutor(view: view, request: request, budget: budget).run(helpers: 1, sharedRows: 0)
+        }
+        try await database.close()
+    }
+}
