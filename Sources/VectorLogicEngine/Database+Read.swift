@@ -4,7 +4,6 @@ import Synchronization
 public import VectorLogicFilter
 import VectorLogicJSON
 import VectorLogicIndex
-import VectorLogicIO
 
 extension Database {
     /// The vector with this id, or nil. Reads see every write applied so far (read-your-writes).
@@ -25,14 +24,10 @@ extension Database {
     public func search(_ collection: String, _ request: SearchRequest, budget: RequestBudget = .unlimited) throws -> [SearchMatch] {
         let view = try view(collection)
         try Validation.checkSearch(request, dimension: view.config.dimension)
-        let running = searchesRunning.add(1, ordering: .relaxed).newValue
-        defer { searchesRunning.subtract(1, ordering: .relaxed) }
-        // Alone, a query walks its segments on every core; with others running, each query keeps to its own thread.
-        return try SearchExecutor(view: view, request: request, budget: budget).run(helpers: running == 1 ? Database.searchHelpers : 0)
+        let helpers = searches.enter()
+        defer { searches.leave() }
+        return try SearchExecutor(view: view, request: request, budget: budget).run(helpers: helpers)
     }
-
-    /// Other threads a lone query may share its segments with: the other cores.
-    static let searchHelpers = Processors.online - 1
 
     /// Filter match sets computed so far over the collection's segments (tests: a repeated filter is computed once
     /// per segment, `FilterMatchCache`).

@@ -26,8 +26,8 @@ public final class Database: Sendable {
     /// shutdown never waits for a merge — at 1,000,000 rows one rebuilt its graph for ~10 minutes while SIGTERM waited.
     let closing = Atomic<Bool>(false)
     let readOnlyReason = Locked<EngineError?>(nil)
-    /// Searches running now (`search`: a query alone shares its segments with the other cores).
-    let searchesRunning = Atomic<Int>(0)
+    /// Searches running now, and whether one may share its segments with the other cores.
+    let searches = SearchConcurrency(helpers: Processors.online - 1)
     /// Segments being copied by snapshots, kept from deletion by checkpoints until unpinned.
     let snapshotPins = Locked<SnapshotPins>(SnapshotPins())
     /// Names of the stored snapshots being written now (their `.tmp` files are not leftovers).

@@ -60,4 +60,18 @@ import VectorLogicTestSupport
         }
         try await database.close()
     }
+
+    /// A search shares only when it runs alone and none overlapped in the last 100 ms (`SearchConcurrency`).
+    @Test func onlyALoneSearchOnAQuietMachineGetsHelpers() {
+        let searches = SearchConcurrency(helpers: 1)
+        let ms: UInt64 = 1_000_000
+        #expect(searches.enter(now: 1_000 * ms) == 1, "alone on a quiet machine")
+        #expect(searches.enter(now: 1_001 * ms) == 0, "a second one running at once")
+        searches.leave()
+        searches.leave()
+        #expect(searches.enter(now: 1_050 * ms) == 0, "alone, but 49 ms after an overlap")
+        searches.leave()
+        #expect(searches.enter(now: 1_102 * ms) == 1, "alone, 101 ms after the overlap")
+        searches.leave()
+    }
 }
