@@ -49,11 +49,15 @@ struct Bitset: Sendable, Hashable {
     var isEmpty: Bool { count == 0 }
 
     /// The rows in ascending order.
-    var rows: [UInt32] {
+    var rows: [UInt32] { rows(excluding: Bitset()) }
+
+    /// The rows in this set and not in `other`, ascending, found a 64-bit word at a time (a filter's match set less the
+    /// tombstones: the rows an exact filtered search measures).
+    func rows(excluding other: Bitset) -> [UInt32] {
         var out: [UInt32] = []
         out.reserveCapacity(count)
         for (index, word) in words.enumerated() where word != 0 {
-            var bits = word
+            var bits = word & ~(index < other.words.count ? other.words[index] : 0)
             while bits != 0 {
                 let bit = bits.trailingZeroBitCount
                 out.append(UInt32(index * 64 + bit))

@@ -108,15 +108,31 @@ struct SearchExecutor {
     /// Exact search over `rows` in chunks of `exactChunk`, checking the budget between chunks; best first, ties by row.
     private func chunkedExactSearch(_ query: UnsafePointer<Float>, source: any VectorSource, rows: Range<UInt32>,
                                     metric: DistanceMetric, accept: RowPredicate?) throws(EngineError) -> [Neighbor] {
-        guard rows.count > SearchExecutor.exactChunk else {
-            return exactSearch(query, source: source, rows: rows, metric: metric, k: request.k, accept: accept)
+        try inChunks(count: rows.count) { part in
+            let first = rows.lowerBound + UInt32(part.lowerBound)
+            return exactSearch(query, source: source, rows: first..<(first + UInt32(part.count)), metric: metric,
+                               k: request.k, accept: accept)
         }
+    }
+
+    /// Exact search over the rows listed, in chunks of `exactChunk` as above.
+    private func chunkedExactSearch(_ query: UnsafePointer<Float>, source: any VectorSource, listed rows: [UInt32],
+                                    metric: DistanceMetric) throws(EngineError) -> [Neighbor] {
+        try inChunks(count: rows.count) { part in
+            exactSearch(query, source: source, listed: rows[part], metric: metric, k: request.k)
+        }
+    }
+
+    /// Runs `search` over positions [0, count) in chunks of `exactChunk`, checking the budget between chunks, and keeps
+    /// the k best of their hits; best first, ties by row.
+    private func inChunks(count: Int, _ search: (Range<Int>) -> [Neighbor]) throws(EngineError) -> [Neighbor] {
+        guard count > SearchExecutor.exactChunk else { return search(0..<count) }
         var hits: [Neighbor] = []
-        var start = rows.lowerBound
-        while start < rows.upperBound {
+        var start = 0
+        while start < count {
             try budget.check()
-            let end = UInt32(min(Int(rows.upperBound), Int(start) + SearchExecutor.exactChunk))
-            hits += exactSearch(query, source: source, rows: start..<end, metric: metric, k: request.k, accept: accept)
+            let end = min(count, start + SearchExecutor.exactChunk)
+            hits += search(start..<end)
             if hits.count >= 4 * request.k {
                 hits.sort { $0.distance != $1.distance ? $0.distance < $1.distance : $0.row < $1.row }
                 hits.removeLast(hits.count - request.k)
@@ -149,6 +165,11 @@ struct SearchExecutor {
             let hits = graph.search(query, k: request.k, ef: ef, accept: dead.count == 0 && filter == nil ? nil : accept)
             try budget.check()
             return hits
+        }
+        if let matching {
+            // The filter's match set is known: measure its live rows only, found a word at a time, rather than ask
+            // every row of the segment (at 1M rows and a 1% filter that was half of a query's time).
+            return try chunkedExactSearch(query, source: segment.source, listed: matching.rows(excluding: dead), metric: metric)
         }
         return try chunkedExactSearch(query, source: segment.source, rows: rows, metric: metric,
                                       accept: dead.count == 0 && filter == nil ? nil : accept)
