@@ -156,8 +156,9 @@ extension Database {
 
     /// Appends and applies an upsert once the memory bounds let it in (`CoreState.overWriteBounds`), first come first
     /// served (`WriterQueue`). The bounds are checked in the append's own critical section, so a writer that goes on
-    /// adds at most its own batch past them, and one that waits is passed by nobody who came later. Writers are slowed,
-    /// never failed: after `maxWriterWaitSeconds` (wall clock) a writer goes on whatever the bounds say. Returns the LSN.
+    /// adds at most its own batch past them, and one that waits is passed by nobody who came later. The head of the queue
+    /// polls the bounds every 2 ms; the others are parked until handed the turn. Writers are slowed, never failed: after
+    /// `maxWriterWaitSeconds` (wall clock, checked by the head) a writer goes on whatever the bounds say. Returns the LSN.
     func appendHeldBack(collection: String, collectionID: UInt64, payload: (type: UInt8, payload: [UInt8]),
                         apply: (inout CollectionRuntime) -> Void) async throws -> UInt64 {
         guard options.backgroundWork else {
@@ -171,23 +172,31 @@ extension Database {
         }
         while true {
             let late = ContinuousClock.now >= deadline
+            var head = false
             let lsn = try appendAndApply(collection: collection, collectionID: collectionID, payload: payload, admit: { state in
                 let over = state.overWriteBounds(options)
                 guard let held = ticket else {
                     ticket = state.writerQueue.arrive(overBounds: over)
+                    head = ticket == state.writerQueue.serving
                     return ticket == nil
                 }
                 if late {
                     state.writerQueue.giveBack(held)
                 } else if !state.writerQueue.admit(held, overBounds: over) {
+                    head = held == state.writerQueue.serving
                     return false
                 }
                 ticket = nil
                 return true
             }, apply: apply).lsn
             if lsn != 0 { return lsn }
-            workers.nudge()  // the indexer and maintenance threads are what frees room
-            try await Task.sleep(for: .milliseconds(2))
+            if let held = ticket, !head {
+                // Handed the turn by the writer before it (`WriterQueue.park`); cancellation is seen once it is the head.
+                await withCheckedContinuation { continuation in core.withLock { $0.writerQueue.park(held, continuation) } }
+            } else {
+                workers.nudge()  // the indexer and maintenance threads are what frees room
+                try await Task.sleep(for: .milliseconds(2))
+            }
         }
     }
 }

@@ -70,6 +70,8 @@ import VectorLogicSync
             try await group.waitForAll()
         }
         #expect(try database.count("c", filter: nil) == 300 + writers)
+        // Only the head polled; each of the others was handed its turn by the writer before it.
+        #expect(database.core.withLock { $0.writerQueue.handOffs } == writers - 1)
 
         var logged: [String] = []
         for name in try fileSystem.contents(ofDirectory: "/db") where name.hasSuffix(".log") {
