@@ -57,7 +57,8 @@ public struct DatabaseOptions: Sendable {
     public var idleFlushSeconds: Int = 30
     /// A writer held back by the memory bounds (`maxUnindexedBacklog`, twice `memtableFlushRows`) goes on after this
     /// many seconds whatever the bounds say: the bounds keep memory in check, they are no reason to fail a write; a
-    /// wait this long means the disk or the indexer has stalled, and the log still takes the write.
+    /// wait this long means the disk or the indexer has stalled, and the log still takes the write. 0 or less: a held
+    /// writer goes on at its first retry as the queue's head (2 ms later).
     public var maxWriterWaitSeconds: Int = 600
     /// Smallest memtable an idle flush writes: smaller ones are cheap to search and replay, and would only make
     /// small segments for compaction to merge.
