@@ -9,11 +9,7 @@ import VectorLogicTestSupport
 /// from its bitset less the tombstones, `Bitset.rows(excluding:)`): the answers are the brute-force ones.
 @Suite struct FilteredExactTests {
     @Test func aSelectiveFilterGivesTheBruteForceAnswer() async throws {
-        var options = DatabaseOptions(durability: .none)
-        options.backgroundWork = false
-        let database = try Database.open(at: "/db", fileSystem: SimulatedFileSystem(), options: options)
-        _ = try await database.createCollection(CollectionConfig(name: "c", dimension: 8, metric: .cosine,
-                                                                 index: IndexConfig(m: 8, efConstruction: 32)))
+        let database = try await SharedSegmentsTests.smallCollection()
         var random = EngineRandom(seed: 21)
         var values: [String: [Float]] = [:]
         var bucket: [String: Int] = [:]

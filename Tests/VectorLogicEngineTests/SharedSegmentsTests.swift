@@ -8,13 +8,20 @@ import VectorLogicTestSupport
 /// A query alone on the machine walks its segments on several threads (`SearchExecutor.run(helpers:)`): the answers
 /// are exactly those of one thread, with filters and deletes, and a spent budget still stops it.
 @Suite struct SharedSegmentsTests {
-    /// Five segments of 300 rows (graphs), some rows deleted, and a memtable: the database a query shares.
-    static func fiveSegments() async throws -> Database {
+    /// An in-memory database without background work (segments come from `checkpointNow`) holding collection "c":
+    /// 8 dimensions, cosine, a small build (m 8, ef_construction 32: the tests need segments, not good graphs).
+    static func smallCollection() async throws -> Database {
         var options = DatabaseOptions(durability: .none)
         options.backgroundWork = false
         let database = try Database.open(at: "/db", fileSystem: SimulatedFileSystem(), options: options)
         _ = try await database.createCollection(CollectionConfig(name: "c", dimension: 8, metric: .cosine,
                                                                  index: IndexConfig(m: 8, efConstruction: 32)))
+        return database
+    }
+
+    /// Five segments of 300 rows (graphs), some rows deleted, and a memtable: the database a query shares.
+    static func fiveSegments() async throws -> Database {
+        let database = try await smallCollection()
         var random = EngineRandom(seed: 5)
         for segment in 0..<6 {
             _ = try await database.upsert("c", (0..<300).map { row in
