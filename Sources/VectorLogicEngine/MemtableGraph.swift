@@ -38,8 +38,9 @@ final class MemtableGraph: Sendable {
     /// `count` must come from a snapshot taken under the core lock (rows below it are fully written).
     ///
     /// With `threads > 1` and a batch of at least `parallelMinimumRows`, the rows are inserted concurrently (the graph
-    /// takes concurrent inserts) and `indexedCount` moves to the batch's end once all are in: searches keep scanning
-    /// the batch exactly until then and ignore its rows in graph answers, so nothing is missed or returned twice.
+    /// takes concurrent inserts). Either way `indexedCount` moves to the batch's end once all are in and no row is left
+    /// without a level-0 in-link (`MutableHNSW.linkOrphans`): searches keep scanning the batch exactly until then and
+    /// ignore its rows in graph answers, so nothing is missed or returned twice.
     /// The graph's links then depend on thread timing (levels stay seeded); the rows and answers do not.
     @discardableResult
     func indexPending(upTo count: Int, budget: Int, threads: Int = 1) -> Int {
@@ -57,13 +58,13 @@ final class MemtableGraph: Sendable {
                         graph.insert(UInt32(row))
                     }
                 }
-                indexed.store(end, ordering: .releasing)
             } else {
-                for row in start..<end {
-                    graph.insert(UInt32(row))
-                    indexed.store(row + 1, ordering: .releasing)
-                }
+                for row in start..<end { graph.insert(UInt32(row)) }
             }
+            // Searches walk only what is published: first link back any row the batch's pruning left without an
+            // in-link (on one thread too), which no walk could reach until the flush's full pass.
+            graph.linkOrphans()
+            indexed.store(end, ordering: .releasing)
             return end - start
         }
     }
@@ -100,6 +101,12 @@ final class MemtableGraph: Sendable {
     /// Graph search; the caller's `accept` limits results to its snapshot's indexed rows.
     func search(query: UnsafePointer<Float>, k: Int, ef: Int, accept: @escaping RowPredicate) -> [Neighbor] {
         graph?.search(query, k: k, ef: ef, accept: accept) ?? []
+    }
+
+    /// Rows below `indexedCount` that no level-0 walk from the entry point reaches (tests).
+    var unreachableIndexedRows: Int {
+        guard let graph else { return 0 }
+        return insertLock.withLock { _ in graph.reachability().unreachable }
     }
 
     /// The graph section bytes for a segment of all rows (every row must be indexed); nil without a graph.

@@ -38,7 +38,7 @@ struct MutableGraphReader<Vectors: RowVectors>: GraphReader {
 
 /// The flat arrays behind a `MutableHNSW`, addressed through `ChunkGeometry` directories.
 /// Level-0 record per row: `[lock u32][count u32][m0 × u32]`; upper layers: one allocation per row with
-/// `level × [count u32][m × u32]`; plus the row's level (u8) and inverse norm (f32).
+/// `level × [count u32][m × u32]`; plus the row's level (u8), inverse norm (f32) and level-0 in-link count (u32).
 struct MutableGraphStorage: @unchecked Sendable {
     let geometry: ChunkGeometry
     let m: Int
@@ -49,6 +49,9 @@ struct MutableGraphStorage: @unchecked Sendable {
     let levels: UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>
     let uppers: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<UInt32>?>?>
     let norms: UnsafeMutablePointer<UnsafeMutablePointer<Float>?>
+    /// Per row: how many level-0 lists hold it. A row at 0 that is not the entry point cannot be reached on level 0;
+    /// a look at these counters after a batch of inserts finds such rows without walking the graph (`MutableHNSW.linkOrphans`).
+    let inLinks: UnsafeMutablePointer<UnsafeMutablePointer<UInt32>?>
 
     init(m: Int, expectedCount: Int) {
         geometry = ChunkGeometry(expectedCount: expectedCount)
@@ -64,6 +67,8 @@ struct MutableGraphStorage: @unchecked Sendable {
         uppers.initialize(repeating: nil, count: ChunkGeometry.maxChunks)
         norms = .allocate(capacity: ChunkGeometry.maxChunks)
         norms.initialize(repeating: nil, count: ChunkGeometry.maxChunks)
+        inLinks = .allocate(capacity: ChunkGeometry.maxChunks)
+        inLinks.initialize(repeating: nil, count: ChunkGeometry.maxChunks)
     }
 
     /// Allocates chunk `k` (zero-filled). Caller holds the growth lock.
@@ -77,6 +82,9 @@ struct MutableGraphStorage: @unchecked Sendable {
         up.initialize(repeating: nil, count: rows)
         let nm = UnsafeMutablePointer<Float>.allocate(capacity: rows)
         nm.initialize(repeating: 0, count: rows)
+        let il = UnsafeMutablePointer<UInt32>.allocate(capacity: rows)
+        il.initialize(repeating: 0, count: rows)
+        inLinks[k] = il
         links[k] = l
         levels[k] = lv
         uppers[k] = up
@@ -94,11 +102,13 @@ struct MutableGraphStorage: @unchecked Sendable {
             links[k]?.deallocate()
             levels[k]?.deallocate()
             norms[k]?.deallocate()
+            inLinks[k]?.deallocate()
         }
         links.deallocate()
         levels.deallocate()
         uppers.deallocate()
         norms.deallocate()
+        inLinks.deallocate()
     }
 
     @inline(__always)
@@ -121,6 +131,24 @@ struct MutableGraphStorage: @unchecked Sendable {
     func inverseNorm(_ row: UInt32) -> UnsafeMutablePointer<Float> {
         let (k, o) = geometry.locate(row)
         return norms[k].unsafelyUnwrapped + o
+    }
+
+    /// The row's level-0 in-link counter (atomic: lists of different rows change under different locks).
+    @inline(__always)
+    func inLinkCount(_ row: UInt32) -> UnsafeMutablePointer<UInt32> {
+        let (k, o) = geometry.locate(row)
+        return inLinks[k].unsafelyUnwrapped + o
+    }
+
+    /// Counts a level-0 link to `row` that a list gained.
+    @inline(__always)
+    func linkAdded(to row: UInt32) { _ = vl_fetch_add_u32(inLinkCount(row), 1) }
+
+    /// Counts a level-0 link to `row` that a list lost.
+    @inline(__always)
+    func linkRemoved(to row: UInt32) {
+        let old = vl_fetch_sub_u32(inLinkCount(row), 1)
+        assert(old > 0, "in-link count of row \(row) below zero")
     }
 
     @inline(__always)

@@ -117,20 +117,26 @@ extension MutableHNSW {
     /// again (the other row may have linked this one from its own list first).
     private func connect<R: GraphReader>(_ row: UInt32, level: Int, selected: [Candidate], reader: R) {
         guard let (own, ownMax) = storage.list(row, level: level) else { return }
+        // Level-0 lists keep the in-link counters exact (`linkOrphans`); upper levels are not counted.
+        let counted = level == 0
         var pool: [Candidate] = []
         var kept: [Candidate] = []
+        var old: [UInt32] = []
         pool.reserveCapacity(max(selected.count + ownMax, storage.m0) + 1)  // grown before a spin lock is held
         kept.reserveCapacity(pool.capacity)
+        old.reserveCapacity(ownMax)
         let lock = storage.lockWord(row)
         vl_spin_lock(lock)
         let appended = min(Int(vl_load_acquire_u32(own)), ownMax)
         if appended == 0 {
             for (i, c) in selected.enumerated() { vl_store_release_u32(own + 1 + i, c.row) }
             vl_store_release_u32(own, UInt32(selected.count))
+            if counted { for c in selected { storage.linkAdded(to: c.row) } }
         } else {
             pool.append(contentsOf: selected)
             for i in 0..<appended {
                 let other = vl_load_acquire_u32(own + 1 + i)
+                old.append(other)
                 if other == row || pool.contains(where: { $0.row == other }) { continue }
                 pool.append(Candidate(distance: reader.distance(row: row, row: other), row: other))
             }
@@ -138,6 +144,11 @@ extension MutableHNSW {
             selectNeighbors(pool, max: ownMax, reader: reader, into: &kept)
             for (i, c) in kept.enumerated() { vl_store_release_u32(own + 1 + i, c.row) }
             vl_store_release_u32(own, UInt32(kept.count))
+            if counted {
+                // Once per level and insert, at most 2m × 2m compares.
+                for c in kept where !old.contains(c.row) { storage.linkAdded(to: c.row) }
+                for o in old where !kept.contains(where: { $0.row == o }) { storage.linkRemoved(to: o) }
+            }
         }
         vl_spin_unlock(lock)
         for neighbor in selected where neighbor.row != row {
@@ -155,6 +166,7 @@ extension MutableHNSW {
             } else if n < maxDegree {
                 vl_store_release_u32(list + 1 + n, row)
                 vl_store_release_u32(list, UInt32(n + 1))
+                if counted { storage.linkAdded(to: row) }
             } else {
                 pool.removeAll(keepingCapacity: true)
                 pool.append(Candidate(distance: neighbor.distance, row: row))
@@ -166,8 +178,24 @@ extension MutableHNSW {
                 selectNeighbors(pool, max: maxDegree, reader: reader, into: &kept)
                 for (i, c) in kept.enumerated() { vl_store_release_u32(list + 1 + i, c.row) }
                 vl_store_release_u32(list, UInt32(kept.count))
+                if counted { countPrune(pool, kept: kept, added: row) }
             }
             vl_spin_unlock(nlock)
         }
+    }
+
+    /// Counts the level-0 links a pruned list gained and lost: `pool` is the old list plus `added`, sorted, and
+    /// `kept` is a subsequence of it (`selectNeighbors` takes candidates in order), so one walk finds both.
+    private func countPrune(_ pool: [Candidate], kept: [Candidate], added: UInt32) {
+        var j = 0
+        for c in pool {
+            if j < kept.count && kept[j].row == c.row {
+                j += 1
+                if c.row == added { storage.linkAdded(to: added) }
+            } else if c.row != added {
+                storage.linkRemoved(to: c.row)
+            }
+        }
+        assert(j == kept.count, "kept links are not a subsequence of the pruned pool")
     }
 }

@@ -136,6 +136,7 @@ extension MutableHNSW {
             for (i, id) in ids.enumerated() { list[1 + i] = id }
             list.pointee = UInt32(ids.count)
         }
+        recountInLinks()
     }
 
     /// Test hook: tops every level-0 list up to 2m links with rows other than `except` (and the row itself).
@@ -152,5 +153,6 @@ extension MutableHNSW {
             for (i, id) in ids.enumerated() { list[1 + i] = id }
             list.pointee = UInt32(ids.count)
         }
+        recountInLinks()
     }
 }

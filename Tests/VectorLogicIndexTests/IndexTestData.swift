@@ -1,10 +1,7 @@
 import VectorLogicIO
 import VectorLogicDistance
 import VectorLogicIndex
-
-extension SplitMix64 {
-    mutating func unit() -> Float { Float(next() >> 40) * 0x1p-24 * 2 - 1 }
-}
+import VectorLogicTestSupport
 
 enum IndexTestData {
     /// Uniform random vectors in [-1, 1)^d, row-major.
@@ -13,20 +10,9 @@ enum IndexTestData {
         return (0..<(count * dimension)).map { _ in rng.unit() }
     }
 
-    /// Gaussian-ish clusters: `clusters` random centres, points = centre + small noise.
+    /// Gaussian-ish clusters (`TestVectors.clustered`, shared with the engine tests).
     static func clustered(count: Int, dimension: Int, clusters: Int, seed: UInt64) -> [Float] {
-        var rng = SplitMix64(seed: seed)
-        let centres = (0..<(clusters * dimension)).map { _ in rng.unit() * 3 }
-        var out: [Float] = []
-        out.reserveCapacity(count * dimension)
-        for _ in 0..<count {
-            let c = Int(rng.next() % UInt64(clusters))
-            for j in 0..<dimension {
-                let noise = (rng.unit() + rng.unit() + rng.unit()) * 0.15
-                out.append(centres[c * dimension + j] + noise)
-            }
-        }
-        return out
+        TestVectors.clustered(count: count, dimension: dimension, clusters: clusters, seed: seed)
     }
 
     /// Reference distance in Double, same convention as the index (cosine 1-cos, dot -ip, euclidean squared).

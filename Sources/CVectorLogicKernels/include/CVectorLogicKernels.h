@@ -75,6 +75,13 @@ static inline uint32_t vl_load_acquire_u32(const uint32_t *p) { return __atomic_
 /// Atomic release store of a 32-bit word (graph links published to concurrent readers).
 static inline void vl_store_release_u32(uint32_t *p, uint32_t v) { __atomic_store_n(p, v, __ATOMIC_RELEASE); }
 
+/// Atomic add to a 32-bit counter; returns the old value. Relaxed: the counters (a graph's level-0 in-links) are
+/// read only after the inserting threads have joined.
+static inline uint32_t vl_fetch_add_u32(uint32_t *p, uint32_t v) { return __atomic_fetch_add(p, v, __ATOMIC_RELAXED); }
+
+/// Atomic subtract from a 32-bit counter; returns the old value (relaxed, as `vl_fetch_add_u32`).
+static inline uint32_t vl_fetch_sub_u32(uint32_t *p, uint32_t v) { return __atomic_fetch_sub(p, v, __ATOMIC_RELAXED); }
+
 #ifdef __cplusplus
 }
 #endif
