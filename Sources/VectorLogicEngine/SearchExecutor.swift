@@ -46,7 +46,7 @@ struct SearchExecutor {
         var top = TopK(k: request.k)
         let shared = helpers > 0 && view.segments.count >= 2
             && view.segments.reduce(0, { $0 + $1.segment.rows }) >= sharedRows
-            ? SharedSegments(count: view.segments.count) : nil
+            ? SharedSegments(count: view.segments.count, k: request.k) : nil
         if let shared {
             for _ in 0..<min(helpers, view.segments.count - 1) {
                 let (view, request, budget) = (view, request, budget)
@@ -73,7 +73,7 @@ struct SearchExecutor {
                 } else {
                     for (index, state) in view.segments.enumerated() {
                         try budget.check()
-                        for hit in try searchSegment(state, query: query, ef: ef, metric: metric) {
+                        for hit in try searchSegment(state, query: query, ef: ef, metric: metric, within: top.bound) {
                             top.insert(Candidate(source: index, row: hit.row, distance: hit.distance))
                         }
                     }
@@ -96,10 +96,10 @@ struct SearchExecutor {
 
     /// Takes segments from `shared` until none is left, storing each one's hits (or error) in its slot.
     private func searchSegments(_ shared: SharedSegments, query: UnsafePointer<Float>, ef: Int, metric: DistanceMetric) {
-        while let index = shared.claim() {
+        while let (index, bound) = shared.claim() {
             let hits = Result { () throws(EngineError) -> [Neighbor] in
                 try budget.check()
-                return try searchSegment(view.segments[index], query: query, ef: ef, metric: metric)
+                return try searchSegment(view.segments[index], query: query, ef: ef, metric: metric, within: bound)
             }
             shared.finish(index, hits)
         }
@@ -143,8 +143,10 @@ struct SearchExecutor {
         return Array(hits.prefix(request.k))
     }
 
-    private func searchSegment(_ state: SegmentView, query: UnsafePointer<Float>, ef: Int,
-                               metric: DistanceMetric) throws(EngineError) -> [Neighbor] {
+    /// A segment's hits. `bound`: the k-th best distance of the segments searched before it (+inf while fewer than k
+    /// hits are in): its graph search need not re-measure candidates that cannot come within it (`FrozenHNSW.search`).
+    private func searchSegment(_ state: SegmentView, query: UnsafePointer<Float>, ef: Int, metric: DistanceMetric,
+                               within bound: Float) throws(EngineError) -> [Neighbor] {
         let segment = state.segment
         guard segment.rows > 0 else { return [] }
         let dead = state.dead
@@ -162,7 +164,8 @@ struct SearchExecutor {
         }
         let rows = 0..<UInt32(segment.rows)
         if let graph = segment.graph, !prefersExact(rows: rows, ef: ef, accept: accept) {
-            let hits = graph.search(query, k: request.k, ef: ef, accept: dead.count == 0 && filter == nil ? nil : accept)
+            let hits = graph.search(query, k: request.k, ef: ef, accept: dead.count == 0 && filter == nil ? nil : accept,
+                                    within: bound)
             try budget.check()
             return hits
         }
@@ -226,22 +229,25 @@ struct SearchExecutor {
 }
 
 /// One search's segments shared between its thread and helper threads (`SearchExecutor.run(helpers:)`): each segment
-/// is claimed once; the search's thread waits until every claimed segment has its hits.
+/// is claimed once; the search's thread waits until every claimed segment has its hits. The k best distances of the
+/// segments finished so far give each newly claimed segment its re-rank bound.
 final class SharedSegments: Sendable {
     private let next = ClaimCounter(0)
     private let count: Int
-    private let results: Locked<(hits: [Result<[Neighbor], EngineError>?], finished: Int)>
+    private let results: Locked<(hits: [Result<[Neighbor], EngineError>?], finished: Int, best: TopK)>
     private let done = ConditionLock()
 
-    init(count: Int) {
+    init(count: Int, k: Int) {
         self.count = count
-        results = Locked((Array(repeating: nil, count: count), 0))
+        results = Locked((Array(repeating: nil, count: count), 0, TopK(k: k)))
     }
 
-    /// The next unclaimed segment, or nil when all are taken.
-    func claim() -> Int? {
+    /// The next unclaimed segment and the k-th best distance found so far (+inf while fewer than k), or nil when all
+    /// are taken.
+    func claim() -> (index: Int, bound: Float)? {
         let index = next.claim()
-        return index < count ? index : nil
+        guard index < count else { return nil }
+        return (index, results.withLock { $0.best.bound })
     }
 
     /// Stores a claimed segment's hits; the last one wakes the waiting thread.
@@ -249,6 +255,9 @@ final class SharedSegments: Sendable {
         let all = results.withLock { state in
             state.hits[index] = hits
             state.finished += 1
+            if case .success(let found) = hits {
+                for hit in found { state.best.insert(Candidate(source: index, row: hit.row, distance: hit.distance)) }
+            }
             return state.finished == count
         }
         if all { done.withLock { done.broadcast() } }

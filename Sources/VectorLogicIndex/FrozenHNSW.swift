@@ -94,7 +94,12 @@ public final class FrozenHNSW: @unchecked Sendable {
     public var quantizedBytes: Int { quantized.withLock { $0?.byteCount ?? 0 } }
 
     /// The k nearest accepted rows, best first (`ef` ≥ k trades speed for recall).
-    public func search(_ query: UnsafePointer<Float>, k: Int, ef: Int, accept: RowPredicate?) -> [Neighbor] {
+    ///
+    /// `bound`: a distance the caller already has k hits within (from other segments). With SQ8 traversal, candidates
+    /// whose code distance shows they cannot come within it are neither re-measured nor returned, so fewer than k hits
+    /// may come back; every hit within `bound` that the search would return without it still comes back.
+    public func search(_ query: UnsafePointer<Float>, k: Int, ef: Int, accept: RowPredicate?,
+                       within bound: Float = .infinity) -> [Neighbor] {
         guard k > 0, count > 0, header.entryPoint < UInt32(count) else { return [] }
         let entry = header.entryPoint
         let top = header.maxLevel
@@ -104,7 +109,8 @@ public final class FrozenHNSW: @unchecked Sendable {
             if let codes = quantized.withLock({ $0 }) {
                 return pool.withScratch(rows: count) { scratch in
                     reader.knnReranked(query, k: k, ef: ef, accept: accept, entry: entry, maxLevel: top,
-                                       quantized: codes, rerankAll: rerankAll, reads: rerankReads, scratch: scratch)
+                                       quantized: codes, rerankAll: rerankAll, reads: rerankReads, bound: bound,
+                                       scratch: scratch)
                 }
             }
             return pool.withScratch(rows: count) { scratch in

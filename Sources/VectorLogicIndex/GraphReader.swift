@@ -185,10 +185,11 @@ extension FrozenGraphReader where Vectors == ContiguousVectors {
 
     /// k-NN query that walks the graph over SQ8 codes, then re-measures with the float32 rows those of the `ef`
     /// candidates it kept that could be among the k nearest (`QuantizedRows.rerankCount`; all with `rerankAll`):
-    /// returned distances are exact, only the choice of candidates is approximate.
+    /// returned distances are exact, only the choice of candidates is approximate. Candidates that cannot come within
+    /// `bound` are not measured (nor returned), so fewer than k hits may come back (`QuantizedRows.rerankCount`).
     func knnReranked(_ rawQuery: UnsafePointer<Float>, k: Int, ef: Int, accept: RowPredicate?,
                      entry: UInt32, maxLevel: Int, quantized: QuantizedRows, rerankAll: Bool, reads: RowRead?,
-                     scratch: SearchScratch) -> [Neighbor] {
+                     bound: Float = .infinity, scratch: SearchScratch) -> [Neighbor] {
         kind.prepare(rawQuery, dimension: dimension, into: scratch.query)
         let query = UnsafePointer(scratch.query)
         let approximate = quantized.walker(over: self, query: query, scratch: scratch)
@@ -197,7 +198,8 @@ extension FrozenGraphReader where Vectors == ContiguousVectors {
         scratch.results.drainSorted(into: &scratch.sorted)
         // Candidates past `rerankCount` cannot be among the k nearest whatever their float32 distance: not measured.
         let candidates = rerankAll ? scratch.sorted.count
-            : quantized.rerankCount(scratch.sorted, k: k, terms: approximate.terms, walkError: approximate.walkError)
+            : quantized.rerankCount(scratch.sorted, k: k, terms: approximate.terms, walkError: approximate.walkError,
+                                    bound: bound)
         scratch.sorted.removeSubrange(candidates...)
         if let reads {
             remeasure(&scratch.sorted, query: query, reading: reads, buffer: scratch.row)

@@ -86,6 +86,45 @@ import VectorLogicIO
         }
     }
 
+    /// A re-rank bound (the k-th best distance of segments searched before) drops only hits past it: every hit of
+    /// the unbounded search at or within the bound comes back with the same distance, for bounds at the 3rd and the
+    /// 10th hit, on every metric, near and far queries; and the bound does cut (fewer hits come back for some).
+    @Test(arguments: DistanceMetric.allCases)
+    func aRerankBoundDropsOnlyHitsPastIt(metric: DistanceMetric) throws {
+        let seed: UInt64 = 0xB0_0D
+        let (source, bytes) = Self.clusteredGraph(metric: metric, seed: seed)
+        try bytes.withUnsafeBytes { raw in
+            let graph = try FrozenHNSW(graph: raw, source: source, metric: metric, count: Self.n)
+            graph.prepareQuantizedTraversal()
+            #expect(graph.usesQuantizedTraversal)
+            let near = IndexTestData.clustered(count: 30, dimension: Self.dimension, clusters: 16, seed: seed)
+            let far = IndexTestData.clustered(count: 30, dimension: Self.dimension, clusters: 16, seed: seed + 1)
+            var cut = 0
+            for queries in [near, far] {
+                for qi in 0..<30 {
+                    let q = Array(queries[(qi * Self.dimension)..<((qi + 1) * Self.dimension)])
+                    for ef in [16, 64, 200] {
+                        let reference = q.withUnsafeBufferPointer { graph.search($0.baseAddress!, k: 10, ef: ef, accept: nil) }
+                        try #require(reference.count == 10)
+                        for position in [2, 9] {
+                            let bound = reference[position].distance
+                            let bounded = q.withUnsafeBufferPointer {
+                                graph.search($0.baseAddress!, k: 10, ef: ef, accept: nil, within: bound)
+                            }
+                            let expected = reference.filter { $0.distance <= bound }
+                            let got = bounded.filter { $0.distance <= bound }
+                            #expect(got.map(\.row) == expected.map(\.row) && got.map(\.distance) == expected.map(\.distance),
+                                    "\(metric) query \(qi) ef \(ef) bound at hit \(position + 1)")
+                            if bounded.count < reference.count { cut += 1 }
+                        }
+                    }
+                }
+            }
+            print("rerank bound \(metric): \(cut) of 360 searches came back shorter")
+            #expect(cut > 0, "the bound never cut a re-rank")
+        }
+    }
+
     /// Re-ranking rows read by a `RowRead` (a segment's pread) answers exactly as reading them from the source, and a
     /// failing read falls back to the source's row: same rows, same distances, on every metric.
     @Test(arguments: DistanceMetric.allCases)
