@@ -183,33 +183,61 @@ extension FrozenGraphReader where Vectors == ContiguousVectors {
         candidates.sort(by: Candidate.closer)
     }
 
-    /// k-NN query that walks the graph over SQ8 codes, then re-measures with the float32 rows those of the `ef`
-    /// candidates it kept that could be among the k nearest (`QuantizedRows.rerankCount`; all with `rerankAll`):
-    /// returned distances are exact, only the choice of candidates is approximate. Candidates that cannot come within
-    /// `bound` are not measured (nor returned), so fewer than k hits may come back (`QuantizedRows.rerankCount`).
-    func knnReranked(_ rawQuery: UnsafePointer<Float>, k: Int, ef: Int, accept: RowPredicate?,
-                     entry: UInt32, maxLevel: Int, quantized: QuantizedRows, rerankAll: Bool, reads: RowRead?,
-                     bound: Float = .infinity, scratch: SearchScratch) -> [Neighbor] {
+    /// The first half of an SQ8 search: walks the graph over the codes and returns the `ef` candidates it kept that
+    /// could be among the k nearest (`QuantizedRows.rerankCount`; all with `rerankAll`), by code distance, best first,
+    /// with the code distances' error bound. `remeasure(_:query:k:within:reads:scratch:)` finishes it; in between, a
+    /// caller holding several segments' walks can find a bound that spares most of their float32 reads.
+    func walkQuantized(_ rawQuery: UnsafePointer<Float>, k: Int, ef: Int, accept: RowPredicate?, entry: UInt32,
+                       maxLevel: Int, quantized: QuantizedRows, rerankAll: Bool, scratch: SearchScratch) -> WalkedCandidates {
         kind.prepare(rawQuery, dimension: dimension, into: scratch.query)
         let query = UnsafePointer(scratch.query)
         let approximate = quantized.walker(over: self, query: query, scratch: scratch)
         let start = approximate.greedyDescend(query, entry: entry, fromLevel: maxLevel, toLevel: 0, scratch: scratch)
         approximate.searchLayer(query, entry: start, ef: max(ef, k), level: 0, accept: accept, scratch: scratch)
         scratch.results.drainSorted(into: &scratch.sorted)
-        // Candidates past `rerankCount` cannot be among the k nearest whatever their float32 distance: not measured.
-        let candidates = rerankAll ? scratch.sorted.count
-            : quantized.rerankCount(scratch.sorted, k: k, terms: approximate.terms, walkError: approximate.walkError,
-                                    bound: bound)
-        scratch.sorted.removeSubrange(candidates...)
+        let error = quantized.codeError(terms: approximate.terms, walkError: approximate.walkError)
+        // Candidates past `rerankCount` cannot be among the k nearest whatever their float32 distance: not kept.
+        let kept = rerankAll ? scratch.sorted.count : quantized.rerankCount(scratch.sorted, k: k, error: error)
+        return WalkedCandidates(candidates: scratch.sorted[..<kept].map { Neighbor(row: $0.row, distance: $0.distance) },
+                                error: error)
+    }
+
+    /// The second half: re-measures with float32 rows (read by `reads` when set, else through the mapping) the walked
+    /// candidates that could come within `bound`, and returns the k nearest of them, best first, exact distances.
+    func remeasure(_ walked: WalkedCandidates, query rawQuery: UnsafePointer<Float>, k: Int, within bound: Float,
+                   reads: RowRead?, scratch: SearchScratch) -> [Neighbor] {
+        kind.prepare(rawQuery, dimension: dimension, into: scratch.query)
+        let query = UnsafePointer(scratch.query)
+        let n = walked.count(within: bound)
+        scratch.sorted.removeAll(keepingCapacity: true)
+        for hit in walked.candidates[..<n] { scratch.sorted.append(Candidate(distance: hit.distance, row: hit.row)) }
         if let reads {
             remeasure(&scratch.sorted, query: query, reading: reads, buffer: scratch.row)
         } else {
             remeasure(&scratch.sorted, query: query)
         }
-        let n = min(k, candidates)
-        var out: [Neighbor] = []
-        out.reserveCapacity(n)
-        for i in 0..<n { out.append(Neighbor(row: scratch.sorted[i].row, distance: scratch.sorted[i].distance)) }
-        return out
+        return scratch.sorted.prefix(k).map { Neighbor(row: $0.row, distance: $0.distance) }
+    }
+}
+
+/// One SQ8 walk's candidates before re-measuring (`FrozenHNSW.walk`): rows with their code distances, best first,
+/// only those that could be among the walk's k nearest, and how far a code distance may be from the true one.
+public struct WalkedCandidates: Sendable {
+    /// Rows and code distances (not exact), best first.
+    public let candidates: [Neighbor]
+    let error: CodeError
+
+    /// A distance the i-th candidate's true distance is provably within (its code distance plus the error bound):
+    /// the k-th smallest of these over several walks bounds those walks' k-th best true distance.
+    public func upperBound(_ i: Int) -> Float { error.limit(candidates[i].distance) }
+
+    /// How many of the candidates (a prefix) could have a true distance within `bound`: all when it is not finite.
+    public func count(within bound: Float) -> Int {
+        guard bound.isFinite else { return candidates.count }
+        let limit = error.limit(bound)
+        guard limit.isFinite else { return candidates.count }
+        var n = 0
+        while n < candidates.count && candidates[n].distance <= limit { n += 1 }
+        return n
     }
 }

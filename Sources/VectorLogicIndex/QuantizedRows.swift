@@ -144,58 +144,63 @@ extension QuantizedRows {
         return (1 / scale, 127.5 * Float(count) / scale)
     }
 
+    /// How far a code distance may be from the true distance for the query whose `terms` (`prepare`) and int16
+    /// weights' rounding (`walkError`) are given — see `CodeError`.
+    func codeError(terms: UnsafePointer<Float>, walkError: Float) -> CodeError {
+        switch kind {
+        case .cosine, .dot:
+            // `∓ q · decode` is off by at most `½ Σ |q[d] step[d]|` = half the sum of `|terms|`, plus the weights' rounding.
+            var spread: Float = 0
+            for d in 0..<dimension { spread += abs(terms[d]) }
+            return CodeError(kind: kind, slack: spread / 2 + walkError)
+        case .euclidean:
+            return CodeError(kind: kind, slack: halfStepNorm)
+        }
+    }
+
     /// How many of `sorted` (candidates by code distance, best first) must be re-measured with float32 rows so that the
     /// k nearest among all of them are found: those whose code distance is within twice the encoding's error bound of
     /// the k-th best code distance. Any later one is provably farther than k earlier ones, so the answer equals
     /// re-measuring all of them, for a fraction of the random float32 reads (1,536 bytes each at 384-d; from DRAM once
-    /// the rows outgrow the last-level cache).
-    ///
-    /// `bound`, when finite, is a distance the caller already holds k exact hits within (the k-th best of the segments
-    /// searched before this one): a candidate whose code distance, less one error bound, lies past it cannot enter the
-    /// caller's k best either, so it is not measured — even among the first k. At 1M rows in 6 segments a segment's own
-    /// k-th is about the collection's 6k-th, so for every segment after the first this cuts most of the re-rank.
-    ///
-    /// Bounds (each value is encoded within half a step, `|x[d] - decode[d]| ≤ step[d] / 2`): for cosine and dot the
-    /// code distance is `∓ q · decode`, off by at most `½ Σ |q[d] step[d]|` = half the sum of `|terms|` (`prepare`);
-    /// for euclidean `‖q - decode‖` is off by at most `halfStepNorm` (compared as square roots). A 1e-4 relative margin
-    /// covers float32 rounding in the kernels; `walkError` (the int16 weights' rounding, `widen`) is added for each
-    /// distance compared. Non-finite bounds re-measure everything.
-    func rerankCount(_ sorted: [Candidate], k: Int, terms: UnsafePointer<Float>, walkError: Float,
-                     bound: Float = .infinity) -> Int {
-        guard k > 0, !sorted.isEmpty else { return sorted.count }
-        // One code distance's error either way (half the two-sided spread), as a function from distance to limit.
-        let within: (Float) -> Float
+    /// the rows outgrow the last-level cache). Non-finite bounds re-measure everything.
+    func rerankCount(_ sorted: [Candidate], k: Int, error: CodeError) -> Int {
+        guard k > 0, sorted.count > k else { return sorted.count }
+        // The k-th's upper bound against each later one's lower bound: two errors.
+        let limit = error.limit(error.upper(sorted[k - 1].distance))
+        guard limit.isFinite else { return sorted.count }
+        var n = k
+        while n < sorted.count && sorted[n].distance <= limit { n += 1 }
+        return n
+    }
+}
+
+/// How far one query's SQ8 code distances may be from the float32 distances (each value is encoded within half a
+/// step, `|x[d] - decode[d]| ≤ step[d] / 2`). Cosine and dot: the code distance `∓ q · decode` is within `slack` of the
+/// true one. Euclidean: `‖q - decode‖` is within `slack` (`halfStepNorm`) of `‖q - x‖`, compared as square roots of
+/// the squared distances. A 1e-4 relative margin on every limit covers float32 rounding in the kernels.
+struct CodeError: Sendable {
+    let kind: MetricKind
+    let slack: Float
+
+    /// The largest true distance a code distance `d` allows (and, read the other way, the largest code distance
+    /// whose row can still be within true distance `d`).
+    @inline(__always)
+    func upper(_ d: Float) -> Float {
         switch kind {
         case .cosine, .dot:
-            var spread: Float = 0
-            for d in 0..<dimension { spread += abs(terms[d]) }
-            let half = spread / 2 + walkError
-            within = { $0 + half }
+            return d + slack
         case .euclidean:
-            let step = halfStepNorm
-            within = { d in
-                let radius = max(d, 0).squareRoot() + step
-                return radius * radius
-            }
+            let radius = max(d, 0).squareRoot() + slack
+            return radius * radius
         }
-        func margin(_ limit: Float) -> Float { limit + 1e-4 * (1 + abs(limit)) }
-        var n = sorted.count
-        if sorted.count > k {
-            // Past k: within two errors of the k-th (its upper bound against each later one's lower bound).
-            let limit = margin(within(within(sorted[k - 1].distance)))
-            guard limit.isFinite else { return sorted.count }
-            n = k
-            while n < sorted.count && sorted[n].distance <= limit { n += 1 }
-        }
-        if bound.isFinite {
-            let limit = margin(within(bound))
-            if limit.isFinite {
-                var m = 0
-                while m < n && sorted[m].distance <= limit { m += 1 }
-                n = m
-            }
-        }
-        return n
+    }
+
+    /// `upper(d)` with the rounding margin: candidates whose code distance is past `limit(bound)` cannot come within
+    /// `bound`.
+    @inline(__always)
+    func limit(_ d: Float) -> Float {
+        let l = upper(d)
+        return l + 1e-4 * (1 + abs(l))
     }
 }
 

@@ -2,6 +2,7 @@ import Testing
 @_spi(Testing) @testable import VectorLogicEngine
 import VectorLogicFilter
 import VectorLogicIO
+import VectorLogicIndex
 import VectorLogicJSON
 import VectorLogicTestSupport
 
@@ -52,6 +53,43 @@ import VectorLogicTestSupport
             }
             #expect(alone.count == 10)
             #expect(!alone.contains { $0.id.hasPrefix("s2-") && (Int($0.id.dropFirst(3)) ?? 1) % 7 == 0 }, "deleted rows never come back")
+        }
+        try await database.close()
+    }
+
+    /// One re-rank for all segments (`SegmentPass`, the k-th smallest upper bound over every walk): with SQ8 codes and
+    /// an ef past every segment's rows (so each walk keeps every row it may need), the answers are exactly those of
+    /// float32 walks of the same segments — ids and scores, with and without a filter, on one thread and shared.
+    @Test func oneRerankForAllSegmentsAnswersAsFloatWalks() async throws {
+        let database = try await Self.smallCollection()
+        let rows = FrozenHNSW.quantizedTraversalMinimumRows + 404
+        var random = EngineRandom(seed: 21)
+        for segment in 0..<3 {
+            _ = try await database.upsert("c", (0..<rows).map { row in
+                VectorRecord(id: "s\(segment)-\(row)", values: (0..<8).map { _ in Float.random(in: -1...1, using: &random) },
+                             metadata: CompactJSON(.object(JSONObject([("n", .number(Double(row % 10)))]))))
+            })
+            try await database.checkpointNow(compact: false)
+        }
+        _ = try await database.delete("c", ids: (0..<rows).filter { $0 % 5 == 0 }.map { "s1-\($0)" })
+        let view = try database.view("c")
+        try #require(view.segments.count == 3)
+        let filter = try Filter(json: .object(JSONObject([("n", .object(JSONObject([("$lt", .number(5))])))])))
+        let requests = (0..<20).map { query in
+            SearchRequest(vector: (0..<8).map { _ in Float.random(in: -1...1, using: &random) }, k: 10, ef: 3 * rows,
+                          filter: query % 2 == 0 ? nil : filter)
+        }
+        let float = try requests.map { try SearchExecutor(view: view, request: $0, budget: .unlimited).run() }
+        for state in view.segments { state.segment.graph?.prepareQuantizedTraversal() }
+        #expect(view.segments.allSatisfy { $0.segment.graph?.usesQuantizedTraversal == true })
+        for (query, request) in requests.enumerated() {
+            for helpers in [0, 1] {
+                let quantized = try SearchExecutor(view: view, request: request, budget: .unlimited)
+                    .run(helpers: helpers, sharedRows: 0)
+                #expect(quantized.map(\.id) == float[query].map(\.id), "query \(query), \(helpers) helpers")
+                #expect(quantized.map(\.score) == float[query].map(\.score), "query \(query), \(helpers) helpers")
+                #expect(quantized.count == 10)
+            }
         }
         try await database.close()
     }

@@ -86,7 +86,7 @@ import VectorLogicIO
         }
     }
 
-    /// A re-rank bound (the k-th best distance of segments searched before) drops only hits past it: every hit of
+    /// A re-rank bound (`remeasure(within:)`: the k-th smallest upper bound over several segments' walks) drops only hits past it: every hit of
     /// the unbounded search at or within the bound comes back with the same distance, for bounds at the 3rd and the
     /// 10th hit, on every metric, near and far queries; and the bound does cut (fewer hits come back for some).
     @Test(arguments: DistanceMetric.allCases)
@@ -108,8 +108,9 @@ import VectorLogicIO
                         try #require(reference.count == 10)
                         for position in [2, 9] {
                             let bound = reference[position].distance
-                            let bounded = q.withUnsafeBufferPointer {
-                                graph.search($0.baseAddress!, k: 10, ef: ef, accept: nil, within: bound)
+                            let bounded = try q.withUnsafeBufferPointer { buffer in
+                                let walked = try #require(graph.walk(buffer.baseAddress!, k: 10, ef: ef, accept: nil))
+                                return graph.remeasure(walked, query: buffer.baseAddress!, k: 10, within: bound)
                             }
                             let expected = reference.filter { $0.distance <= bound }
                             let got = bounded.filter { $0.distance <= bound }
