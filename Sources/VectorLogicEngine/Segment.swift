@@ -29,9 +29,13 @@ final class Segment: @unchecked Sendable {
     let fileBytes: Int64
     let layout: SegmentLayout
     private let mapping: MappedFile
-    /// How the graph's re-rank reads rows (`.pread`: from the file through `rowReader`'s descriptor, and the mapping's
-    /// row pages are released after the background check and code build, `releaseVectorPages`).
+    /// How the graph's re-rank reads rows (`.pread`, or `.auto` for a large segment: from the file through
+    /// `rowReader`'s descriptor, and the mapping's row pages are released after the background check and code build,
+    /// `releaseVectorPages`).
     let vectorReads: VectorReads
+
+    /// Whether this segment's re-rank reads rows with `pread` (`VectorReads.usesPread`).
+    var readsWithPread: Bool { vectorReads.usesPread(vectorBytes: rows * dimension * 4) }
     private let vectorBase: UnsafeRawPointer?
     /// Byte offset of the vectors section in the file (row r starts at vectorOffset + r × stride).
     private let vectorOffset: Int
@@ -119,7 +123,7 @@ final class Segment: @unchecked Sendable {
             orderOverride = nil
         }
         if loadGraph, let graphSection, rows > 0, let metric = DistanceMetric(code: info.metric) {
-            let reads = vectorReads == .pread ? try Segment.rowReader(path: path, fileSystem: fileSystem, start: vectorOffset,
+            let reads = readsWithPread ? try Segment.rowReader(path: path, fileSystem: fileSystem, start: vectorOffset,
                                                                       stride: stride, dimension: dimension) : nil
             do {
                 graph = try FrozenHNSW(graph: graphSection, source: source, metric: metric, count: rows, rerankReads: reads)
@@ -153,7 +157,7 @@ final class Segment: @unchecked Sendable {
     /// With `.pread` reads, drops the vectors section's pages from the resident set once the background check and the
     /// SQ8 code build (which read every row through the mapping) are done; searches then read rows with pread.
     func releaseVectorPages() {
-        guard vectorReads == .pread else { return }
+        guard readsWithPread else { return }
         mapping.releasePages(vectorOffset..<(vectorOffset + rows * stride))
     }
 

@@ -93,18 +93,21 @@ public final class FrozenHNSW: @unchecked Sendable {
     /// Bytes of the in-memory SQ8 codes (0 before `prepareQuantizedTraversal()`).
     public var quantizedBytes: Int { quantized.withLock { $0?.byteCount ?? 0 } }
 
-    /// The k nearest accepted rows, best first (`ef` ≥ k trades speed for recall). With SQ8 traversal this is
-    /// `walk` then `remeasure` with no bound.
+    /// The k nearest accepted rows, best first (`ef` ≥ k trades speed for recall). With SQ8 traversal: `walk` and
+    /// `remeasure` with no bound, in one scratch.
     public func search(_ query: UnsafePointer<Float>, k: Int, ef: Int, accept: RowPredicate?) -> [Neighbor] {
-        if let walked = walk(query, k: k, ef: ef, accept: accept) {
-            return remeasure(walked, query: query, k: k, within: .infinity)
-        }
         guard k > 0, count > 0, header.entryPoint < UInt32(count) else { return [] }
         let entry = header.entryPoint
         let top = header.maxLevel
         if let rows = contiguous {
             let reader = FrozenGraphReader(vectors: ContiguousVectors(base: rows.base, stride: rows.stride),
                                            dimension: dimension, kind: kind, rowBound: count, graph: graph)
+            if let codes = quantized.withLock({ $0 }) {
+                return pool.withScratch(rows: count) { scratch in
+                    reader.knnReranked(query, k: k, ef: ef, accept: accept, entry: entry, maxLevel: top,
+                                       quantized: codes, rerankAll: rerankAll, reads: rerankReads, scratch: scratch)
+                }
+            }
             return pool.withScratch(rows: count) { scratch in
                 reader.knn(query, k: k, ef: ef, accept: accept, entry: entry, maxLevel: top, scratch: scratch)
             }

@@ -183,12 +183,11 @@ extension FrozenGraphReader where Vectors == ContiguousVectors {
         candidates.sort(by: Candidate.closer)
     }
 
-    /// The first half of an SQ8 search: walks the graph over the codes and returns the `ef` candidates it kept that
-    /// could be among the k nearest (`QuantizedRows.rerankCount`; all with `rerankAll`), by code distance, best first,
-    /// with the code distances' error bound. `remeasure(_:query:k:within:reads:scratch:)` finishes it; in between, a
-    /// caller holding several segments' walks can find a bound that spares most of their float32 reads.
-    func walkQuantized(_ rawQuery: UnsafePointer<Float>, k: Int, ef: Int, accept: RowPredicate?, entry: UInt32,
-                       maxLevel: Int, quantized: QuantizedRows, rerankAll: Bool, scratch: SearchScratch) -> WalkedCandidates {
+    /// The first half of an SQ8 search: walks the graph over the codes and leaves in `scratch.sorted` the `ef`
+    /// candidates it kept that could be among the k nearest (`QuantizedRows.rerankCount`; all with `rerankAll`), by
+    /// code distance, best first; returns the code distances' error bound. `scratch.query` holds the prepared query.
+    private func walkInPlace(_ rawQuery: UnsafePointer<Float>, k: Int, ef: Int, accept: RowPredicate?, entry: UInt32,
+                             maxLevel: Int, quantized: QuantizedRows, rerankAll: Bool, scratch: SearchScratch) -> CodeError {
         kind.prepare(rawQuery, dimension: dimension, into: scratch.query)
         let query = UnsafePointer(scratch.query)
         let approximate = quantized.walker(over: self, query: query, scratch: scratch)
@@ -198,25 +197,56 @@ extension FrozenGraphReader where Vectors == ContiguousVectors {
         let error = quantized.codeError(terms: approximate.terms, walkError: approximate.walkError)
         // Candidates past `rerankCount` cannot be among the k nearest whatever their float32 distance: not kept.
         let kept = rerankAll ? scratch.sorted.count : quantized.rerankCount(scratch.sorted, k: k, error: error)
-        return WalkedCandidates(candidates: scratch.sorted[..<kept].map { Neighbor(row: $0.row, distance: $0.distance) },
-                                error: error)
+        scratch.sorted.removeSubrange(kept...)
+        return error
     }
 
-    /// The second half: re-measures with float32 rows (read by `reads` when set, else through the mapping) the walked
-    /// candidates that could come within `bound`, and returns the k nearest of them, best first, exact distances.
-    func remeasure(_ walked: WalkedCandidates, query rawQuery: UnsafePointer<Float>, k: Int, within bound: Float,
-                   reads: RowRead?, scratch: SearchScratch) -> [Neighbor] {
-        kind.prepare(rawQuery, dimension: dimension, into: scratch.query)
+    /// The second half: re-measures `scratch.sorted` with float32 rows (read by `reads` when set, else through the
+    /// mapping) against the prepared query in `scratch.query`; returns the k nearest, best first, exact distances.
+    private func remeasureSorted(k: Int, reads: RowRead?, scratch: SearchScratch) -> [Neighbor] {
         let query = UnsafePointer(scratch.query)
-        let n = walked.count(within: bound)
-        scratch.sorted.removeAll(keepingCapacity: true)
-        for hit in walked.candidates[..<n] { scratch.sorted.append(Candidate(distance: hit.distance, row: hit.row)) }
         if let reads {
             remeasure(&scratch.sorted, query: query, reading: reads, buffer: scratch.row)
         } else {
             remeasure(&scratch.sorted, query: query)
         }
-        return scratch.sorted.prefix(k).map { Neighbor(row: $0.row, distance: $0.distance) }
+        let n = min(k, scratch.sorted.count)
+        var out: [Neighbor] = []
+        out.reserveCapacity(n)
+        for i in 0..<n { out.append(Neighbor(row: scratch.sorted[i].row, distance: scratch.sorted[i].distance)) }
+        return out
+    }
+
+    /// k-NN query that walks the graph over SQ8 codes, then re-measures with the float32 rows those of the `ef`
+    /// candidates it kept that could be among the k nearest: returned distances are exact, only the choice of
+    /// candidates is approximate. Both halves in one scratch (a search of one graph).
+    func knnReranked(_ rawQuery: UnsafePointer<Float>, k: Int, ef: Int, accept: RowPredicate?, entry: UInt32,
+                     maxLevel: Int, quantized: QuantizedRows, rerankAll: Bool, reads: RowRead?,
+                     scratch: SearchScratch) -> [Neighbor] {
+        _ = walkInPlace(rawQuery, k: k, ef: ef, accept: accept, entry: entry, maxLevel: maxLevel, quantized: quantized,
+                        rerankAll: rerankAll, scratch: scratch)
+        return remeasureSorted(k: k, reads: reads, scratch: scratch)
+    }
+
+    /// The first half on its own, its candidates copied out (`FrozenHNSW.walk`): a caller holding several segments'
+    /// walks can find a bound that spares most of their float32 reads before `remeasure(_:query:k:within:reads:scratch:)`.
+    func walkQuantized(_ rawQuery: UnsafePointer<Float>, k: Int, ef: Int, accept: RowPredicate?, entry: UInt32,
+                       maxLevel: Int, quantized: QuantizedRows, rerankAll: Bool, scratch: SearchScratch) -> WalkedCandidates {
+        let error = walkInPlace(rawQuery, k: k, ef: ef, accept: accept, entry: entry, maxLevel: maxLevel,
+                                quantized: quantized, rerankAll: rerankAll, scratch: scratch)
+        return WalkedCandidates(candidates: scratch.sorted.map { Neighbor(row: $0.row, distance: $0.distance) }, error: error)
+    }
+
+    /// The second half for copied-out candidates: re-measures those that could come within `bound` and returns the k
+    /// nearest of them, best first, exact distances.
+    func remeasure(_ walked: WalkedCandidates, query rawQuery: UnsafePointer<Float>, k: Int, within bound: Float,
+                   reads: RowRead?, scratch: SearchScratch) -> [Neighbor] {
+        kind.prepare(rawQuery, dimension: dimension, into: scratch.query)
+        scratch.sorted.removeAll(keepingCapacity: true)
+        for hit in walked.candidates[..<walked.count(within: bound)] {
+            scratch.sorted.append(Candidate(distance: hit.distance, row: hit.row))
+        }
+        return remeasureSorted(k: k, reads: reads, scratch: scratch)
     }
 }
 

@@ -129,9 +129,10 @@ extension ServeSetting {
         .integer("min-free-mb", ["VECTORLOGIC_MIN_FREE_MB"], 0...1_048_576, default: 64,
                  "Free disk MiB kept beyond the next flush; below it writes get 503 `insufficient_storage` until space is freed.",
                  \.minimumFreeMegabytes),
-        .choice("vector-reads", ["VECTORLOGIC_VECTOR_READS"], VectorReads.allCases.map { ($0.rawValue, $0) }, default: "mapped",
-                "How searches re-read float32 rows to re-rank: mapped (fastest; touched rows count in RSS) or pread "
-                + "(rows stay in the page cache: RSS is codes, graphs and ids).") { config, reads in
+        .choice("vector-reads", ["VECTORLOGIC_VECTOR_READS"], VectorReads.allCases.map { ($0.rawValue, $0) }, default: "auto",
+                "How searches re-read float32 rows to re-rank: mapped (fastest; touched rows count in RSS), pread "
+                + "(rows stay in the page cache: RSS is codes, graphs and ids) or auto (pread for segments of 256 MiB "
+                + "of rows or more).") { config, reads in
             config.vectorReads = reads
         },
         .integer("admin-max-streams", ["VECTORLOGIC_ADMIN_MAX_STREAMS"], 0...1_024, default: 32,

@@ -71,7 +71,7 @@ public struct ServerConfiguration: Sendable {
     public var minimumFreeMegabytes: Int = 64
     /// How searches re-read float32 rows to re-rank (`VectorReads`: through the mapping, or with pread so the rows
     /// stay out of the resident set).
-    public var vectorReads: VectorReads = .mapped
+    public var vectorReads: VectorReads = .auto
 
     /// Web origins whose pages may call the API (`--cors-origins`); off by default.
     public var corsOrigins: CORSOrigins = .off

@@ -40,6 +40,16 @@ import VectorLogicTestSupport
         try queries.map { q in try database.search("c", SearchRequest(vector: q, k: 10, ef: 64)).map { "\($0.id) \($0.score)" } }
     }
 
+    /// The default, `.auto`, reads segments of 256 MiB of rows or more with pread and smaller ones through the mapping.
+    @Test func autoReadsOnlyLargeSegmentsWithPread() {
+        #expect(DatabaseOptions(durability: .none).vectorReads == .auto)
+        #expect(!VectorReads.auto.usesPread(vectorBytes: VectorReads.autoPreadBytes - 1))
+        #expect(VectorReads.auto.usesPread(vectorBytes: VectorReads.autoPreadBytes))
+        #expect(VectorReads.auto.usesPread(vectorBytes: 1_000_000 * 384 * 4 / 5), "a 200,000-row segment of a 1M × 384 set")
+        #expect(!VectorReads.auto.usesPread(vectorBytes: 100_000 * 384 * 4), "a 100,000 × 384 segment")
+        #expect(VectorReads.pread.usesPread(vectorBytes: 0) && !VectorReads.mapped.usesPread(vectorBytes: .max))
+    }
+
     @Test func preadReRankAnswersAsMappedAndKeepsRowsOutOfTheResidentSet() async throws {
         let temporary = EngineTempDirectory("vector-reads")
         defer { temporary.remove() }

@@ -18,6 +18,23 @@ import VectorLogicIO
         return (source, IndexTestData.build(source, count: n, metric: metric).serialized())
     }
 
+    /// A graph over `raw` whose searches traverse SQ8 codes (built here).
+    static func codedGraph(_ raw: UnsafeRawBufferPointer, source: FlatVectorSource, metric: DistanceMetric,
+                           rerankAll: Bool = false) throws -> FrozenHNSW {
+        let graph = try FrozenHNSW(graph: raw, source: source, metric: metric, count: n, rerankAll: rerankAll)
+        graph.prepareQuantizedTraversal()
+        #expect(graph.usesQuantizedTraversal)
+        return graph
+    }
+
+    /// 30 queries near the rows (the clusters of `seed`) and 30 far from them (another seed's clusters), each its own array.
+    static func nearAndFarQueries(seed: UInt64) -> [[Float]] {
+        [seed, seed + 1].flatMap { s -> [[Float]] in
+            let all = IndexTestData.clustered(count: 30, dimension: dimension, clusters: 16, seed: s)
+            return (0..<30).map { Array(all[($0 * dimension)..<(($0 + 1) * dimension)]) }
+        }
+    }
+
     /// recall@10 ≥ 0.98 at high ef against brute force for every metric; every returned distance is the float32
     /// distance of that row (re-ranked), best first; rejected rows are never returned.
     @Test(arguments: DistanceMetric.allCases)
@@ -61,24 +78,16 @@ import VectorLogicIO
         let seed: UInt64 = 0x2E2A
         let (source, bytes) = Self.clusteredGraph(metric: metric, seed: seed)
         try bytes.withUnsafeBytes { raw in
-            let bounded = try FrozenHNSW(graph: raw, source: source, metric: metric, count: Self.n)
-            let all = try FrozenHNSW(graph: raw, source: source, metric: metric, count: Self.n, rerankAll: true)
-            bounded.prepareQuantizedTraversal()
-            all.prepareQuantizedTraversal()
-            #expect(bounded.usesQuantizedTraversal && all.usesQuantizedTraversal)
-            let near = IndexTestData.clustered(count: 30, dimension: Self.dimension, clusters: 16, seed: seed)
-            let far = IndexTestData.clustered(count: 30, dimension: Self.dimension, clusters: 16, seed: seed + 1)
+            let bounded = try Self.codedGraph(raw, source: source, metric: metric)
+            let all = try Self.codedGraph(raw, source: source, metric: metric, rerankAll: true)
             let accept: RowPredicate = { $0 % 4 != 2 }
             var differing = 0
-            for queries in [near, far] {
-                for qi in 0..<30 {
-                    let q = Array(queries[(qi * Self.dimension)..<((qi + 1) * Self.dimension)])
-                    for (k, filter) in [(10, nil), (1, nil), (10, accept)] as [(Int, RowPredicate?)] {
-                        for ef in [16, 64, 200] {
-                            let a = q.withUnsafeBufferPointer { bounded.search($0.baseAddress!, k: k, ef: ef, accept: filter) }
-                            let b = q.withUnsafeBufferPointer { all.search($0.baseAddress!, k: k, ef: ef, accept: filter) }
-                            if a.map(\.row) != b.map(\.row) || a.map(\.distance) != b.map(\.distance) { differing += 1 }
-                        }
+            for q in Self.nearAndFarQueries(seed: seed) {
+                for (k, filter) in [(10, nil), (1, nil), (10, accept)] as [(Int, RowPredicate?)] {
+                    for ef in [16, 64, 200] {
+                        let a = q.withUnsafeBufferPointer { bounded.search($0.baseAddress!, k: k, ef: ef, accept: filter) }
+                        let b = q.withUnsafeBufferPointer { all.search($0.baseAddress!, k: k, ef: ef, accept: filter) }
+                        if a.map(\.row) != b.map(\.row) || a.map(\.distance) != b.map(\.distance) { differing += 1 }
                     }
                 }
             }
@@ -86,38 +95,32 @@ import VectorLogicIO
         }
     }
 
-    /// A re-rank bound (`remeasure(within:)`: the k-th smallest upper bound over several segments' walks) drops only hits past it: every hit of
-    /// the unbounded search at or within the bound comes back with the same distance, for bounds at the 3rd and the
-    /// 10th hit, on every metric, near and far queries; and the bound does cut (fewer hits come back for some).
+    /// A re-rank bound (`remeasure(within:)`: the k-th smallest upper bound over several segments' walks) drops only
+    /// hits past it: every hit of the unbounded search at or within the bound comes back with the same distance, for
+    /// bounds at the 3rd and the 10th hit, on every metric, near and far queries; and the bound does cut (fewer hits
+    /// come back for some).
     @Test(arguments: DistanceMetric.allCases)
     func aRerankBoundDropsOnlyHitsPastIt(metric: DistanceMetric) throws {
         let seed: UInt64 = 0xB0_0D
         let (source, bytes) = Self.clusteredGraph(metric: metric, seed: seed)
         try bytes.withUnsafeBytes { raw in
-            let graph = try FrozenHNSW(graph: raw, source: source, metric: metric, count: Self.n)
-            graph.prepareQuantizedTraversal()
-            #expect(graph.usesQuantizedTraversal)
-            let near = IndexTestData.clustered(count: 30, dimension: Self.dimension, clusters: 16, seed: seed)
-            let far = IndexTestData.clustered(count: 30, dimension: Self.dimension, clusters: 16, seed: seed + 1)
+            let graph = try Self.codedGraph(raw, source: source, metric: metric)
             var cut = 0
-            for queries in [near, far] {
-                for qi in 0..<30 {
-                    let q = Array(queries[(qi * Self.dimension)..<((qi + 1) * Self.dimension)])
-                    for ef in [16, 64, 200] {
-                        let reference = q.withUnsafeBufferPointer { graph.search($0.baseAddress!, k: 10, ef: ef, accept: nil) }
-                        try #require(reference.count == 10)
-                        for position in [2, 9] {
-                            let bound = reference[position].distance
-                            let bounded = try q.withUnsafeBufferPointer { buffer in
-                                let walked = try #require(graph.walk(buffer.baseAddress!, k: 10, ef: ef, accept: nil))
-                                return graph.remeasure(walked, query: buffer.baseAddress!, k: 10, within: bound)
-                            }
-                            let expected = reference.filter { $0.distance <= bound }
-                            let got = bounded.filter { $0.distance <= bound }
-                            #expect(got.map(\.row) == expected.map(\.row) && got.map(\.distance) == expected.map(\.distance),
-                                    "\(metric) query \(qi) ef \(ef) bound at hit \(position + 1)")
-                            if bounded.count < reference.count { cut += 1 }
+            for (qi, q) in Self.nearAndFarQueries(seed: seed).enumerated() {
+                for ef in [16, 64, 200] {
+                    let reference = q.withUnsafeBufferPointer { graph.search($0.baseAddress!, k: 10, ef: ef, accept: nil) }
+                    try #require(reference.count == 10)
+                    for position in [2, 9] {
+                        let bound = reference[position].distance
+                        let bounded = try q.withUnsafeBufferPointer { buffer in
+                            let walked = try #require(graph.walk(buffer.baseAddress!, k: 10, ef: ef, accept: nil))
+                            return graph.remeasure(walked, query: buffer.baseAddress!, k: 10, within: bound)
                         }
+                        let expected = reference.filter { $0.distance <= bound }
+                        let got = bounded.filter { $0.distance <= bound }
+                        #expect(got.map(\.row) == expected.map(\.row) && got.map(\.distance) == expected.map(\.distance),
+                                "\(metric) query \(qi) ef \(ef) bound at hit \(position + 1)")
+                        if bounded.count < reference.count { cut += 1 }
                     }
                 }
             }

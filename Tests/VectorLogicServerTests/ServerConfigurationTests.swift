@@ -50,7 +50,8 @@ import VectorLogicServer
         #expect(throws: ConfigurationError.self) { try ServerConfiguration.resolve(arguments: ["--metrics-enabled", "maybe"], environment: [:]) }
         #expect(throws: ConfigurationError.self) { try ServerConfiguration.resolve(arguments: ["--vector-reads", "mmap"], environment: [:]) }
         #expect(try ServerConfiguration.resolve(arguments: [], environment: ["VECTORLOGIC_VECTOR_READS": "pread"]).vectorReads == .pread)
-        #expect(try ServerConfiguration.resolve(arguments: [], environment: [:]).vectorReads == .mapped)
+        #expect(try ServerConfiguration.resolve(arguments: [], environment: [:]).vectorReads == .auto)
+        #expect(try ServerConfiguration.resolve(arguments: ["--vector-reads", "mapped"], environment: [:]).vectorReads == .mapped)
         #expect(try ServerConfiguration.resolve(arguments: ["--allow-query-api-key"], environment: [:]).allowQueryAPIKey)
         #expect(throws: ConfigurationError.self) { try ServerConfiguration.resolve(arguments: ["--tls-cert", "c.pem"], environment: [:]) }
     }
