@@ -88,22 +88,36 @@ struct SearchExecutor {
                 for hits in memtableHits {
                     for hit in hits { bounds.insert(Candidate(source: 0, row: hit.row, distance: hit.distance)) }
                 }
-                for (index, pass) in passes.enumerated() {
-                    let hits: [Neighbor]
-                    switch pass {
-                    case .hits(let exact):
-                        hits = exact
-                    case .walked(let graph, let walked):
-                        try budget.check()
-                        hits = graph.remeasure(walked, query: query, k: request.k, within: bounds.bound)
+                func merged(within bound: Float) throws(EngineError) -> (top: TopK, cut: Bool) {
+                    var top = TopK(k: request.k)
+                    var cut = false
+                    for (index, pass) in passes.enumerated() {
+                        let hits: [Neighbor]
+                        switch pass {
+                        case .hits(let exact):
+                            hits = exact
+                        case .walked(let graph, let walked):
+                            try budget.check()
+                            cut = cut || walked.count(within: bound) < walked.candidates.count
+                            hits = graph.remeasure(walked, query: query, k: request.k, within: bound)
+                        }
+                        for hit in hits { top.insert(Candidate(source: index, row: hit.row, distance: hit.distance)) }
                     }
-                    for hit in hits { top.insert(Candidate(source: index, row: hit.row, distance: hit.distance)) }
-                }
-                for (index, hits) in memtableHits.enumerated() {
-                    for hit in hits {
-                        top.insert(Candidate(source: view.segments.count + index, row: hit.row, distance: hit.distance))
+                    for (index, hits) in memtableHits.enumerated() {
+                        for hit in hits {
+                            top.insert(Candidate(source: view.segments.count + index, row: hit.row, distance: hit.distance))
+                        }
                     }
+                    return (top, cut)
                 }
+                var result = try merged(within: bounds.bound)
+                if result.cut && result.top.items.count < request.k {
+                    // Fewer than k hits, though the bound promised k within it: a row whose float32 distance is not
+                    // finite (stored before such vectors were refused; `TopK` drops it) gave a finite upper bound.
+                    // Re-measure everything, as each segment on its own would have.
+                    result = try merged(within: .infinity)
+                }
+                top = result.top
                 try budget.check()
                 return .success(())
             } catch {

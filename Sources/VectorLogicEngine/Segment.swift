@@ -157,7 +157,9 @@ final class Segment: @unchecked Sendable {
     /// With `.pread` reads, drops the vectors section's pages from the resident set once the background check and the
     /// SQ8 code build (which read every row through the mapping) are done; searches then read rows with pread.
     func releaseVectorPages() {
-        guard readsWithPread else { return }
+        // Only rows re-ranked after an SQ8 walk are read with pread; exact scans and float32 walks (flat segments,
+        // graphs under `FrozenHNSW.quantizedTraversalMinimumRows`) read the mapping and would fault the pages back.
+        guard readsWithPread, graph?.usesQuantizedTraversal == true else { return }
         mapping.releasePages(vectorOffset..<(vectorOffset + rows * stride))
     }
 
