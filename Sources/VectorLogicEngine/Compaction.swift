@@ -55,7 +55,7 @@ enum Compaction {
                 mapping.append((inputIndex, row))
             }
         }
-        let graph = MemtableGraph(table: table, metric: job.config.metric, index: job.config.index)
+        let graph = MemtableGraph(table: table, metric: job.config.metric, index: job.config.index, searchedWhileBuilt: false)
         graph.prepareQuantizedBuild(rows: table.count)
         // In chunks, so that `close` is heard within one chunk.
         try graph.finish(upTo: table.count, threads: Database.indexingThreads) { () throws(EngineError) in

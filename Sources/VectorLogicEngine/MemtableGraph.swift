@@ -15,11 +15,15 @@ final class MemtableGraph: Sendable {
     private let indexed = Atomic<Int>(0)
     /// Serialises inserts (the indexer thread and a checkpoint finishing the graph), so rows go in once, in order.
     private let insertLock = Locked<Void>(())
+    /// Whether searches read this graph while it is built (a memtable's); a compaction's is only serialized, whose
+    /// connect pass links every row, so it skips the check after each batch (`MutableHNSW.linkOrphans`).
+    let searchedWhileBuilt: Bool
 
-    init(table: Memtable, metric: DistanceMetric, index: IndexConfig) {
+    init(table: Memtable, metric: DistanceMetric, index: IndexConfig, searchedWhileBuilt: Bool = true) {
         self.table = table
         self.metric = metric
         self.index = index
+        self.searchedWhileBuilt = searchedWhileBuilt
         if index.type == .hnsw {
             let parameters = HNSWParameters(m: index.m, efConstruction: index.efConstruction)
             graph = MutableHNSW(source: table, metric: metric, parameters: parameters, expectedCount: 4096)
@@ -63,7 +67,7 @@ final class MemtableGraph: Sendable {
             }
             // Searches walk only what is published: first link back any row the batch's pruning left without an
             // in-link (on one thread too), which no walk could reach until the flush's full pass.
-            graph.linkOrphans()
+            if searchedWhileBuilt { graph.linkOrphans() }
             indexed.store(end, ordering: .releasing)
             return end - start
         }
