@@ -85,9 +85,7 @@ struct SearchExecutor {
                 // bound is a distance k hits are provably within, so a candidate that cannot come within it is not read.
                 var bounds = TopK(k: request.k)
                 for pass in passes { pass.offerBounds(to: &bounds) }
-                for hits in memtableHits {
-                    for hit in hits { bounds.insert(Candidate(source: 0, row: hit.row, distance: hit.distance)) }
-                }
+                for hits in memtableHits { SegmentPass.hits(hits).offerBounds(to: &bounds) }
                 func merged(within bound: Float) throws(EngineError) -> (top: TopK, cut: Bool) {
                     var top = TopK(k: request.k)
                     var cut = false
@@ -267,7 +265,8 @@ struct SearchExecutor {
     }
 }
 
-/// What one segment gave a search's first pass (`SearchExecutor.firstPass`).
+/// What one segment gave a search's first pass (`SearchExecutor.firstPass`); a memtable's hits offer their bounds as
+/// `.hits` too.
 enum SegmentPass: Sendable {
     /// SQ8 candidates of the segment's graph, to re-measure once all segments are walked.
     case walked(FrozenHNSW, WalkedCandidates)

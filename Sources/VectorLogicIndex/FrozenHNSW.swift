@@ -78,8 +78,7 @@ public final class FrozenHNSW: @unchecked Sendable {
     public func prepareQuantizedTraversal() {
         guard count >= FrozenHNSW.quantizedTraversalMinimumRows, let rows = contiguous,
               quantized.withLock({ $0 == nil }) else { return }
-        let reader = FrozenGraphReader(vectors: ContiguousVectors(base: rows.base, stride: rows.stride),
-                                       dimension: dimension, kind: kind, rowBound: count, graph: graph)
+        let reader = mappedReader(rows)
         let codes = QuantizedRows(rows: rows, count: count, dimension: dimension, kind: kind,
                                   inverseNorm: { reader.inverseNorm($0) })
         quantized.withLock { slot in
@@ -100,8 +99,7 @@ public final class FrozenHNSW: @unchecked Sendable {
         let entry = header.entryPoint
         let top = header.maxLevel
         if let rows = contiguous {
-            let reader = FrozenGraphReader(vectors: ContiguousVectors(base: rows.base, stride: rows.stride),
-                                           dimension: dimension, kind: kind, rowBound: count, graph: graph)
+            let reader = mappedReader(rows)
             if let codes = quantized.withLock({ $0 }) {
                 return pool.withScratch(rows: count) { scratch in
                     reader.knnReranked(query, k: k, ef: ef, accept: accept, entry: entry, maxLevel: top,
@@ -129,8 +127,7 @@ public final class FrozenHNSW: @unchecked Sendable {
     public func walk(_ query: UnsafePointer<Float>, k: Int, ef: Int, accept: RowPredicate?) -> WalkedCandidates? {
         guard k > 0, count > 0, header.entryPoint < UInt32(count), let rows = contiguous,
               let codes = quantized.withLock({ $0 }) else { return nil }
-        let reader = FrozenGraphReader(vectors: ContiguousVectors(base: rows.base, stride: rows.stride),
-                                       dimension: dimension, kind: kind, rowBound: count, graph: graph)
+        let reader = mappedReader(rows)
         return pool.withScratch(rows: count) { scratch in
             reader.walkQuantized(query, k: k, ef: ef, accept: accept, entry: header.entryPoint, maxLevel: header.maxLevel,
                                  quantized: codes, rerankAll: rerankAll, scratch: scratch)
@@ -142,11 +139,16 @@ public final class FrozenHNSW: @unchecked Sendable {
     /// distances. Every hit within `bound` that an unbounded re-measure would return comes back.
     public func remeasure(_ walked: WalkedCandidates, query: UnsafePointer<Float>, k: Int, within bound: Float) -> [Neighbor] {
         guard let rows = contiguous else { return [] }  // `walk` returns candidates only over contiguous rows
-        let reader = FrozenGraphReader(vectors: ContiguousVectors(base: rows.base, stride: rows.stride),
-                                       dimension: dimension, kind: kind, rowBound: count, graph: graph)
+        let reader = mappedReader(rows)
         return pool.withScratch(rows: count) { scratch in
             reader.remeasure(walked, query: query, k: k, within: bound, reads: rerankReads, scratch: scratch)
         }
+    }
+
+    /// A reader of this graph over rows laid out at a fixed stride (the segment's mapping).
+    private func mappedReader(_ rows: ContiguousRows) -> FrozenGraphReader<ContiguousVectors> {
+        FrozenGraphReader(vectors: ContiguousVectors(base: rows.base, stride: rows.stride),
+                          dimension: dimension, kind: kind, rowBound: count, graph: graph)
     }
 
     /// Reads and checks the header and the section sizes (`GraphSection.open`); returns pointers to each part.
